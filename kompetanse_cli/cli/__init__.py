@@ -1,0 +1,1 @@
+"""The command line: parse, call the core, render. The only place that imports typer and rich."""

@@ -1,0 +1,78 @@
+"""The `kt` command: sub-commands, `--version`, and the one place errors become messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from kompetanse_cli import __version__
+from kompetanse_cli.cli import regler, screen
+from kompetanse_cli.cli.common import err_console
+from kompetanse_cli.errors import EXIT_USAGE, KtError
+
+app = typer.Typer(
+    name="kt",
+    help="""kt: verktøy for kompetansetiltak for sykmeldte.
+
+Leser ukelister over sykmeldte, finner kandidater etter fylkets regler og forklarer hver beslutning.
+
+Eksempel:
+
+    kt screen uke10.xlsx --fylke agder
+""",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kt {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt."),
+) -> None:
+    """kt: verktøy for kompetansetiltak for sykmeldte."""
+
+
+screen.register(app)
+app.add_typer(regler.app, name="regler")
+
+
+def main() -> None:
+    """Entry point: run the app, turning kt's errors into one line on stderr and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except KtError as error:
+        err_console.print(f"[bold red]Feil:[/] {error.message}", soft_wrap=True)
+        if error.hint:
+            err_console.print(f"[dim]Tips:[/] {error.hint}", soft_wrap=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("Avbrutt.")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
+        import click
+
+        if isinstance(error, click.exceptions.ClickException):
+            error.show()
+            sys.exit(EXIT_USAGE if isinstance(error, click.UsageError) else 1)
+        if isinstance(error, click.exceptions.Abort):
+            err_console.print("Avbrutt.")
+            sys.exit(130)
+        if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
+            raise
+        err_console.print(f"[bold red]Feil:[/] en uventet feil oppstod ({type(error).__name__}). "
+                          "Ingenting er lagret halvveis. Kjør med KT_DEBUG=1 for detaljer.")
+        sys.exit(1)

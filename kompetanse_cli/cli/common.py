@@ -1,0 +1,52 @@
+"""What every command shares: consoles, opening the database, parsing option values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+from rich.console import Console
+
+from kompetanse_cli.errors import UsageError
+from kompetanse_cli.ingest.values import ValueProblem, parse_date
+from kompetanse_cli.store import db
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def open_db() -> Iterator[sqlite3.Connection]:
+    """The user's database, with any permission warnings shown on stderr."""
+    conn, warnings = db.connect()
+    for warning in warnings:
+        err_console.print(f"[yellow]Advarsel:[/] {warning}")
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def parse_date_option(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        day = parse_date(text)
+    except ValueProblem:
+        day = None
+    if day is None:
+        raise UsageError(f"{option}: «{text}» er ikke en dato. Skriv datoen som dd.mm.åååå, f.eks. 07.03.2022.")
+    return day
+
+
+def no_date(day: dt.date | None) -> str:
+    """Norwegian date: 07.03.2022."""
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def no_number(value: float, decimals: int = 1) -> str:
+    """Norwegian decimal comma and thin-space thousands: 1 603 and 4,2."""
+    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+    return text

@@ -1,0 +1,76 @@
+"""`kt regler vis` and `kt regler sjekk`: the screening rules, shown and checked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from kompetanse_cli.cli.common import console
+from kompetanse_cli.cli.screen import choose_fylke
+from kompetanse_cli.errors import InputError
+from kompetanse_cli.screening.rules import CRITERIA, check_rule_file, load_region
+
+app = typer.Typer(help="Vis og sjekk screeningreglene per fylke.", no_args_is_help=True)
+
+
+@app.command("vis")
+def vis(
+    fylke: str = typer.Option(None, "--fylke", "-f", help="Fylket, f.eks. agder."),
+    som_json: bool = typer.Option(False, "--json", help="Skriv reglene som JSON."),
+) -> None:
+    """Vis reglene som gjelder for et fylke (med lokale endringer fra KT_HOME/regler).
+
+    Eksempel:
+
+        kt regler vis --fylke agder
+    """
+    choice = choose_fylke(fylke)
+    region = load_region(choice)
+    if som_json:
+        console.print_json(json.dumps({r.fylke: {"kilder": r.sources, "versjon": r.version, "regler": r.data}
+                                       for r in region.rulesets}, ensure_ascii=False))
+        return
+    if choice.note:
+        console.print(f"[cyan]Merk:[/] {choice.note}")
+    for rules in region.rulesets:
+        console.print(f"\n[bold]{rules.data.get('navn', rules.fylke)}[/] – regelversjon {rules.version}")
+        if rules.data.get("beskrivelse"):
+            console.print(rules.data["beskrivelse"])
+        console.print(f"Kilder: {', '.join(rules.sources)}")
+        weeks = ", ".join(str(w) for w in rules.data.get("vurderingsuker", []))
+        console.print(f"Listene gjennomgås ved: {weeks} uker")
+        table = Table()
+        table.add_column("Kriterium")
+        table.add_column("På")
+        table.add_column("Innstillinger", overflow="fold")
+        for name, label in CRITERIA.items():
+            settings = dict(rules.data.get(name, {}))
+            active = settings.pop("aktiv", False)
+            shown = "; ".join(f"{k} = {_show(v)}" for k, v in settings.items())
+            table.add_row(label, "ja" if active else "[dim]nei[/]", shown)
+        console.print(table)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "(ingen)"
+    return str(value)
+
+
+@app.command("sjekk")
+def sjekk(fil: Path = typer.Argument(..., help="Regelfilen (TOML).", show_default=False)) -> None:
+    """Sjekk en regelfil: ukjente nøkler, feil typer, manglende kriterier.
+
+    Eksempel:
+
+        kt regler sjekk ~/kt/regler/agder.toml
+    """
+    problems = check_rule_file(fil)
+    if problems:
+        raise InputError(f"{fil.name} har {len(problems)} feil:\n" + "\n".join(f"  - {p}" for p in problems))
+    console.print(f"{fil.name}: reglene er gyldige.")

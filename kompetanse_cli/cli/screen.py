@@ -1,0 +1,202 @@
+"""`kt screen` and `kt forklar`: screen a list, and explain one person's decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from kompetanse_cli import config
+from kompetanse_cli.cli.common import console, err_console, no_date, open_db, parse_date_option
+from kompetanse_cli.errors import UsageError
+from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
+from kompetanse_cli.ingest.columns import FIELD_LABELS
+from kompetanse_cli.report.export import export_screening
+from kompetanse_cli.screening.engine import DECISION_LABELS, KANDIDAT, MANUELL, IKKE_KANDIDAT
+from kompetanse_cli.screening.explain import explain_person
+from kompetanse_cli.screening.rules import CRITERIA
+from kompetanse_cli.screening.run import ScreenResult, screen_file
+
+PROGRESS_MIN_ROWS = 5000
+STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
+STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
+
+
+def choose_fylke(given: str | None) -> FylkeChoice:
+    """`--fylke`, else the configured default; an unknown name lists the valid ones."""
+    name = given or config.load().get("fylke")
+    if not name:
+        raise UsageError("Oppgi fylke med --fylke, f.eks. --fylke agder (eller `kt config set fylke agder`).")
+    return resolve_fylke(name)
+
+
+def screen(
+    fil: Path = typer.Argument(..., help="Listen: .xlsx, .xls, .ods eller .csv.", show_default=False),
+    fylke: str = typer.Option(None, "--fylke", "-f", help="Fylket hvis regler skal brukes, f.eks. agder."),
+    ark: str = typer.Option(None, "--ark", help="Arket listen står på (ellers finnes det automatisk)."),
+    listedato: str = typer.Option(None, "--listedato", help="Datoen listen gjelder, dd.mm.åååå (ellers fra tittelraden, ellers i dag)."),
+    kontor: str = typer.Option(None, "--kontor", help="NAV-kontor for listen, når den ikke har en kontorkolonne."),
+    alle: bool = typer.Option(False, "--alle", help="Vis (og eksporter) alle, ikke bare kandidater og de som må vurderes."),
+    som_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON (for skript)."),
+    eksport: Path = typer.Option(None, "--eksport", help="Skriv en Excel-arbeidsbok med kandidatene (med --alle: alle)."),
+) -> None:
+    """Les en ukeliste over sykmeldte, screen alle etter fylkets regler, og lagre resultatet.
+
+    Hver person får en beslutning (kandidat, ikke kandidat, må vurderes) med begrunnelse.
+    Samme fil to ganger legger ikke til noe nytt.
+
+    Eksempler:
+
+        kt screen uke10.xlsx --fylke agder
+
+        kt screen uke8.csv --fylke innlandet --listedato 28.02.2022 --kontor "NAV Hamar"
+
+        kt screen uke10.xlsx --fylke agder --alle --eksport kandidater.xlsx
+    """
+    choice = choose_fylke(fylke)
+    day = parse_date_option(listedato, "--listedato")
+    if eksport is not None and eksport.suffix.lower() != ".xlsx":
+        raise UsageError("--eksport skriver en Excel-fil; gi filen endelsen .xlsx.")
+    with open_db() as conn:
+        with _progress(quiet=som_json) as report:
+            result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
+                                 kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
+                                 progress=report)
+        if eksport is not None:
+            written = export_screening(conn, result, eksport, everyone=alle)
+    if som_json:
+        console.print_json(json.dumps(_as_json(result), ensure_ascii=False))
+        return
+    _render(result, everyone=alle)
+    if eksport is not None:
+        console.print(f"Skrev {written} personer til {eksport}.")
+
+
+class _progress:
+    """A progress bar that appears only for lists large enough to take a moment."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Progress | None = None
+        self.task = None
+
+    def __enter__(self):
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.quiet or total < PROGRESS_MIN_ROWS:
+            return
+        if self.bar is None:
+            self.bar = Progress(TextColumn("Leser og screener"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=err_console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("screen", total=total)
+        self.bar.update(self.task, completed=min(done, total))
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _as_json(result: ScreenResult) -> dict[str, object]:
+    return {
+        "file": result.file, "sheet": result.sheet, "header_row": result.header_row,
+        "list_date": result.list_date.isoformat(), "list_date_source": result.list_date_source,
+        "fylke": list(result.fylke.keys), "fylke_note": result.fylke.note,
+        "already_imported": result.already_imported_at,
+        "columns": result.columns, "ignored_columns": result.ignored_columns,
+        "rows_read": result.rows_read, "imported": result.imported if not result.already_imported_at else 0,
+        "rejected": [{"sheet": e.sheet, "row": e.row, "column": e.column, "reason": e.reason} for e in result.rejected],
+        "candidates": result.count(KANDIDAT), "manual": result.count(MANUELL),
+        "not_candidates": result.count(IKKE_KANDIDAT), "known_before": result.known_before,
+        "persons": [p.as_dict() for p in result.persons],
+    }
+
+
+def _render(result: ScreenResult, *, everyone: bool) -> None:
+    if result.fylke.note:
+        console.print(f"[cyan]Merk:[/] {result.fylke.note}")
+    console.print(f"[bold]{result.file}[/], ark «{result.sheet}», overskrift på rad {result.header_row}. "
+                  f"Listedato {no_date(result.list_date)} ({result.list_date_source}).")
+    recognised = ", ".join(f"{h} → {FIELD_LABELS[f]}" for f, h in result.columns.items())
+    console.print(f"Kolonner gjenkjent: {recognised}.", soft_wrap=True)
+    if result.ignored_columns:
+        console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.", soft_wrap=True)
+    if result.already_imported_at:
+        when = dt.datetime.fromisoformat(result.already_imported_at)
+        console.print(f"[yellow]Filen er allerede importert {when:%d.%m.%Y kl. %H:%M}; ingenting nytt er lagt til.[/] "
+                      "Viser resultatet fra den gangen.")
+    summary = Table.grid(padding=(0, 2))
+    summary.add_row("Rader lest", str(result.rows_read))
+    summary.add_row("Importert", "0" if result.already_imported_at else str(result.imported))
+    summary.add_row("Avvist", str(len(result.rejected)))
+    summary.add_row("Kjent fra før", str(result.known_before))
+    summary.add_row("[green]Kandidater[/]", str(result.count(KANDIDAT)))
+    summary.add_row("[yellow]Må vurderes[/]", str(result.count(MANUELL)))
+    summary.add_row("Ikke kandidat", str(result.count(IKKE_KANDIDAT)))
+    console.print(summary)
+    if result.rejected:
+        console.print("\n[bold red]Avviste rader[/] (rettes i filen, så kan den importeres på nytt):")
+        for error in result.rejected:
+            console.print(f"  ark «{error.sheet}», rad {error.row}, kolonne «{error.column}»: {error.reason}",
+                          soft_wrap=True)
+    shown = [p for p in result.persons if everyone or p.decision in (KANDIDAT, MANUELL)]
+    order = {KANDIDAT: 0, MANUELL: 1, IKKE_KANDIDAT: 2}
+    shown.sort(key=lambda p: (order[p.decision], p.sheet, p.row))
+    if not shown:
+        console.print("\nIngen kandidater på denne listen.")
+        return
+    table = Table(title="Alle på listen" if everyone else "Kandidater og personer som må vurderes",
+                  title_justify="left", show_lines=False)
+    for title in ("ID", "Fødselsnr", "Navn", "Kontor", "Uker", "Grad", "Diagn.", "Beslutning", "Begrunnelse"):
+        table.add_column(title, overflow="fold")
+    for p in shown:
+        style = {KANDIDAT: "green", MANUELL: "yellow", IKKE_KANDIDAT: "dim"}[p.decision]
+        reasons = "; ".join(p.reasons) + (f" [dim](tidligere {p.tidligere})[/]" if p.tidligere else "")
+        table.add_row(p.id, p.fnr_masked, p.navn or "", p.kontor or "", str(p.weeks),
+                      f"{p.grad} %" if p.grad is not None else "", p.diagnose_kapittel or "",
+                      f"[{style}]{DECISION_LABELS[p.decision]}[/]", reasons)
+    console.print(table)
+    console.print("[dim]Se alle kriterier for én person: kt forklar ID[/]")
+
+
+def forklar(
+    person_id: str = typer.Argument(..., metavar="ID", help="kt-id fra `kt screen`, f.eks. k7m2x."),
+    som_json: bool = typer.Option(False, "--json", help="Skriv som JSON."),
+) -> None:
+    """Vis hvert kriterium for én person: oppfylt, ikke oppfylt eller ukjent, med begrunnelse.
+
+    Eksempel:
+
+        kt forklar k7m2x
+    """
+    with open_db() as conn:
+        explanation = explain_person(conn, person_id)
+    if som_json:
+        console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
+        return
+    console.print(f"[bold]{explanation.id}[/]  {explanation.fnr_masked}  {explanation.navn or ''}")
+    console.print(f"Liste {no_date(explanation.list_date)} ({explanation.file}, rad {explanation.row}), "
+                  f"{explanation.kontor or 'ukjent kontor'}, {explanation.weeks} uker sykmeldt. "
+                  f"Regler: {explanation.fylke} ({explanation.rule_version}).")
+    table = Table(show_header=True)
+    table.add_column("Kriterium")
+    table.add_column("Status")
+    table.add_column("Begrunnelse", overflow="fold")
+    for item in explanation.results:
+        style = STATUS_STYLE[item["status"]]
+        table.add_row(CRITERIA.get(item["kriterium"], item["kriterium"]),
+                      f"[{style}]{STATUS_TEXT[item['status']]}[/]", item["begrunnelse"])
+    console.print(table)
+    console.print(f"Beslutning: [bold]{DECISION_LABELS[explanation.decision]}[/]")
+    if explanation.appearances > 1:
+        console.print(f"[dim]Personen har stått på {explanation.appearances} lister; dette er den nyeste.[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("screen")(screen)
+    app.command("forklar")(forklar)

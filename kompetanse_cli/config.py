@@ -1,0 +1,54 @@
+"""User settings in `KT_HOME/config.toml`: default fylke, the veileder's NAV ident, ..."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+
+from kompetanse_cli import paths
+from kompetanse_cli.errors import InputError, UsageError
+
+SETTINGS: dict[str, str] = {
+    "veileder": "NAV-ident til veilederen som bruker kt (f.eks. A123456); KT_VEILEDER overstyrer",
+    "fylke": "fylke som brukes når --fylke ikke er oppgitt",
+    "kontor": "NAV-kontor som brukes når listen ikke har kontorkolonne",
+}
+_IDENT_RE = re.compile(r"^[A-Z]\d{6}$")
+
+
+def config_path() -> Path:
+    return paths.kt_home() / "config.toml"
+
+
+def load() -> dict[str, str]:
+    path = config_path()
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: ugyldig innstillingsfil ({error}).") from None
+    return {k: str(v) for k, v in data.items() if k in SETTINGS}
+
+
+def set_value(key: str, value: str) -> None:
+    if key not in SETTINGS:
+        raise UsageError(f"Ukjent innstilling «{key}». Gyldige: {', '.join(SETTINGS)}.")
+    if key == "veileder":
+        value = value.strip().upper()
+        if not _IDENT_RE.match(value):
+            raise UsageError("NAV-ident skal være én bokstav og seks sifre, f.eks. A123456.")
+    data = load()
+    data[key] = value
+    paths.ensure_private_dir(paths.kt_home())
+    text = "".join(f'{k} = "{v.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"\n'
+                   for k, v in sorted(data.items()))
+    config_path().write_text(text, encoding="utf-8")
+    config_path().chmod(0o600)
+
+
+def veileder() -> str | None:
+    """The veileder's ident: `KT_VEILEDER`, else the config, else None."""
+    return os.environ.get("KT_VEILEDER") or load().get("veileder")

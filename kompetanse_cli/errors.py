@@ -1,0 +1,32 @@
+"""kt's own exceptions and exit codes.
+
+Every message is written for a veileder, in bokmål, and never contains personal data
+(fødselsnummer, names, diagnoses): messages name files, sheets, rows and columns instead.
+"""
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 1  # the input could not be used (unreadable file, missing column, ...)
+EXIT_USAGE = 2  # wrong use of the command (unknown fylke, bad option value, ...)
+
+
+class KtError(Exception):
+    """An error kt reports as one line `Feil: …` and a non-zero exit code."""
+
+    exit_code = EXIT_UNUSABLE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(KtError):
+    """The command was used wrongly: an unknown fylke, a malformed date option, ..."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(KtError):
+    """An input file (list, rule file, template) could not be used at all."""
+
+    exit_code = EXIT_UNUSABLE

@@ -1,0 +1,1 @@
+"""Reading office lists: files → clean rows and row errors. Never prints."""

@@ -1,0 +1,212 @@
+"""An office list as kt understands it: which sheet, which header row, which columns, and
+its rows cleaned one by one into `ListRow`s or `RowError`s."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from kompetanse_cli.errors import InputError, UsageError
+from kompetanse_cli.ingest import values
+from kompetanse_cli.ingest.columns import FIELD_LABELS, ColumnMap, recognise
+from kompetanse_cli.ingest.readers import Sheet, open_sheets
+
+HEADER_SEARCH_ROWS = 30
+_TITLE_DATE_RE = re.compile(r"\b(\d{1,2}\.\d{1,2}\.\d{4})\b")
+
+
+@dataclass
+class ListRow:
+    """One person's row, cleaned. `row` is the row number the spreadsheet shows."""
+
+    sheet: str
+    row: int
+    fnr: str
+    sykmeldt_fom: dt.date
+    navn: str | None = None
+    sykmeldt_tom: dt.date | None = None
+    grad: int | None = None
+    diagnose: str | None = None
+    arbeidsgiver: str | None = None
+    orgnr: str | None = None
+    yrke: str | None = None
+    styrk: int | None = None
+    kommune: str | None = None
+    kontor: str | None = None
+    tidligere_tilfeller: int | None = None
+    sykepengedager_5ar: int | None = None
+
+
+@dataclass
+class RowError:
+    """A rejected row: where, which column, and why (never the cell's content)."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.file}, ark «{self.sheet}», rad {self.row}, kolonne «{self.column}»: {self.reason}"
+
+
+@dataclass
+class ListFile:
+    """An opened list: the chosen sheet, where its header is, and what its columns mean."""
+
+    path: Path
+    sheet: Sheet
+    header_row: int
+    columns: ColumnMap
+    title_date: dt.date | None
+    other_sheets: list[str] = field(default_factory=list)
+
+    @property
+    def estimated_rows(self) -> int:
+        return max(self.sheet.height - self.header_row, 0)
+
+    def has(self, name: str) -> bool:
+        """Does the list have a column for this field?"""
+        if name == "navn":
+            return any(n in self.columns.fields for n in ("navn", "fornavn", "etternavn"))
+        return name in self.columns.fields
+
+    def rows(self) -> Iterator[ListRow | RowError]:
+        """Clean every data row under the header; blank rows are skipped silently."""
+        cleaner = _RowCleaner(self)
+        rows = itertools.islice(self.sheet.rows(), self.header_row, None)
+        for number, cells in enumerate(rows, start=self.header_row + 1):
+            if all(values.is_blank(cell) for cell in cells):
+                continue
+            yield cleaner.clean(number, cells)
+
+
+def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
+    """Open a list file and find the sheet and header row that hold the list."""
+    sheets = open_sheets(path)
+    if sheet is not None:
+        chosen = [s for s in sheets if s.name.casefold() == sheet.casefold()]
+        if not chosen:
+            names = ", ".join(f"«{s.name}»" for s in sheets) or "(ingen)"
+            raise UsageError(f"{path.name} har ikke noe ark som heter «{sheet}». Arkene er: {names}.")
+        sheets_to_try = chosen
+    else:
+        sheets_to_try = sheets
+    best: ListFile | None = None
+    best_score = 0
+    for candidate in sheets_to_try:
+        found = _find_header(path, candidate)
+        if found and len(found.columns.fields) > best_score:
+            best, best_score = found, len(found.columns.fields)
+    if best is None or best_score < 2:
+        where = f"arket «{sheets_to_try[0].name}»" if sheet else "noen av arkene"
+        if not sheets or all(s.height <= 1 and _sheet_is_empty(s) for s in sheets_to_try):
+            raise InputError(f"{path.name}: filen er tom.")
+        raise InputError(
+            f"{path.name}: fant ingen overskriftsrad med kjente kolonnenavn i {where}.",
+            hint="Listen må ha en rad med kolonnenavn, f.eks. «Fødselsnr», «Sykmeldt fom», «Grad».",
+        )
+    best.other_sheets = [s.name for s in sheets if s.name != best.sheet.name]
+    missing = best.columns.missing_required
+    if missing:
+        wanted = " og ".join(f"«{FIELD_LABELS[m]}»" for m in missing)
+        found_names = ", ".join(f"«{h}»" for h in [*best.columns.headers.values(), *best.columns.ignored])
+        raise InputError(
+            f"{path.name}, ark «{best.sheet.name}»: mangler kolonne for {wanted}. "
+            f"Fant kolonnene: {found_names}.",
+            hint="Gi kolonnen et kjent navn, f.eks. «Fødselsnr» eller «Sykmeldt fom».",
+        )
+    return best
+
+
+def _sheet_is_empty(sheet: Sheet) -> bool:
+    return all(all(values.is_blank(c) for c in row) for row in itertools.islice(sheet.rows(), 50))
+
+
+def _find_header(path: Path, sheet: Sheet) -> ListFile | None:
+    """The row among the first ones that maps most fields; the rows above it are titles."""
+    try:
+        head = list(itertools.islice(sheet.rows(), HEADER_SEARCH_ROWS))
+    except csv.Error:
+        raise InputError(f"{path.name}: CSV-filen kan ikke leses (ødelagt sitering eller feil tegnsett).") from None
+    best_index, best_map = -1, ColumnMap()
+    for index, cells in enumerate(head):
+        mapped = recognise(cells)
+        if len(mapped.fields) > len(best_map.fields):
+            best_index, best_map = index, mapped
+    if best_index < 0:
+        return None
+    return ListFile(path=path, sheet=sheet, header_row=best_index + 1, columns=best_map,
+                    title_date=_title_date(head[:best_index]))
+
+
+def _title_date(title_rows: list[list[object]]) -> dt.date | None:
+    """A date written in the title rows, e.g. «Uttak 07.03.2022»."""
+    for cells in title_rows:
+        for cell in cells:
+            if isinstance(cell, dt.date):
+                return cell.date() if isinstance(cell, dt.datetime) else cell
+            match = _TITLE_DATE_RE.search(str(cell))
+            if match:
+                try:
+                    return values.parse_date(match.group(1))
+                except values.ValueProblem:
+                    continue
+    return None
+
+
+@lru_cache(maxsize=1)
+def styrk_titles() -> dict[str, int]:
+    """Common job titles → STYRK-08 major group, from the table shipped with kt."""
+    text = resources.files("kompetanse_cli.data").joinpath("styrk_titler.csv").read_text(encoding="utf-8")
+    reader = csv.DictReader(text.splitlines(), delimiter=";")
+    return {row["tittel"].strip().lower(): int(row["hovedgruppe"]) for row in reader if row.get("tittel")}
+
+
+class _RowCleaner:
+    """Turns a row of cells into a ListRow, or a RowError naming the first bad column."""
+
+    # field → parser; fields not listed here are plain text
+    PARSERS = {
+        "fnr": values.parse_fnr,
+        "sykmeldt_fom": values.parse_date,
+        "sykmeldt_tom": values.parse_date,
+        "grad": values.parse_grade,
+        "diagnose": values.parse_icpc,
+        "tidligere_tilfeller": values.parse_count,
+        "sykepengedager_5ar": values.parse_count,
+    }
+
+    def __init__(self, listfile: ListFile) -> None:
+        self.file = listfile.path.name
+        self.sheet = listfile.sheet.name
+        self.headers = listfile.columns.headers
+        self.plan = [(name, index, self.PARSERS.get(name, values.parse_text))
+                     for name, index in listfile.columns.fields.items()]
+        self.titles = styrk_titles()
+
+    def clean(self, number: int, cells: list[object]) -> ListRow | RowError:
+        found: dict[str, object] = {}
+        for name, index, parse in self.plan:
+            cell = cells[index] if index < len(cells) else None
+            try:
+                found[name] = parse(cell)
+            except values.ValueProblem as problem:
+                return RowError(self.file, self.sheet, number, self.headers[name], problem.reason)
+        if found.get("sykmeldt_fom") is None:
+            return RowError(self.file, self.sheet, number, self.headers["sykmeldt_fom"],
+                            "dato for sykmeldingsstart mangler")
+        first, last = found.pop("fornavn", None), found.pop("etternavn", None)
+        if found.get("navn") is None and (first or last):
+            found["navn"] = " ".join(part for part in (first, last) if part)
+        if "yrke" in found:
+            found["styrk"] = values.parse_styrk(found["yrke"], self.titles)
+        return ListRow(sheet=self.sheet, row=number, **found)

@@ -1,0 +1,105 @@
+"""Opening list files: spreadsheets through python-calamine, CSV through the csv module.
+
+A reader gives sheet names and, per sheet, an iterator of rows (lists of cells) that
+starts at the sheet's first row, so that row numbers are the ones the spreadsheet shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine
+
+from kompetanse_cli.errors import InputError
+from kompetanse_cli.ingest.columns import header_score
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+CSV_DELIMITERS = (";", ",", "\t")
+SAMPLE_LINES = 40
+
+
+@dataclass
+class Sheet:
+    """One sheet: its name, an estimate of its row count and a way to iterate its rows."""
+
+    name: str
+    height: int
+    _rows: object
+
+    def rows(self) -> Iterator[list[object]]:
+        return iter(self._rows() if callable(self._rows) else self._rows)
+
+
+def open_sheets(path: Path) -> list[Sheet]:
+    """All sheets of a list file. Raises InputError if the file cannot be read at all."""
+    if not path.exists():
+        raise InputError(f"Fant ikke filen {path}.")
+    if path.is_dir():
+        raise InputError(f"{path} er en mappe, ikke en fil.")
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return _spreadsheet_sheets(path)
+    if suffix in CSV_SUFFIXES:
+        return [_csv_sheet(path)]
+    raise InputError(
+        f"{path.name}: ukjent filtype «{path.suffix or '(ingen)'}».",
+        hint="kt leser .xlsx, .xls, .ods og .csv.",
+    )
+
+
+def _spreadsheet_sheets(path: Path) -> list[Sheet]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
+    except Exception:  # calamine raises its own error types for corrupt files
+        raise InputError(
+            f"{path.name}: filen kan ikke leses som regneark (skadet, passordbeskyttet eller feil filtype).",
+            hint="Åpne filen i Excel og lagre den på nytt som .xlsx.",
+        ) from None
+    sheets = []
+    for name in names:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception:
+            continue  # chart sheets and the like have no cells
+        sheets.append(Sheet(name=name, height=sheet.total_height + 1, _rows=sheet.iter_rows))
+    return sheets
+
+
+def _csv_sheet(path: Path) -> Sheet:
+    raw = path.read_bytes()
+    text = _decode(raw)
+    delimiter = _sniff_delimiter(text)
+    height = text.count("\n") + 1
+
+    def rows() -> Iterator[list[object]]:
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    return Sheet(name=path.name, height=height, _rows=rows)
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else cp1252 as Norwegian Excel writes it."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter under which some line of the first lines reads best as a header."""
+    sample = "\n".join(text.splitlines()[:SAMPLE_LINES])
+    best, best_score = CSV_DELIMITERS[0], -1
+    for delimiter in CSV_DELIMITERS:
+        rows = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        score = max((header_score(row) for row in rows), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best

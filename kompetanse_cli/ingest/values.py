@@ -1,0 +1,167 @@
+"""Cleaning single cell values as offices write them.
+
+Each parser takes the raw cell (str, int, float, date, datetime or "") and returns a clean
+value, `None` for an empty cell, or raises `ValueProblem` with a reason in Norwegian that
+never repeats the cell's content (it may be a fødselsnummer or a diagnosis).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from stdnum.exceptions import ValidationError
+from stdnum.no import fodselsnummer
+
+# Excel's 1900 date system, including its 1900-02-29 bug: serial 1 is 1900-01-01.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serials from 1950 to 2100: a plain number in a date column outside this is not a date.
+SERIAL_MIN, SERIAL_MAX = 18264, 73051
+
+ICPC_CHAPTERS = frozenset("ABDFHKLNPRSTUWXYZ")
+_ICPC_RE = re.compile(r"^([A-Za-z])\s*-?\s*(\d{2})(?:[.,]?(\d{1,2}))?\b")
+_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
+_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_GRADE_RE = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*%?$")
+_STYRK_RE = re.compile(r"^(\d{1,4})\b\s*(.*)$")
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot be used; `reason` says what was expected, without the value."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell (None, "" or only white space)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_text(value: object) -> str | None:
+    """Trimmed text with inner runs of white space folded; numbers without a trailing `.0`."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_fnr(value: object) -> str:
+    """An 11-digit fødselsnummer or D-nummer, validated with python-stdnum.
+
+    Numbers stored as numbers lose their leading zero; spaces and dots are removed.
+    """
+    if is_blank(value):
+        raise ValueProblem("fødselsnummer mangler")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueProblem("fødselsnummer er ikke et heltall")
+        value = int(value)
+    digits = re.sub(r"[\s.\-]", "", str(value))
+    if not digits.isdigit():
+        raise ValueProblem("fødselsnummer skal bare inneholde sifre")
+    if len(digits) == 10:
+        digits = "0" + digits  # leading zero lost when the column was stored as a number
+    if len(digits) != 11:
+        raise ValueProblem("fødselsnummer skal ha 11 sifre")
+    try:
+        fodselsnummer.validate(digits)
+    except ValidationError:
+        raise ValueProblem("ugyldig fødselsnummer (kontrollsifrene stemmer ikke, eller datoen er umulig)") from None
+    return digits
+
+
+def birth_date(fnr: str) -> dt.date:
+    """Birth date of a validated fødselsnummer (D- and synthetic numbers included)."""
+    return fodselsnummer.get_birth_date(fnr)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from a real Excel date, an Excel serial, `dd.mm.yyyy`, `d.m.yy` or ISO text."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if SERIAL_MIN <= value <= SERIAL_MAX:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueProblem("forventet en dato (dd.mm.åååå), fant et tall")
+    text = str(value).strip()
+    if text.replace(".", "", 1).isdigit():
+        return parse_date(float(text))
+    match = _DATE_RE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) == 2:
+            year += 2000 if year < 70 else 1900
+    else:
+        match = _ISO_RE.match(text)
+        if not match:
+            raise ValueProblem("forventet en dato som dd.mm.åååå")
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueProblem("umulig dato (dagen eller måneden finnes ikke)") from None
+
+
+def parse_grade(value: object) -> int | None:
+    """Sick-leave grade in percent: `100`, `100 %`, `80,0`, or `1.0`/`0.8` from a percent cell."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem("forventet sykmeldingsgrad i prosent (20–100)")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        match = _GRADE_RE.match(str(value).strip())
+        if not match:
+            raise ValueProblem("forventet sykmeldingsgrad i prosent (20–100)")
+        number = float(match.group(1).replace(",", "."))
+    if 0 < number <= 1:
+        number *= 100  # a fraction from a percent-formatted cell: 1.0 is 100 %
+    grade = round(number)
+    if not 20 <= grade <= 100:
+        raise ValueProblem("sykmeldingsgrad må være mellom 20 og 100 prosent")
+    return grade
+
+
+def parse_icpc(value: object) -> str | None:
+    """An ICPC-2 code in any case or spacing (`l03`, `L 03`, `R991`), normalised to `L03`/`R991`."""
+    if is_blank(value):
+        return None
+    match = _ICPC_RE.match(str(value).strip())
+    if not match or match.group(1).upper() not in ICPC_CHAPTERS:
+        raise ValueProblem("forventet en ICPC-2-kode: kapittelbokstav og to sifre, f.eks. L03")
+    return match.group(1).upper() + match.group(2) + (match.group(3) or "")
+
+
+def parse_count(value: object) -> int | None:
+    """A non-negative whole number (earlier cases, sykepengedager)."""
+    if is_blank(value):
+        return None
+    try:
+        number = float(str(value).strip().replace(",", ".")) if not isinstance(value, (int, float)) else float(value)
+    except ValueError:
+        raise ValueProblem("forventet et helt tall") from None
+    if number < 0 or not number.is_integer():
+        raise ValueProblem("forventet et helt tall, 0 eller mer")
+    return int(number)
+
+
+def parse_styrk(value: object, titles: dict[str, int]) -> int | None:
+    """STYRK-08 major group (1–9) from a code (`7115`), a `7 Tømrer` cell, or a known job title.
+
+    An unknown title gives `None` (unknown), never a guess.
+    """
+    text = parse_text(value)
+    if text is None:
+        return None
+    match = _STYRK_RE.match(text)
+    if match and match.group(1)[0] != "0":
+        return int(match.group(1)[0])
+    return titles.get(text.lower().strip(" .,"))

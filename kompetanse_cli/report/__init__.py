@@ -1,0 +1,1 @@
+"""Output for people: exported workbooks, letters, tallies. Never prints."""

@@ -1,0 +1,221 @@
+"""The screening engine: one person's row + the fylke's rules → a decision with reasons.
+
+Pure: no I/O, no printing. Each criterion answers `oppfylt`, `ikke_oppfylt` or `ukjent`
+(the list lacks the data). Any `ikke_oppfylt` makes the person `ikke_kandidat`, even when
+other data is missing; otherwise any `ukjent` makes the decision `manuell` (må vurderes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+from kompetanse_cli.fylker import FYLKER, find_kommune
+from kompetanse_cli.ingest.listfile import ListRow
+from kompetanse_cli.ingest.values import birth_date
+from kompetanse_cli.screening.rules import CRITERIA, RuleSet
+
+SYKEPENGE_WEEKS = 52  # 248 sykepengedager, five a week
+
+KANDIDAT, IKKE_KANDIDAT, MANUELL = "kandidat", "ikke_kandidat", "manuell"
+OPPFYLT, IKKE_OPPFYLT, UKJENT = "oppfylt", "ikke_oppfylt", "ukjent"
+DECISION_LABELS = {KANDIDAT: "Kandidat", IKKE_KANDIDAT: "Ikke kandidat", MANUELL: "Må vurderes"}
+# The criteria whose met results summarise why a person is a candidate (the rest are shown by `kt forklar`).
+CANDIDATE_SUMMARY = ("grad", "gjentakende", "diagnose_arbeid")
+# The criterion status whose reasons explain a decision.
+DECIDING_STATUS = {IKKE_KANDIDAT: IKKE_OPPFYLT, MANUELL: UKJENT, KANDIDAT: OPPFYLT}
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion: str
+    status: str
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return CRITERIA[self.criterion]
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kriterium": self.criterion, "status": self.status, "begrunnelse": self.reason}
+
+
+@dataclass
+class Decision:
+    """The outcome for one person, with every criterion's result."""
+
+    decision: str
+    results: list[CriterionResult] = field(default_factory=list)
+    weeks_on_leave: int = 0
+    age: int = 0
+    fylke: str = ""
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons that decided: what failed, what is unknown, or everything that was met."""
+        return deciding_reasons(self.decision, [(r.criterion, r.status, r.reason) for r in self.results])
+
+
+def deciding_reasons(decision: str, results: list[tuple[str, str, str]]) -> list[str]:
+    """(criterion, status, reason) triples → the reasons that explain `decision`."""
+    wanted = DECIDING_STATUS[decision]
+    return [reason for criterion, status, reason in results
+            if status == wanted and (decision != KANDIDAT or criterion in CANDIDATE_SUMMARY)]
+
+
+@dataclass
+class Facts:
+    """What the list tells about a person at the list date; `present` names the list's columns."""
+
+    row: ListRow
+    list_date: dt.date
+    present: frozenset[str]
+
+    @property
+    def weeks_on_leave(self) -> int:
+        return max((self.list_date - self.row.sykmeldt_fom).days // 7, 0)
+
+    @cached_property
+    def age(self) -> int:
+        """Age in whole years at the list date, from the birth date in the fødselsnummer."""
+        born = birth_date(self.row.fnr)
+        before_birthday = (self.list_date.month, self.list_date.day) < (born.month, born.day)
+        return self.list_date.year - born.year - before_birthday
+
+
+Check = Callable[[Facts, dict, RuleSet], CriterionResult]
+
+
+def _arbeidsgiver(facts: Facts, _: dict, __: RuleSet) -> CriterionResult:
+    name = "arbeidsgiver"
+    if not (facts.present & {"arbeidsgiver", "orgnr"}):
+        return CriterionResult(name, UKJENT, "Listen har ingen kolonne for arbeidsgiver")
+    if facts.row.arbeidsgiver or facts.row.orgnr:
+        return CriterionResult(name, OPPFYLT, "Har arbeidsgiver")
+    return CriterionResult(name, IKKE_OPPFYLT, "Ingen arbeidsgiver oppgitt")
+
+
+def _sykepengeperiode(facts: Facts, rule: dict, _: RuleSet) -> CriterionResult:
+    left = SYKEPENGE_WEEKS - facts.weeks_on_leave
+    minimum = rule["min_uker_igjen"]
+    if left >= minimum:
+        return CriterionResult("sykepengeperiode", OPPFYLT, f"{left} uker igjen av sykepengeperioden (krav: {minimum})")
+    return CriterionResult("sykepengeperiode", IKKE_OPPFYLT,
+                           f"Bare {max(left, 0)} uker igjen av sykepengeperioden (krav: minst {minimum})")
+
+
+def _grad(facts: Facts, rule: dict, _: RuleSet) -> CriterionResult:
+    minimum = rule["min_grad"]
+    if facts.row.grad is None:
+        return CriterionResult("grad", UKJENT, "Sykmeldingsgrad mangler i listen")
+    if facts.row.grad >= minimum:
+        return CriterionResult("grad", OPPFYLT, f"Sykmeldt {facts.row.grad} % (krav: minst {minimum} %)")
+    return CriterionResult("grad", IKKE_OPPFYLT, f"Sykmeldt {facts.row.grad} %, under kravet på {minimum} %")
+
+
+def _gjentakende(facts: Facts, rule: dict, _: RuleSet) -> CriterionResult:
+    name = "gjentakende"
+    cases, days = facts.row.tidligere_tilfeller, facts.row.sykepengedager_5ar
+    min_cases, min_days = rule["min_tidligere_tilfeller"], rule["min_sykepengedager_5ar"]
+    if cases is not None and cases >= min_cases:
+        return CriterionResult(name, OPPFYLT, f"{cases} tidligere sykefravær (krav: minst {min_cases})")
+    if days is not None and days >= min_days:
+        return CriterionResult(name, OPPFYLT, f"{days} sykepengedager siste 5 år (krav: minst {min_days})")
+    if cases is None and days is None:
+        return CriterionResult(name, UKJENT, "Listen sier ikke noe om tidligere sykefravær")
+    if cases is None or days is None:
+        known = (f"{cases} tidligere sykefravær" if cases is not None else f"{days} sykepengedager siste 5 år")
+        return CriterionResult(name, UKJENT, f"Bare {known}; det andre målet for gjentakende sykefravær mangler")
+    return CriterionResult(name, IKKE_OPPFYLT,
+                           f"Ikke gjentakende sykefravær ({cases} tidligere tilfeller, {days} sykepengedager siste 5 år)")
+
+
+def _diagnose_arbeid(facts: Facts, rule: dict, _: RuleSet) -> CriterionResult:
+    name = "diagnose_arbeid"
+    code, group = facts.row.diagnose, facts.row.styrk
+    if code is None:
+        return CriterionResult(name, UKJENT, "Diagnose mangler i listen")
+    if any(code.startswith(p) for p in rule["psykiske_koder"]):
+        return CriterionResult(name, OPPFYLT, f"Lettere psykisk lidelse (kapittel {code[0]})")
+    if code[0] in rule["fysiske_kapitler"]:
+        groups = rule["fysiske_styrk_grupper"]
+        if group is None:
+            return CriterionResult(name, UKJENT, f"Kapittel {code[0]}-diagnose, men yrket er ukjent")
+        if group in groups:
+            return CriterionResult(name, OPPFYLT, f"Kapittel {code[0]}-diagnose og fysisk arbeid (STYRK {group})")
+        return CriterionResult(name, IKKE_OPPFYLT, f"Kapittel {code[0]}-diagnose, men ikke fysisk arbeid (STYRK {group})")
+    return CriterionResult(name, IKKE_OPPFYLT, f"Diagnose i kapittel {code[0]} er ikke blant de aktuelle")
+
+
+def _code_exclusion(name: str, key: str, text: str) -> Check:
+    def check(facts: Facts, rule: dict, _: RuleSet) -> CriterionResult:
+        code = facts.row.diagnose
+        if code is None:
+            return CriterionResult(name, UKJENT, "Diagnose mangler i listen")
+        if any(code.startswith(p) for p in rule[key]):
+            return CriterionResult(name, IKKE_OPPFYLT, text)
+        return CriterionResult(name, OPPFYLT, f"Ikke {text[0].lower() + text[1:]}")
+    return check
+
+
+def _alder(facts: Facts, rule: dict, _: RuleSet) -> CriterionResult:
+    age, limit = facts.age, rule["maks_alder"]
+    if age > limit:
+        return CriterionResult("alder", IKKE_OPPFYLT, f"{age} år, over aldersgrensen på {limit}")
+    return CriterionResult("alder", OPPFYLT, f"{age} år (grense: {limit})")
+
+
+def _friskmeldt(facts: Facts, _: dict, __: RuleSet) -> CriterionResult:
+    if "sykmeldt_tom" not in facts.present:
+        return CriterionResult("friskmeldt", UKJENT, "Listen viser ikke når sykmeldingen slutter; sjekk at personen fortsatt er sykmeldt")
+    end = facts.row.sykmeldt_tom
+    if end is not None and end < facts.list_date:
+        return CriterionResult("friskmeldt", IKKE_OPPFYLT, "Sykmeldingen var avsluttet før listedatoen")
+    return CriterionResult("friskmeldt", OPPFYLT, "Fortsatt sykmeldt på listedatoen")
+
+
+def _geografi(facts: Facts, _: dict, rules: RuleSet) -> CriterionResult:
+    name = "geografi"
+    if "kommune" not in facts.present:
+        return CriterionResult(name, UKJENT, "Listen har ingen kolonne for kommune")
+    if not facts.row.kommune:
+        return CriterionResult(name, UKJENT, "Kommune mangler på raden")
+    kommune = find_kommune(facts.row.kommune)
+    if kommune is None:
+        return CriterionResult(name, UKJENT, "Ukjent kommune; sjekk om den er med i forsøket")
+    if kommune.fylke == rules.fylke and rules.allows_kommune(kommune.nummer):
+        return CriterionResult(name, OPPFYLT, f"{kommune.navn} er med i forsøket")
+    where = FYLKER.get(kommune.fylke, kommune.fylke)
+    return CriterionResult(name, IKKE_OPPFYLT, f"{kommune.navn} ({where}) er ikke med i forsøket")
+
+
+CHECKS: dict[str, Check] = {
+    "arbeidsgiver": _arbeidsgiver,
+    "sykepengeperiode": _sykepengeperiode,
+    "grad": _grad,
+    "gjentakende": _gjentakende,
+    "diagnose_arbeid": _diagnose_arbeid,
+    "svangerskap": _code_exclusion("svangerskap", "kapitler", "Svangerskapsrelatert sykmelding"),
+    "covid": _code_exclusion("covid", "koder", "Covid-19"),
+    "alvorlig_sykdom": _code_exclusion("alvorlig_sykdom", "koder", "Alvorlig sykdom under behandling"),
+    "alder": _alder,
+    "friskmeldt": _friskmeldt,
+    "geografi": _geografi,
+}
+assert CHECKS.keys() == CRITERIA.keys()
+
+
+def screen_person(facts: Facts, rules: RuleSet) -> Decision:
+    """Apply every active criterion of `rules` and decide."""
+    results = [CHECKS[name](facts, rule, rules)
+               for name in CRITERIA if (rule := rules.criterion(name)) is not None]
+    statuses = {r.status for r in results}
+    if IKKE_OPPFYLT in statuses:
+        decision = IKKE_KANDIDAT
+    elif UKJENT in statuses:
+        decision = MANUELL
+    else:
+        decision = KANDIDAT
+    return Decision(decision, results, weeks_on_leave=facts.weeks_on_leave, age=facts.age, fylke=rules.fylke)

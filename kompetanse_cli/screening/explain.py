@@ -1,0 +1,50 @@
+"""`kt forklar`: one person's latest screening decision, criterion by criterion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from kompetanse_cli.errors import UsageError
+from kompetanse_cli.screening.run import mask_fnr
+from kompetanse_cli.store import lists as store
+
+
+@dataclass
+class Explanation:
+    id: str
+    fnr_masked: str
+    navn: str | None
+    list_date: dt.date
+    file: str
+    row: int
+    kontor: str | None
+    weeks: int
+    fylke: str
+    rule_version: str
+    decision: str
+    results: list[dict[str, str]]
+    appearances: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "fnr": self.fnr_masked, "navn": self.navn, "list_date": self.list_date.isoformat(),
+                "file": self.file, "row": self.row, "kontor": self.kontor, "uker_sykmeldt": self.weeks,
+                "fylke": self.fylke, "regelversjon": self.rule_version, "decision": self.decision,
+                "criteria": self.results, "appearances": self.appearances}
+
+
+def explain_person(conn: sqlite3.Connection, short_id: str) -> Explanation:
+    person = store.person_by_short_id(conn, short_id)
+    if person is None:
+        raise UsageError(f"Fant ingen person med id «{short_id}». Id-en står i første kolonne i `kt screen`.")
+    latest = store.latest_screening(conn, person["id"])
+    if latest is None:
+        raise UsageError(f"Person {person['kort_id']} er ikke screenet ennå.")
+    return Explanation(
+        id=person["kort_id"], fnr_masked=mask_fnr(person["fnr"]), navn=person["navn"],
+        list_date=dt.date.fromisoformat(latest["listedato"]), file=latest["filnavn"], row=latest["rad"],
+        kontor=latest["kontor"], weeks=latest["uker_sykmeldt"], fylke=latest["fylke"],
+        rule_version=latest["regelversjon"], decision=latest["beslutning"],
+        results=store.decode_results(latest["resultater"]),
+        appearances=store.count_appearances(conn, person["id"]))

@@ -1,0 +1,1 @@
+"""All SQL lives here: schema, migrations and queries. Nothing else touches the database."""

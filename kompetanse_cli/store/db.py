@@ -1,0 +1,172 @@
+"""Opening the database: private files, WAL, migrations applied on open.
+
+This module and its siblings are the only place that knows kt uses SQLite, so that a
+shared PostgreSQL can be added later behind the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kompetanse_cli import paths
+from kompetanse_cli.errors import InputError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run `;`-separated DDL inside the caller's transaction (executescript would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE person (
+            id INTEGER PRIMARY KEY,
+            kort_id TEXT NOT NULL UNIQUE,
+            fnr TEXT NOT NULL UNIQUE,
+            navn TEXT,
+            fylke TEXT,
+            kontor TEXT,
+            malform TEXT NOT NULL DEFAULT 'nb',
+            opprettet TEXT NOT NULL
+        );
+        CREATE TABLE import (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            ark TEXT NOT NULL,
+            filnavn TEXT NOT NULL,
+            listedato TEXT NOT NULL,
+            listedato_kilde TEXT NOT NULL,
+            fylke TEXT NOT NULL,
+            importert TEXT NOT NULL,
+            veileder TEXT,
+            rader_lest INTEGER NOT NULL DEFAULT 0,
+            importerte INTEGER NOT NULL DEFAULT 0,
+            avviste INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (sha256, ark)
+        );
+        CREATE TABLE import_avvist (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES import(id) ON DELETE CASCADE,
+            ark TEXT NOT NULL,
+            rad INTEGER NOT NULL,
+            kolonne TEXT NOT NULL,
+            arsak TEXT NOT NULL
+        );
+        CREATE TABLE listeoppforing (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+            import_id INTEGER NOT NULL REFERENCES import(id) ON DELETE CASCADE,
+            ark TEXT NOT NULL,
+            rad INTEGER NOT NULL,
+            listedato TEXT NOT NULL,
+            fylke TEXT NOT NULL,
+            kontor TEXT,
+            sykmeldt_fom TEXT NOT NULL,
+            sykmeldt_tom TEXT,
+            grad INTEGER,
+            diagnose TEXT,
+            arbeidsgiver TEXT,
+            orgnr TEXT,
+            yrke TEXT,
+            styrk INTEGER,
+            kommune TEXT,
+            tidligere_tilfeller INTEGER,
+            sykepengedager_5ar INTEGER,
+            UNIQUE (import_id, ark, rad)
+        );
+        CREATE INDEX listeoppforing_person ON listeoppforing(person_id);
+        CREATE TABLE screening (
+            id INTEGER PRIMARY KEY,
+            oppforing_id INTEGER NOT NULL REFERENCES listeoppforing(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+            fylke TEXT NOT NULL,
+            regelversjon TEXT NOT NULL,
+            beslutning TEXT NOT NULL CHECK (beslutning IN ('kandidat', 'ikke_kandidat', 'manuell')),
+            uker_sykmeldt INTEGER NOT NULL,
+            alder INTEGER NOT NULL,
+            resultater TEXT NOT NULL,
+            tidspunkt TEXT NOT NULL
+        );
+        CREATE INDEX screening_person ON screening(person_id);
+        CREATE INDEX screening_oppforing ON screening(oppforing_id);
+        """
+    )
+
+
+# Numbered migrations, applied in order; the database's user_version says how many have run.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial]
+
+
+def schema_version() -> int:
+    return len(MIGRATIONS)
+
+
+def now() -> str:
+    """Local time, to the second, as ISO text."""
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+def connect(path: Path | None = None) -> tuple[sqlite3.Connection, list[str]]:
+    """Open (creating if needed) the database, private and migrated; returns warnings too."""
+    path = path or paths.db_path()
+    warnings = paths.ensure_private_dir(path.parent)
+    existed = path.exists()
+    if not existed:
+        path.touch(mode=0o600)
+    warnings += paths.ensure_private_file(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise InputError(f"Databasen {path} kan ikke åpnes (skadet, eller ikke en kt-database).") from None
+    if version > schema_version():
+        conn.close()
+        raise InputError(
+            f"Databasen {path} er laget av en nyere versjon av kt (skjema {version}, denne kt kjenner {schema_version()}).",
+            hint="Oppdater kt før du bruker denne databasen.",
+        )
+    if version < schema_version():
+        if existed and version > 0:
+            backup = path.with_name(f"{path.stem}.før-skjema-{schema_version()}.{dt.date.today():%Y%m%d}.db")
+            shutil.copy2(path, backup)
+            backup.chmod(0o600)
+            warnings.append(f"Databasen er oppgradert; en kopi av den gamle ligger i {backup.name}.")
+        _migrate(conn, version)
+    for sidecar in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        warnings += paths.ensure_private_file(sidecar)
+    return conn, warnings
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        with transaction(conn):
+            migration(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (including Ctrl-C)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
