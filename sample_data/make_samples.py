@@ -145,7 +145,7 @@ SECTOR_OCCUPATIONS: dict[str, tuple[Occupation, ...]] = {
     "industri": _occupations(
         "8121 Prosessoperatør", "8121 Prosessoperatør", "7212 Sveiser",
         "7233 Industrimekaniker", "9329 Produksjonsarbeider",
-        "4321 Lagermedarbeider", "2144 Maskiningeniør", "3115 Maskintekniker",
+        "4321 Lagermedarbeider", "3115 Maskiningeniør", "3115 Maskintekniker",
         "4110 Konsulent",
     ),
     "trevare": _occupations(
@@ -180,7 +180,7 @@ SECTOR_OCCUPATIONS: dict[str, tuple[Occupation, ...]] = {
     ),
     "kraft": _occupations(
         "7413 Energimontør", "7411 Elektriker", "3113 Elektrotekniker",
-        "2151 Elkraftingeniør", "4110 Konsulent",
+        "3113 Elkraftingeniør", "4110 Konsulent",
     ),
 }
 

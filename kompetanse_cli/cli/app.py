@@ -48,10 +48,10 @@ screen.register(app)
 app.add_typer(regler.app, name="regler")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning kt's errors into one line on stderr and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(args=argv, prog_name="kt", standalone_mode=False)
     except KtError as error:
         err_console.print(f"[bold red]Feil:[/] {error.message}", soft_wrap=True)
         if error.hint:
@@ -62,17 +62,16 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
+    except typer.Abort:
+        err_console.print("Avbrutt.")
+        sys.exit(130)
     except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(EXIT_USAGE if isinstance(error, click.UsageError) else 1)
-        if isinstance(error, click.exceptions.Abort):
-            err_console.print("Avbrutt.")
-            sys.exit(130)
+        if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
+            error.show()  # the command line parser's own usage errors
+            sys.exit(EXIT_USAGE)
         if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
             raise
         err_console.print(f"[bold red]Feil:[/] en uventet feil oppstod ({type(error).__name__}). "
                           "Ingenting er lagret halvveis. Kjør med KT_DEBUG=1 for detaljer.")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

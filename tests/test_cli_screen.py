@@ -1,0 +1,296 @@
+"""`kt screen`, `kt forklar`, `kt regler` through the real entry point: output, exit codes, database rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+
+from tests.conftest import SAMPLES, DATA, run_kt, synthetic_fnr
+
+LISTER = SAMPLES / "uke10_lister.xlsx"
+HEADER = ["Fødselsnr", "Navn", "Sykmeldt fom", "Sykmeldt tom", "Grad", "Diagnose", "Arbeidsgiver", "Yrke",
+          "Kommunenr", "Tidligere sykefravær"]
+
+
+def db_rows(home: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(home / "kt.db")
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def write_list(path: Path, rows: list[list[object]], *, title: str | None = None) -> Path:
+    """A small office list written with openpyxl; `title` goes in a row above the header."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Liste"
+    if title:
+        sheet.append([title])
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula, as a list may hold it
+    workbook.save(path)
+    return path
+
+
+def person_row(fnr: str, *, start: dt.date, name: str = "Kari Testesen", grade: object = 100,
+               diagnosis: str = "L03", employer: str = "Testbygg AS", job: str = "7115 Tømrer",
+               kommune: str = "4206", earlier: int = 2, end: dt.date | None = None) -> list[object]:
+    return [fnr, name, start, end, grade, diagnosis, employer, job, kommune, earlier]
+
+
+def screen_json(*args: str) -> dict:
+    result = run_kt("screen", *args, "--json")
+    assert result.code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_sample_list_is_read_screened_and_stored(kt_home: Path) -> None:
+    data = screen_json(str(LISTER), "--fylke", "agder")
+    assert data["rows_read"] == 320
+    assert data["imported"] == 317
+    assert data["list_date"] == "2022-03-07"
+    assert data["list_date_source"] == "fra tittelraden i filen"
+    assert {(e["sheet"], e["row"], e["column"]) for e in data["rejected"]} == {
+        ("Ark1", 46, "Fødselsnr"), ("Ark1", 102, "Sykmeldt fom"), ("Ark1", 194, "Grad")}
+    decisions = [p["decision"] for p in data["persons"]]
+    assert decisions.count("kandidat") == data["candidates"] > 0
+    assert 0.02 <= data["candidates"] / data["imported"] <= 0.11
+    first = data["persons"][0]
+    assert first["row"] == 5 and first["sheet"] == "Ark1"  # header on row 4
+    assert len(first["id"]) == 5 and first["fnr"].endswith("*****")
+    # the database holds one person per fødselsnummer, one appearance and one decision per row
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(317,)]
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(317,)]
+    assert db_rows(kt_home, "SELECT beslutning, COUNT(*) FROM screening GROUP BY 1 ORDER BY 1") == sorted(
+        (d, decisions.count(d)) for d in set(decisions))
+    assert db_rows(kt_home, "SELECT rad, kolonne FROM import_avvist ORDER BY rad") == [
+        (46, "Fødselsnr"), (102, "Sykmeldt fom"), (194, "Grad")]
+
+
+def test_summary_table_shows_candidates_with_masked_numbers(kt_home: Path) -> None:
+    result = run_kt("screen", str(LISTER), "--fylke", "agder", "--kontor", "NAV Lister")
+    assert result.code == 0, result.output
+    assert "Rader lest" in result.stdout and "320" in result.stdout
+    assert "Listedato 07.03.2022 (fra tittelraden i filen)" in result.stdout
+    assert "Kandidat" in result.stdout and "NAV Lister" in result.stdout
+    assert "rad 46, kolonne «Fødselsnr»" in result.stdout
+    for (fnr,) in db_rows(kt_home, "SELECT fnr FROM person"):
+        assert fnr not in result.output
+        assert fnr.lstrip("0") not in result.output
+
+
+def test_same_file_twice_adds_nothing(kt_home: Path) -> None:
+    screen_json(str(LISTER), "--fylke", "agder")
+    before = db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing")
+    again = run_kt("screen", str(LISTER), "--fylke", "agder")
+    assert again.code == 0
+    assert "allerede importert" in again.stdout
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == before
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM import") == [(1,)]
+    data = screen_json(str(LISTER), "--fylke", "agder")
+    assert data["imported"] == 0 and data["already_imported"]
+    assert len(data["persons"]) == 317
+
+
+def test_one_person_on_two_lists_is_one_person_with_two_appearances(kt_home: Path, tmp_path: Path) -> None:
+    fnr = synthetic_fnr(dt.date(1980, 5, 17))
+    other = synthetic_fnr(dt.date(1975, 2, 3))
+    start = dt.date(2022, 1, 3)
+    week8 = write_list(tmp_path / "uke8.xlsx", [person_row(fnr, start=start), person_row(other, start=start)],
+                       title="Uttak 28.02.2022")
+    week10 = write_list(tmp_path / "uke10.xlsx", [person_row(fnr, start=start)], title="Uttak 14.03.2022")
+    first = screen_json(str(week8), "--fylke", "agder")
+    second = screen_json(str(week10), "--fylke", "agder")
+    assert first["persons"][0]["id"] == second["persons"][0]["id"]
+    assert second["known_before"] == 1
+    assert second["persons"][0]["tidligere"] == "på liste 28.02.2022 (kandidat)"
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(2,)]
+    assert db_rows(kt_home, "SELECT p.kort_id, COUNT(*) FROM listeoppforing l JOIN person p ON p.id = l.person_id "
+                            "GROUP BY 1 ORDER BY 2 DESC")[0] == (first["persons"][0]["id"], 2)
+    assert db_rows(kt_home, "SELECT listedato, beslutning FROM screening s JOIN listeoppforing l "
+                            "ON l.id = s.oppforing_id ORDER BY l.listedato, l.rad") == [
+        ("2022-02-28", "kandidat"), ("2022-02-28", "kandidat"), ("2022-03-14", "kandidat")]
+
+
+def test_missing_data_makes_manual_and_a_failure_wins(tmp_path: Path) -> None:
+    start = dt.date(2022, 1, 3)
+    path = write_list(tmp_path / "liste.xlsx", [
+        person_row(synthetic_fnr(dt.date(1980, 5, 17)), start=start, grade=None),       # grade unknown
+        person_row(synthetic_fnr(dt.date(1981, 6, 18)), start=start, grade=None, diagnosis="W78"),  # fails too
+    ], title="Uttak 07.03.2022")
+    data = screen_json(str(path), "--fylke", "agder")
+    manual, failed = data["persons"]
+    assert manual["decision"] == "manuell"
+    assert manual["reasons"] == ["Sykmeldingsgrad mangler i listen"]
+    assert failed["decision"] == "ikke_kandidat"
+    assert "Svangerskapsrelatert sykmelding" in failed["reasons"]
+
+
+def test_forklar_shows_every_criterion(tmp_path: Path) -> None:
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
+                                                           start=dt.date(2022, 1, 3), grade=80)],
+                      title="Uttak 07.03.2022")
+    person = screen_json(str(path), "--fylke", "agder")["persons"][0]
+    result = run_kt("forklar", person["id"])
+    assert result.code == 0, result.output
+    for label in ("Har arbeidsgiver", "Sykmeldingsgrad", "Gjentakende sykefravær", "Alder",
+                  "Arbeidsgiver i forsøkskommune", "Fortsatt sykmeldt på listedatoen"):
+        assert label in result.stdout
+    assert "Sykmeldt 80 %, under kravet på 100 %" in result.stdout
+    assert "Ikke kandidat" in result.stdout
+    explained = json.loads(run_kt("forklar", person["id"], "--json").stdout)
+    assert len(explained["criteria"]) == 11
+    assert {c["kriterium"]: c["status"] for c in explained["criteria"]}["grad"] == "ikke_oppfylt"
+    unknown = run_kt("forklar", "zzzzz")
+    assert unknown.code == 2 and "Fant ingen person" in unknown.stderr
+
+
+def test_export_workbook_read_back_cell_by_cell(tmp_path: Path) -> None:
+    fnr = synthetic_fnr(dt.date(2001, 3, 5))  # starts with 0: must stay text
+    start = dt.date(2022, 1, 3)
+    path = write_list(tmp_path / "liste.xlsx", [
+        person_row(fnr, start=start, employer="=HYPERLINK(\"http://x\",\"klikk\")"),
+        person_row(synthetic_fnr(dt.date(1980, 5, 17)), start=start, grade=50, employer="@SUM(1+1)"),
+    ], title="Uttak 07.03.2022")
+    out = tmp_path / "kandidater.xlsx"
+    result = run_kt("screen", str(path), "--fylke", "agder", "--alle", "--eksport", str(out))
+    assert result.code == 0, result.output
+    assert "Skrev 2 personer" in result.stdout
+    workbook = openpyxl.load_workbook(out)
+    sheet = workbook["Alle"]
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["ID", "Fødselsnummer", "Navn", "NAV-kontor", "Listedato", "Sykmeldt fra og med"]
+    assert sheet.freeze_panes == "A2"
+    first = {h: c for h, c in zip(header, sheet[2])}
+    assert first["Fødselsnummer"].value == fnr and first["Fødselsnummer"].data_type == "s"
+    assert first["Listedato"].value == dt.datetime(2022, 3, 7)
+    assert first["Listedato"].number_format == "DD.MM.YYYY"
+    assert first["Sykmeldt fra og med"].value == dt.datetime(2022, 1, 3)
+    assert first["Arbeidsgiver"].value == "'=HYPERLINK(\"http://x\",\"klikk\")"
+    assert first["Beslutning"].value == "Kandidat"
+    assert first["Grad (%)"].value == 100
+    second = {h: c for h, c in zip(header, sheet[3])}
+    assert second["Arbeidsgiver"].value == "'@SUM(1+1)"
+    assert second["Beslutning"].value == "Ikke kandidat"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    # a different reader sees the same values
+    rows = python_calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Alle").to_python()
+    assert rows[1][1] == fnr and rows[1][4] == dt.date(2022, 3, 7)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_candidates_only_export_by_default(tmp_path: Path) -> None:
+    out = tmp_path / "k.xlsx"
+    data = screen_json(str(LISTER), "--fylke", "agder", "--eksport", str(out))
+    sheet = openpyxl.load_workbook(out)["Kandidater"]
+    wanted = data["candidates"] + data["manual"]
+    assert sheet.max_row == wanted + 1
+    assert {sheet.cell(row=r, column=15).value for r in range(2, sheet.max_row + 1)} == {"Kandidat", "Må vurderes"}
+
+
+@pytest.mark.parametrize("name, expected_in_error", [
+    ("mangler_kolonne.xlsx", "fødselsnummer"),
+    ("korrupt.xlsx", "kan ikke leses"),
+    ("tom.xlsx", "tom"),
+])
+def test_unusable_files_exit_1_with_a_clear_message(name: str, expected_in_error: str, kt_home: Path) -> None:
+    result = run_kt("screen", str(DATA / name), "--fylke", "agder")
+    assert result.code == 1
+    assert result.stderr.startswith("Feil:")
+    assert name in result.stderr and expected_in_error in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--fylke", "mars"], "Ukjent fylke «mars»"),
+    (["--fylke", "agder", "--listedato", "32.13.2022"], "--listedato"),
+    (["--fylke", "agder", "--ark", "Finnes ikke"], "Arkene er: «Ark1»"),
+    (["--fylke", "agder", "--eksport", "ut.csv"], ".xlsx"),
+    ([], "Oppgi fylke"),
+])
+def test_usage_errors_exit_2(args: list[str], expected: str) -> None:
+    result = run_kt("screen", str(LISTER), *args)
+    assert result.code == 2, result.output
+    assert expected in result.stderr
+
+
+def test_old_fylke_name_is_mapped_and_said(tmp_path: Path) -> None:
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
+                                                           start=dt.date(2022, 1, 3), kommune="3105")],
+                      title="Uttak 07.03.2022")
+    result = run_kt("screen", str(path), "--fylke", "Øst-Viken")
+    assert result.code == 0, result.output
+    assert "Øst-Viken er i dag Akershus og Østfold" in result.stdout
+    data = screen_json(str(path), "--fylke", "viken")
+    assert data["fylke"] == ["akershus", "ostfold"]
+
+
+def test_data_folder_and_database_are_private(kt_home: Path) -> None:
+    screen_json(str(LISTER), "--fylke", "agder")
+    assert stat.S_IMODE(kt_home.stat().st_mode) == 0o700
+    assert stat.S_IMODE((kt_home / "kt.db").stat().st_mode) == 0o600
+    os.chmod(kt_home / "kt.db", 0o644)
+    os.chmod(kt_home, 0o755)
+    result = run_kt("forklar", "zzzzz")
+    assert "strammet inn" in result.stderr
+    assert stat.S_IMODE(kt_home.stat().st_mode) == 0o700
+    assert stat.S_IMODE((kt_home / "kt.db").stat().st_mode) == 0o600
+
+
+def test_database_from_a_newer_kt_is_refused(kt_home: Path) -> None:
+    screen_json(str(LISTER), "--fylke", "agder")
+    conn = sqlite3.connect(kt_home / "kt.db")
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    result = run_kt("screen", str(LISTER), "--fylke", "agder")
+    assert result.code == 1
+    assert "nyere versjon av kt" in result.stderr
+
+
+def test_regler_vis_and_sjekk(tmp_path: Path) -> None:
+    shown = run_kt("regler", "vis", "--fylke", "agder")
+    assert shown.code == 0
+    assert "Sykmeldingsgrad" in shown.stdout and "min_grad = 100" in shown.stdout
+    bad = tmp_path / "mine.toml"
+    bad.write_text('[grad]\naktiv = true\nmin_grad = "høy"\n[ukjent]\naktiv = true\n', encoding="utf-8")
+    checked = run_kt("regler", "sjekk", str(bad))
+    assert checked.code == 1
+    assert "«grad.min_grad» skal være heltall" in checked.stderr
+    assert "ukjent nøkkel «ukjent»" in checked.stderr
+
+
+def test_override_in_kt_home_changes_screening(kt_home: Path, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
+                                                           start=dt.date(2022, 1, 3), grade=80)],
+                      title="Uttak 07.03.2022")
+    (kt_home / "regler").mkdir(parents=True)
+    (kt_home / "regler" / "agder.toml").write_text("[grad]\nmin_grad = 80\n", encoding="utf-8")
+    assert screen_json(str(path), "--fylke", "agder")["persons"][0]["decision"] == "kandidat"
+
+
+@pytest.mark.parametrize("command", [
+    ["screen"], ["forklar"], ["regler", "vis"], ["regler", "sjekk"],
+])
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = run_kt(*command, "--help")
+    assert result.code == 0
+    assert "Eksempel:" in result.stdout or "Eksempler:" in result.stdout
+
+
+def test_version() -> None:
+    result = run_kt("--version")
+    assert result.code == 0 and result.stdout.startswith("kt ")
