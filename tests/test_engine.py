@@ -60,16 +60,10 @@ def base_row(**changes: object) -> ListRow:
     return dataclasses.replace(row, **changes)
 
 
-@pytest.fixture(scope="module")
-def rules() -> dict[str, RuleSet]:
-    # Module scope runs outside the autouse KT_HOME fixture; load_ruleset only *reads* the
-    # override folder, so point it at a folder that cannot exist instead of the real one.
-    mp = pytest.MonkeyPatch()
-    mp.setenv("KT_HOME", "/nonexistent/kt-home-for-tests")
-    try:
-        return {fylke: load_ruleset(fylke) for fylke in ("agder", "innlandet", "akershus")}
-    finally:
-        mp.undo()
+@pytest.fixture
+def rules(kt_home) -> dict[str, RuleSet]:
+    """The shipped rules (the autouse KT_HOME is empty, so no override applies)."""
+    return {fylke: load_ruleset(fylke) for fylke in ("agder", "innlandet", "akershus")}
 
 
 def screen(row: ListRow, ruleset: RuleSet, present: frozenset[str] = FULL_PRESENT):
@@ -151,6 +145,15 @@ CASES = [
           tidligere_tilfeller=None, sykepengedager_5ar=30),
     _case("gjentakende-begge-verdier-mangler-ukjent", "gjentakende", UKJENT, MANUELL,
           tidligere_tilfeller=None, sykepengedager_5ar=None),
+    # Judged on the measures the list has columns for (one column alone can decide).
+    _case("gjentakende-bare-tilfeller-kolonne-0-ikke-oppfylt", "gjentakende", IKKE_OPPFYLT, IKKE_KANDIDAT,
+          absent=("sykepengedager_5ar",), tidligere_tilfeller=0, sykepengedager_5ar=None),
+    _case("gjentakende-bare-dager-kolonne-99-ikke-oppfylt", "gjentakende", IKKE_OPPFYLT, IKKE_KANDIDAT,
+          absent=("tidligere_tilfeller",), tidligere_tilfeller=None, sykepengedager_5ar=99),
+    _case("gjentakende-bare-dager-kolonne-100-oppfylt", "gjentakende", OPPFYLT, KANDIDAT,
+          absent=("tidligere_tilfeller",), tidligere_tilfeller=None, sykepengedager_5ar=100),
+    _case("gjentakende-bare-dager-kolonne-verdi-mangler-ukjent", "gjentakende", UKJENT, MANUELL,
+          absent=("tidligere_tilfeller",), tidligere_tilfeller=None, sykepengedager_5ar=None),
     _case("gjentakende-begge-kolonner-mangler-ukjent", "gjentakende", UKJENT, MANUELL,
           absent=("tidligere_tilfeller", "sykepengedager_5ar"), tidligere_tilfeller=None, sykepengedager_5ar=None),
     # --- diagnose_arbeid ----------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""Benchmark `kt screen` against python-calamine merely reading the same file.
+
+Generates synthetic lists of 50 000 and 200 000 rows (xlsx, as offices export them), then runs,
+each in a fresh process: (1) a bare calamine read of every row, (2) `kt screen FILE --fylke agder
+--json` into an empty KT_HOME. Prints wall time and peak memory (max RSS) of each, and kt's figures
+as ratios of the bare read measured in the same run. Target: time ≤ 3× the read; memory < 400 MB
+at 200 000 rows.
+
+    python bench/screen.py            # both sizes
+    python bench/screen.py 50000      # one size
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from openpyxl import Workbook
+from stdnum.no import fodselsnummer
+
+OUT = Path(__file__).parent / "out"
+SIZES = (50_000, 200_000)
+HEADER = ["Fødselsnr", "Navn", "Sykmeldt fom", "Sykmeldt tom", "Grad", "Diagnose", "Arbeidsgiver", "Orgnr",
+          "Yrke", "Kommunenr", "Tidligere sykefravær", "Sykepengedager siste 5 år"]
+DIAGNOSES = ["L03", "L84", "L86", "P74", "P76", "R991", "A04", "K86", "W78", "L02", "P02", "D11"]
+JOBS = ["7115 Tømrer", "Renholder", "8332 Lastebilsjåfør", "Sykepleier", "4110 Kontormedarbeider", "Lagerarbeider"]
+KOMMUNER = ["4206", "4207", "4225", "4204", "4203", "1103"]
+
+BARE_READ = """
+import sys, python_calamine
+book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
+n = 0
+for name in book.sheet_names:
+    for row in book.get_sheet_by_name(name).iter_rows():
+        n += 1
+print(n)
+"""
+
+
+def synthetic_numbers(count: int, rng: random.Random) -> list[str]:
+    """Unique synthetic fødselsnummer (month + 40), check digits from python-stdnum."""
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 40 * 365))
+        base = f"{born:%d}{born.month + 40:02d}{born:%y}{rng.randrange(0, 500):03d}"
+        first = fodselsnummer.calc_check_digit1(base)
+        second = fodselsnummer.calc_check_digit2(base + first) if first != "10" else "10"
+        if "10" not in (first, second):
+            numbers.add(base + first + second)
+    return sorted(numbers, key=lambda _: rng.random())
+
+
+def make_list(rows: int) -> Path:
+    path = OUT / f"liste_{rows}.xlsx"
+    if path.exists():
+        return path
+    OUT.mkdir(exist_ok=True)
+    rng = random.Random(rows)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Sykmeldte")
+    sheet.append(["Sykmeldte 10 uker (syntetiske data)"])
+    sheet.append(["Uttak 07.03.2022"])
+    sheet.append(HEADER)
+    list_date = dt.date(2022, 3, 7)
+    for fnr in synthetic_numbers(rows, rng):
+        start = list_date - dt.timedelta(days=rng.randrange(50, 90))
+        sheet.append([int(fnr), f"Person {rng.randrange(10**6)}", start, None, rng.choice([100, 100, 80, 50]),
+                      rng.choice(DIAGNOSES), f"Bedrift {rng.randrange(500)} AS", 900000000 + rng.randrange(10**8),
+                      rng.choice(JOBS), rng.choice(KOMMUNER), rng.randrange(0, 5), rng.randrange(0, 400)])
+    workbook.save(path)
+    return path
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
+    kt = [sys.executable, "-m", "kompetanse_cli"]
+    print(f"{'rader':>8} | {'calamine-lesing':>16} | {'kt screen':>16} | {'tid (×)':>7} | {'minne (×)':>9}")
+    for rows in sizes:
+        path = make_list(rows)
+        with tempfile.TemporaryDirectory() as home:
+            env = {**os.environ, "KT_HOME": home}
+            read_s, read_mb = measure([sys.executable, "-c", BARE_READ, str(path)], env)
+            kt_s, kt_mb = measure([*kt, "screen", str(path), "--fylke", "agder", "--json"], env)
+        print(f"{rows:>8} | {read_s:7.2f} s {read_mb:5.0f} MB | {kt_s:7.2f} s {kt_mb:5.0f} MB | "
+              f"{kt_s / read_s:7.2f} | {kt_mb / read_mb:9.2f}")
+
+
+if __name__ == "__main__":
+    main()
