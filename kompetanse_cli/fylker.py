@@ -90,6 +90,7 @@ def kommuner() -> dict[str, Kommune]:
     return lookup
 
 
+@lru_cache(maxsize=4096)
 def find_kommune(text: str | None) -> Kommune | None:
     """A kommune from a number (`4204`, `301`, `4204 Kristiansand`) or a name; None if unknown."""
     if not text:

@@ -342,11 +342,6 @@ def test_first_and_last_name_columns_make_navn(tmp_path):
     assert row.navn == "Kari Nordmann"
 
 
-@pytest.mark.xfail(
-    reason="readers._decode knows UTF-8 and cp1252 only: a UTF-16 file (Excel «Unicode-tekst») is "
-           "decoded as cp1252, its header still matches once NULs are stripped, and every row is "
-           "rejected with a garbled column name and shifted row numbers",
-    strict=True)
 def test_utf16_text_export(tmp_path):
     people = [synthetic_fnr(dt.date(1979, 3, 14)), synthetic_fnr(dt.date(1988, 11, 2))]
     path = tmp_path / "unicode_tekst.txt"

@@ -176,13 +176,7 @@ DATE_OK = [
     pytest.param("", None, id="empty"),
     pytest.param("   ", None, id="blank"),
     pytest.param(None, None, id="none"),
-    pytest.param(
-        "07.03.2022 00:00", MARCH_7, id="dd.mm.yyyy-with-time",
-        marks=pytest.mark.xfail(
-            reason="parse_date accepts ISO dates with a time but not dd.mm.yyyy with a time, "
-                   "as a Norwegian Excel writes a date-time cell to CSV",
-            strict=True),
-    ),
+    pytest.param("07.03.2022 00:00", MARCH_7, id="dd.mm.yyyy-with-time"),
 ]
 
 
@@ -254,13 +248,7 @@ GRADE_PROBLEMS = [
     pytest.param("full", id="word"),
     pytest.param("50-100", id="range"),
     pytest.param(True, id="boolean"),
-    pytest.param(
-        "0,5 %", id="explicit-percent-sign-half-percent",
-        marks=pytest.mark.xfail(
-            reason="parse_grade treats every value in (0, 1] as a fraction, even text with an "
-                   "explicit % sign, so «0,5 %» becomes 50 and «1 %» becomes 100",
-            strict=True),
-    ),
+    pytest.param("0,5 %", id="explicit-percent-sign-half-percent"),
 ]
 
 
@@ -442,10 +430,6 @@ def test_recognise_alias(header, field):
     assert columns.ignored == ["Ukjent kolonne"]
 
 
-@pytest.mark.xfail(
-    reason="columns.ALIASES maps «uforegrad» to the field grad: a «Uføregrad» (disability "
-           "pension degree) column is read as the sykmeldingsgrad, and wins if it comes first",
-    strict=True)
 def test_recognise_does_not_take_uforegrad_for_sick_leave_grade():
     columns = recognise(["Fødselsnr", "Sykmeldt fom", "Uføregrad", "Sykmeldingsgrad"])
     assert columns.fields.get("grad") == 3

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
@@ -19,9 +22,10 @@ from kompetanse_cli.report.export import export_screening
 from kompetanse_cli.screening.engine import DECISION_LABELS, KANDIDAT, MANUELL, IKKE_KANDIDAT
 from kompetanse_cli.screening.explain import explain_person
 from kompetanse_cli.screening.rules import CRITERIA
-from kompetanse_cli.screening.run import ScreenResult, screen_file
+from kompetanse_cli.screening.run import PersonOutcome, ScreenResult, outcomes, screen_file
 
 PROGRESS_MIN_ROWS = 5000
+MAX_TABLE_ROWS = 500  # a longer table is unreadable in a terminal; --eksport has everyone
 STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
 STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
 
@@ -68,10 +72,10 @@ def screen(
                                  progress=report)
         if eksport is not None:
             written = export_screening(conn, result, eksport, everyone=alle)
-    if som_json:
-        console.print_json(json.dumps(_as_json(result), ensure_ascii=False))
-        return
-    _render(result, everyone=alle)
+        if som_json:
+            _write_json(result, outcomes(conn, result.import_id, candidates_first=False))
+            return
+        _render(result, outcomes(conn, result.import_id, everyone=alle), everyone=alle)
     if eksport is not None:
         console.print(f"Skrev {written} personer til {eksport}.")
 
@@ -102,8 +106,9 @@ class _progress:
             self.bar.stop()
 
 
-def _as_json(result: ScreenResult) -> dict[str, object]:
-    return {
+def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
+    """The result as JSON, persons streamed one by one so a long list needs little memory."""
+    head = {
         "file": result.file, "sheet": result.sheet, "header_row": result.header_row,
         "list_date": result.list_date.isoformat(), "list_date_source": result.list_date_source,
         "fylke": list(result.fylke.keys), "fylke_note": result.fylke.note,
@@ -113,11 +118,15 @@ def _as_json(result: ScreenResult) -> dict[str, object]:
         "rejected": [{"sheet": e.sheet, "row": e.row, "column": e.column, "reason": e.reason} for e in result.rejected],
         "candidates": result.count(KANDIDAT), "manual": result.count(MANUELL),
         "not_candidates": result.count(IKKE_KANDIDAT), "known_before": result.known_before,
-        "persons": [p.as_dict() for p in result.persons],
     }
+    out = sys.stdout
+    out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "persons": [')
+    for number, person in enumerate(persons):
+        out.write(("," if number else "") + "\n    " + json.dumps(person.as_dict(), ensure_ascii=False))
+    out.write("\n  ]\n}\n")
 
 
-def _render(result: ScreenResult, *, everyone: bool) -> None:
+def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool) -> None:
     if result.fylke.note:
         console.print(f"[cyan]Merk:[/] {result.fylke.note}")
     console.print(f"[bold]{result.file}[/], ark «{result.sheet}», overskrift på rad {result.header_row}. "
@@ -144,9 +153,8 @@ def _render(result: ScreenResult, *, everyone: bool) -> None:
         for error in result.rejected:
             console.print(f"  ark «{error.sheet}», rad {error.row}, kolonne «{error.column}»: {error.reason}",
                           soft_wrap=True)
-    shown = [p for p in result.persons if everyone or p.decision in (KANDIDAT, MANUELL)]
-    order = {KANDIDAT: 0, MANUELL: 1, IKKE_KANDIDAT: 2}
-    shown.sort(key=lambda p: (order[p.decision], p.sheet, p.row))
+    shown = list(itertools.islice(persons, MAX_TABLE_ROWS))
+    wanted = result.imported_or_stored if everyone else result.count(KANDIDAT) + result.count(MANUELL)
     if not shown:
         console.print("\nIngen kandidater på denne listen.")
         return
@@ -161,6 +169,8 @@ def _render(result: ScreenResult, *, everyone: bool) -> None:
                       f"{p.grad} %" if p.grad is not None else "", p.diagnose_kapittel or "",
                       f"[{style}]{DECISION_LABELS[p.decision]}[/]", reasons)
     console.print(table)
+    if wanted > len(shown):
+        console.print(f"[yellow]Viser de første {len(shown)} av {wanted}.[/] Bruk --eksport FIL.xlsx for hele listen.")
     console.print("[dim]Se alle kriterier for én person: kt forklar ID[/]")
 
 

@@ -20,7 +20,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
                      "sykmeldingslutt", "sykmeldingtom", "sykmeldingtil", "sluttdato", "sykefravaerslutt",
                      "sykefravaertom", "sykmeldttilogmed", "friskmeldt", "friskmeldtdato"),
     "grad": ("grad", "sykmgrad", "sykmeldingsgrad", "sykmeldtgrad", "sykefravaersgrad", "sykmeldingsprosent",
-             "prosent", "gradprosent", "uforegrad"),
+             "prosent", "gradprosent"),
     "diagnose": ("diagnose", "diagnosekode", "icpc2", "icpc", "icpc2kode", "hoveddiagnose", "diagnosekodeicpc2",
                  "diagnoseicpc2", "dx"),
     "arbeidsgiver": ("arbeidsgiver", "arbeidsgivernavn", "virksomhet", "virksomhetsnavn", "bedrift", "ag",

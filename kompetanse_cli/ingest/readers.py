@@ -84,7 +84,9 @@ def _csv_sheet(path: Path) -> Sheet:
 
 
 def _decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else cp1252 as Norwegian Excel writes it."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's «Unicode-tekst»), else cp1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from stdnum.exceptions import ValidationError
 from stdnum.no import fodselsnummer
@@ -20,7 +21,7 @@ SERIAL_MIN, SERIAL_MAX = 18264, 73051
 
 ICPC_CHAPTERS = frozenset("ABDFHKLNPRSTUWXYZ")
 _ICPC_RE = re.compile(r"^([A-Za-z])\s*-?\s*(\d{2})(?:[.,]?(\d{1,2}))?\b")
-_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
+_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _GRADE_RE = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*%?$")
 _STYRK_RE = re.compile(r"^(\d{1,4})\b\s*(.*)$")
@@ -41,6 +42,8 @@ def is_blank(value: object) -> bool:
 
 def parse_text(value: object) -> str | None:
     """Trimmed text with inner runs of white space folded; numbers without a trailing `.0`."""
+    if type(value) is str:  # the common case, kept fast
+        return " ".join(value.split()) or None
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -66,15 +69,27 @@ def parse_fnr(value: object) -> str:
         digits = "0" + digits  # leading zero lost when the column was stored as a number
     if len(digits) != 11:
         raise ValueProblem("fødselsnummer skal ha 11 sifre")
+    invalid = "ugyldig fødselsnummer (kontrollsifrene stemmer ikke, eller datoen er umulig)"
+    # The same checks as fodselsnummer.validate(), through python-stdnum's own functions, but with
+    # the birth date computed once: the age criterion needs it next, from the cache.
+    if (digits[9] != fodselsnummer.calc_check_digit1(digits)
+            or digits[10] != fodselsnummer.calc_check_digit2(digits)):
+        raise ValueProblem(invalid)
     try:
-        fodselsnummer.validate(digits)
+        born = birth_date(digits)
     except ValidationError:
-        raise ValueProblem("ugyldig fødselsnummer (kontrollsifrene stemmer ikke, eller datoen er umulig)") from None
+        raise ValueProblem(invalid) from None
+    if born > dt.date.today():
+        raise ValueProblem("ugyldig fødselsnummer (fødselsdatoen er i fremtiden)")
     return digits
 
 
+@lru_cache(maxsize=16384)
 def birth_date(fnr: str) -> dt.date:
-    """Birth date of a validated fødselsnummer (D- and synthetic numbers included)."""
+    """Birth date of a fødselsnummer (D- and synthetic numbers included), via python-stdnum.
+
+    Cached: a list is validated and then screened batch by batch, and both need the date.
+    """
     return fodselsnummer.get_birth_date(fnr)
 
 
@@ -122,6 +137,8 @@ def parse_grade(value: object) -> int | None:
         if not match:
             raise ValueProblem("forventet sykmeldingsgrad i prosent (20–100)")
         number = float(match.group(1).replace(",", "."))
+        if "%" in str(value) and number <= 1:
+            raise ValueProblem("sykmeldingsgrad må være mellom 20 og 100 prosent")
     if 0 < number <= 1:
         number *= 100  # a fraction from a percent-formatted cell: 1.0 is 100 %
     grade = round(number)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from pathlib import Path
 
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
-from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, deciding_reasons
+from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL, deciding_reasons
 from kompetanse_cli.screening.run import ScreenResult
 from kompetanse_cli.store import lists as store
 
@@ -27,18 +26,14 @@ def _date(text: str | None) -> dt.date | None:
 
 def export_screening(conn: sqlite3.Connection, result: ScreenResult, path: Path, *, everyone: bool) -> int:
     """Write candidates and persons to assess (everyone with `everyone`); returns how many rows."""
+    decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     rows = []
-    for row in store.import_outcomes(conn, result.import_id):
-        if not everyone and row["beslutning"] == IKKE_KANDIDAT:
-            continue
-        reasons = "; ".join(deciding_reasons(row["beslutning"], [(c["kriterium"], c["status"], c["begrunnelse"])
-                                                                 for c in json.loads(row["resultater"])]))
+    for row in store.import_outcomes(conn, result.import_id, decisions):
+        reasons = "; ".join(deciding_reasons(row["beslutning"], store.decode_results(row["resultater"])))
         rows.append((row["kort_id"], row["fnr"], row["navn"], row["kontor"], _date(row["listedato"]),
                      _date(row["sykmeldt_fom"]), _date(row["sykmeldt_tom"]), row["uker_sykmeldt"], row["grad"],
                      row["diagnose"], row["arbeidsgiver"], row["orgnr"], row["yrke"], row["kommune"],
                      DECISION_LABELS[row["beslutning"]], reasons, row["rad"], None))
-    order = {"Kandidat": 0, "Må vurderes": 1, "Ikke kandidat": 2}
-    rows.sort(key=lambda r: (order[r[14]], r[16]))
     title = "Alle" if everyone else "Kandidater"
     write_workbook(path, [SheetSpec(title, COLUMNS, rows)])
     return len(rows)

@@ -46,5 +46,6 @@ def explain_person(conn: sqlite3.Connection, short_id: str) -> Explanation:
         list_date=dt.date.fromisoformat(latest["listedato"]), file=latest["filnavn"], row=latest["rad"],
         kontor=latest["kontor"], weeks=latest["uker_sykmeldt"], fylke=latest["fylke"],
         rule_version=latest["regelversjon"], decision=latest["beslutning"],
-        results=store.decode_results(latest["resultater"]),
+        results=[{"kriterium": c, "status": st, "begrunnelse": r}
+                 for c, st, r in store.decode_results(latest["resultater"])],
         appearances=store.count_appearances(conn, person["id"]))

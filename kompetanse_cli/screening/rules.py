@@ -11,6 +11,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,17 @@ class RuleSet:
         table = self.data.get(name)
         return table if table and table.get("aktiv", False) else None
 
-    @property
+    @cached_property
+    def active(self) -> list[tuple[str, dict[str, Any]]]:
+        """(criterion, settings) for every active criterion, in checking order; code lists as tuples."""
+        found = []
+        for name in CRITERIA:
+            rule = self.criterion(name)
+            if rule is not None:
+                found.append((name, {k: tuple(v) if isinstance(v, list) else v for k, v in rule.items()}))
+        return found
+
+    @cached_property
     def version(self) -> str:
         """A short fingerprint of the effective rules, stored with every decision."""
         digest = hashlib.sha256(json.dumps(self.data, sort_keys=True).encode()).hexdigest()[:10]
@@ -154,7 +165,8 @@ def validate_rules(data: dict[str, Any], *, source: str, complete: bool = True) 
             if key not in data:
                 problems.append(f"{source}: mangler tabellen [{key}].")
     grad = data.get("grad", {})
-    if isinstance(grad, dict) and isinstance(grad.get("min_grad"), int) and not 20 <= grad["min_grad"] <= 100:
+    minimum = grad.get("min_grad") if isinstance(grad, dict) else None
+    if isinstance(minimum, int) and not isinstance(minimum, bool) and not 20 <= minimum <= 100:
         problems.append(f"{source}: «grad.min_grad» skal være mellom 20 og 100.")
     return problems
 
@@ -204,9 +216,11 @@ def load_ruleset(fylke: str) -> RuleSet:
     override = override_path(fylke)
     data: dict[str, Any] = {}
     sources: list[str] = []
+    last_file = ""
     if shipped:
         data = read_rule_file(shipped)
         sources.append(f"{shipped.name} (følger med kt)")
+        last_file = shipped.name
     if override.exists():
         extra = read_rule_file(override)
         problems = validate_rules(extra, source=str(override), complete=False)
@@ -214,12 +228,13 @@ def load_ruleset(fylke: str) -> RuleSet:
             raise InputError("Regelfilen har feil:\n" + "\n".join(problems))
         data = _merge(data, extra)
         sources.append(str(override))
+        last_file = str(override)
     if not sources:
         raise UsageError(
             f"Det finnes ingen screeningregler for {FYLKER.get(fylke, fylke)}. "
             f"Lag {override} (kopier reglene fra `kt regler vis --fylke agder --toml`).",
         )
-    problems = validate_rules(data, source=sources[-1].split(" ")[0])
+    problems = validate_rules(data, source=last_file)
     if problems:
         raise InputError("Regelfilen har feil:\n" + "\n".join(problems))
     return RuleSet(fylke=fylke, data=data, sources=sources)

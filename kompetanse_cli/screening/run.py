@@ -1,7 +1,9 @@
 """`kt screen` as a core function: read a list, screen every row, store everything.
 
 The whole import is one transaction: a crash or Ctrl-C leaves either the whole list or
-nothing, and running the same command again works.
+nothing, and running the same command again works. Rows are handled in batches and the
+per-person outcomes are read back from the database on demand, so memory stays flat
+however long the list is.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from pathlib import Path
 
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
-from kompetanse_cli.screening.engine import Decision, Facts, deciding_reasons, screen_person
+from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Facts, deciding_reasons, screen_person
 from kompetanse_cli.screening.rules import Region, load_region
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import transaction
 
-BATCH_ROWS = 2000
+BATCH_ROWS = 5000
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 Progress = Callable[[int, int], None]
 
 
@@ -45,7 +48,7 @@ class PersonOutcome:
     weeks: int
     grad: int | None
     diagnose_kapittel: str | None
-    tidligere: str | None = None  # e.g. "på liste 28.02.2022 (ikke_kandidat)"
+    tidligere: str | None = None  # e.g. "på liste 28.02.2022 (ikke kandidat)"
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "sheet": self.sheet, "row": self.row, "decision": self.decision,
@@ -56,7 +59,7 @@ class PersonOutcome:
 
 @dataclass
 class ScreenResult:
-    """Everything `kt screen` reports about one list."""
+    """Everything `kt screen` reports about one list; persons are read with `outcomes()`."""
 
     file: str
     sheet: str
@@ -67,16 +70,21 @@ class ScreenResult:
     rule_sources: list[str]
     columns: dict[str, str]
     ignored_columns: list[str]
+    import_id: int = 0
     rows_read: int = 0
     imported: int = 0
     rejected: list[RowError] = field(default_factory=list)
-    persons: list[PersonOutcome] = field(default_factory=list)
+    decisions: dict[str, int] = field(default_factory=dict)
     already_imported_at: str | None = None
     known_before: int = 0
-    import_id: int | None = None
 
     def count(self, decision: str) -> int:
-        return sum(1 for p in self.persons if p.decision == decision)
+        return self.decisions.get(decision, 0)
+
+    @property
+    def imported_or_stored(self) -> int:
+        """Persons on the list as stored (also when the file had been imported before)."""
+        return sum(self.decisions.values())
 
 
 def file_digest(path: Path) -> str:
@@ -111,24 +119,24 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
     if earlier is not None:
         _fill_from_earlier(conn, result, earlier)
         return result
-    present = frozenset(name for name in listfile.columns.fields)
+    present = frozenset(listfile.columns.fields)
     with transaction(conn):
-        import_id = store.create_import(
+        result.import_id = store.create_import(
             conn, sha256=digest, ark=listfile.sheet.name, filnavn=path.name, listedato=day.isoformat(),
             listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder)
-        result.import_id = import_id
         people = store.PersonIds(conn)
         total = listfile.estimated_rows
         for batch in _batches(listfile.rows()):
             good = [r for r in batch if isinstance(r, ListRow)]
             result.rejected += [r for r in batch if isinstance(r, RowError)]
             result.rows_read += len(batch)
-            _store_batch(conn, people, region, good, day, present, kontor, import_id, result)
+            _store_batch(conn, people, region, good, day, present, kontor, result)
             if progress:
                 progress(result.rows_read, total)
-        store.save_rejected(conn, import_id, [(e.sheet, e.row, e.column, e.reason) for e in result.rejected])
-        store.finish_import(conn, import_id, rader_lest=result.rows_read, importerte=result.imported,
+        store.save_rejected(conn, result.import_id, [(e.sheet, e.row, e.column, e.reason) for e in result.rejected])
+        store.finish_import(conn, result.import_id, rader_lest=result.rows_read, importerte=result.imported,
                             avviste=len(result.rejected))
+    _fill_counts(conn, result)
     return result
 
 
@@ -144,57 +152,55 @@ def _batches(rows: Iterator[ListRow | RowError]) -> Iterator[list[ListRow | RowE
 
 
 def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, region: Region, rows: list[ListRow],
-                 day: dt.date, present: frozenset[str], kontor: str | None, import_id: int,
-                 result: ScreenResult) -> None:
-    decided: list[tuple[ListRow, Decision, str]] = []
+                 day: dt.date, present: frozenset[str], kontor: str | None, result: ScreenResult) -> None:
+    decided = []
     for row in rows:
         rules = region.for_kommune(row.kommune)
-        decision = screen_person(Facts(row, day, present), rules)
-        decided.append((row, decision, rules.version))
+        decided.append((row, screen_person(Facts(row, day, present), rules), rules.version))
     ids = people.resolve([(r.fnr, r.navn, d.fylke, r.kontor or kontor) for r, d, _ in decided])
-    previous = store.previous_status(conn, [ids[r.fnr][0] for r, _, _ in decided if not ids[r.fnr][2]], import_id)
     appearance_ids = store.save_appearances(conn, [
-        (ids[r.fnr][0], import_id, r.sheet, r.row, day.isoformat(), d.fylke, r.kontor or kontor,
+        (ids[r.fnr], result.import_id, r.sheet, r.row, day.isoformat(), d.fylke, r.kontor or kontor,
          r.sykmeldt_fom.isoformat(), r.sykmeldt_tom.isoformat() if r.sykmeldt_tom else None, r.grad, r.diagnose,
          r.arbeidsgiver, r.orgnr, r.yrke, r.styrk, r.kommune, r.tidligere_tilfeller, r.sykepengedager_5ar)
         for r, d, _ in decided])
     store.save_decisions(conn, [
-        (appearance_id, ids[r.fnr][0], d.fylke, version, d.decision, d.weeks_on_leave, d.age,
-         json.dumps([c.as_dict() for c in d.results], ensure_ascii=False))
+        (appearance_id, ids[r.fnr], d.fylke, version, d.decision, d.weeks_on_leave, d.age,
+         _encode([[c.criterion, c.status, c.reason] for c in d.results]))
         for appearance_id, (r, d, version) in zip(appearance_ids, decided)])
     result.imported += len(decided)
-    for r, d, _ in decided:
-        person_id, short_id, _created = ids[r.fnr]
-        before = previous.get(person_id)
-        if before is not None:
-            result.known_before += 1
-        result.persons.append(PersonOutcome(
-            id=short_id, sheet=r.sheet, row=r.row, decision=d.decision, reasons=d.reasons,
-            fnr_masked=mask_fnr(r.fnr), navn=r.navn, kontor=r.kontor or kontor, weeks=d.weeks_on_leave,
-            grad=r.grad, diagnose_kapittel=r.diagnose[0] if r.diagnose else None,
-            tidligere=_describe_previous(before)))
 
 
-def _describe_previous(before: store.PreviousStatus | None) -> str | None:
-    if before is None:
-        return None
-    day = dt.date.fromisoformat(before.listedato).strftime("%d.%m.%Y")
-    return f"på liste {day}" + (f" ({before.beslutning.replace('_', ' ')})" if before.beslutning else "")
+def _fill_counts(conn: sqlite3.Connection, result: ScreenResult) -> None:
+    result.decisions = store.decision_counts(conn, result.import_id)
+    result.known_before = store.count_known_before(conn, result.import_id)
 
 
 def _fill_from_earlier(conn: sqlite3.Connection, result: ScreenResult, earlier: store.StoredImport) -> None:
-    """Show what the earlier import of the very same file found; nothing new is stored."""
+    """Report what the earlier import of the very same file found; nothing new is stored."""
     result.already_imported_at = earlier.importert
     result.import_id = earlier.id
     result.list_date = dt.date.fromisoformat(earlier.listedato)
     result.list_date_source = earlier.listedato_kilde
     result.rows_read = earlier.rader_lest
+    result.imported = 0
     result.rejected = [RowError(result.file, r["ark"], r["rad"], r["kolonne"], r["arsak"])
                        for r in store.rejected_rows(conn, earlier.id)]
-    for row in store.import_outcomes(conn, earlier.id):
-        reasons = deciding_reasons(row["beslutning"], [(c["kriterium"], c["status"], c["begrunnelse"])
-                                                      for c in store.decode_results(row["resultater"])])
-        result.persons.append(PersonOutcome(
-            id=row["kort_id"], sheet=row["ark"], row=row["rad"], decision=row["beslutning"], reasons=reasons,
-            fnr_masked=mask_fnr(row["fnr"]), navn=row["navn"], kontor=row["kontor"], weeks=row["uker_sykmeldt"],
-            grad=row["grad"], diagnose_kapittel=row["diagnose"][0] if row["diagnose"] else None))
+    _fill_counts(conn, result)
+
+
+def outcomes(conn: sqlite3.Connection, import_id: int, *, everyone: bool = True,
+             candidates_first: bool = True) -> Iterator[PersonOutcome]:
+    """Everyone on an import (or only candidates and persons to assess), candidates first or by row."""
+    decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
+    for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first):
+        results = store.decode_results(row["resultater"])
+        earlier = None
+        if row["tidligere_dato"]:
+            shown = dt.date.fromisoformat(row["tidligere_dato"]).strftime("%d.%m.%Y")
+            verdict = f" ({row['tidligere_beslutning'].replace('_', ' ')})" if row["tidligere_beslutning"] else ""
+            earlier = f"på liste {shown}{verdict}"
+        yield PersonOutcome(
+            id=row["kort_id"], sheet=row["ark"], row=row["rad"], decision=row["beslutning"],
+            reasons=deciding_reasons(row["beslutning"], results), fnr_masked=mask_fnr(row["fnr"]),
+            navn=row["navn"], kontor=row["kontor"], weeks=row["uker_sykmeldt"], grad=row["grad"],
+            diagnose_kapittel=row["diagnose"][0] if row["diagnose"] else None, tidligere=earlier)

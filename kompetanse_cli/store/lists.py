@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kompetanse_cli.store.db import now
@@ -13,14 +13,6 @@ from kompetanse_cli.store.db import now
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
 ID_LENGTH = 5
 SQL_CHUNK = 500  # bound parameters per IN (...) query
-
-
-@dataclass(frozen=True)
-class PreviousStatus:
-    """What kt already knew about a person before this list."""
-
-    listedato: str
-    beslutning: str | None
 
 
 @dataclass
@@ -80,54 +72,38 @@ class PersonIds:
         if self._taken is None:
             self._taken = {r[0] for r in self.conn.execute("SELECT kort_id FROM person")}
         while True:
-            candidate = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+            candidate = "".join(ID_ALPHABET[b % len(ID_ALPHABET)] for b in secrets.token_bytes(ID_LENGTH))
             if candidate not in self._taken:
                 self._taken.add(candidate)
                 return candidate
 
-    def resolve(self, people: Sequence[tuple[str, str | None, str, str | None]]) -> dict[str, tuple[int, str, bool]]:
-        """(fnr, navn, fylke, kontor) → {fnr: (person id, short id, created now)}."""
-        found: dict[str, tuple[int, str, bool]] = {}
+    def resolve(self, people: Sequence[tuple[str, str | None, str, str | None]]) -> dict[str, int]:
+        """(fnr, navn, fylke, kontor) → {fnr: person id}, creating persons not seen before."""
+        found: dict[str, int] = {}
         fnrs = list({p[0] for p in people})
         for start in range(0, len(fnrs), SQL_CHUNK):
             chunk = fnrs[start:start + SQL_CHUNK]
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT id, kort_id, fnr FROM person WHERE fnr IN ({marks})", chunk):
-                found[row["fnr"]] = (row["id"], row["kort_id"], False)
+            for row in self.conn.execute(f"SELECT id, fnr FROM person WHERE fnr IN ({marks})", chunk):
+                found[row[1]] = row[0]
         created = now()
         new_rows = []
         for fnr, navn, fylke, kontor in people:
             if fnr not in found:
-                short = self._new_short_id()
-                found[fnr] = (-1, short, True)
-                new_rows.append((short, fnr, navn, fylke, kontor, created))
+                found[fnr] = -1
+                new_rows.append((self._new_short_id(), fnr, navn, fylke, kontor, created))
+        first_id = _next_id(self.conn, "person")
         self.conn.executemany(
             "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, opprettet) VALUES (?, ?, ?, ?, ?, ?)", new_rows)
-        if new_rows:
-            shorts = [r[0] for r in new_rows]
-            for start in range(0, len(shorts), SQL_CHUNK):
-                chunk = shorts[start:start + SQL_CHUNK]
-                marks = ",".join("?" * len(chunk))
-                for row in self.conn.execute(f"SELECT id, kort_id, fnr FROM person WHERE kort_id IN ({marks})", chunk):
-                    found[row["fnr"]] = (row["id"], row["kort_id"], True)
+        for offset, row in enumerate(new_rows):
+            found[row[1]] = first_id + offset
         return found
 
 
-def previous_status(conn: sqlite3.Connection, person_ids: Sequence[int], before_import: int) -> dict[int, PreviousStatus]:
-    """The latest earlier appearance (and its decision) of each person, from earlier imports."""
-    result: dict[int, PreviousStatus] = {}
-    ids = list(set(person_ids))
-    for start in range(0, len(ids), SQL_CHUNK):
-        chunk = ids[start:start + SQL_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            f"""SELECT l.person_id, l.listedato, s.beslutning
-                FROM listeoppforing l LEFT JOIN screening s ON s.oppforing_id = l.id
-                WHERE l.person_id IN ({marks}) AND l.import_id != ?
-                ORDER BY l.listedato, l.id""", [*chunk, before_import])
-        for row in rows:
-            result[row["person_id"]] = PreviousStatus(row["listedato"], row["beslutning"])
-    return result
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    """The rowid the next insert gets. Only valid inside a write transaction (BEGIN IMMEDIATE),
+    where no other writer can insert between this read and the caller's executemany."""
+    return conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
 
 
 APPEARANCE_COLUMNS = ("person_id", "import_id", "ark", "rad", "listedato", "fylke", "kontor", "sykmeldt_fom",
@@ -138,8 +114,9 @@ APPEARANCE_COLUMNS = ("person_id", "import_id", "ark", "rad", "listedato", "fylk
 def save_appearances(conn: sqlite3.Connection, rows: Sequence[tuple]) -> list[int]:
     """Insert list appearances (tuples in APPEARANCE_COLUMNS order); returns their ids in order."""
     marks = ",".join("?" * len(APPEARANCE_COLUMNS))
-    sql = f"INSERT INTO listeoppforing ({', '.join(APPEARANCE_COLUMNS)}) VALUES ({marks}) RETURNING id"
-    return [conn.execute(sql, row).fetchone()[0] for row in rows]
+    first_id = _next_id(conn, "listeoppforing")
+    conn.executemany(f"INSERT INTO listeoppforing ({', '.join(APPEARANCE_COLUMNS)}) VALUES ({marks})", rows)
+    return list(range(first_id, first_id + len(rows)))
 
 
 def save_decisions(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:
@@ -151,14 +128,42 @@ def save_decisions(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:
         [(*row, stamp) for row in rows])
 
 
-def import_outcomes(conn: sqlite3.Connection, import_id: int) -> list[sqlite3.Row]:
-    """Everyone on a stored import, with their decision, in row order."""
+def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequence[str], *,
+                    candidates_first: bool = True) -> Iterator[sqlite3.Row]:
+    """Everyone on a stored import with the given decisions, candidates first (or in row order);
+    with the person's latest appearance on an earlier import (`tidligere_*`)."""
+    marks = ",".join("?" * len(decisions))
+    first = "CASE s.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END," if candidates_first else ""
     return conn.execute(
-        """SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
-                  l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, s.beslutning, s.uker_sykmeldt, s.resultater
+        f"""SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
+                  l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, s.beslutning,
+                  s.uker_sykmeldt, s.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning
            FROM listeoppforing l JOIN person p ON p.id = l.person_id
            JOIN screening s ON s.oppforing_id = l.id
-           WHERE l.import_id = ? ORDER BY l.ark, l.rad""", (import_id,)).fetchall()
+           LEFT JOIN (
+               SELECT l2.person_id, l2.listedato, s2.beslutning,
+                      ROW_NUMBER() OVER (PARTITION BY l2.person_id ORDER BY l2.listedato DESC, l2.id DESC) AS nr
+               FROM listeoppforing l2 LEFT JOIN screening s2 ON s2.oppforing_id = l2.id
+               WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM listeoppforing WHERE import_id = ?)
+           ) e ON e.person_id = l.person_id AND e.nr = 1
+           WHERE l.import_id = ? AND s.beslutning IN ({marks})
+           ORDER BY {first} l.ark, l.rad""",
+        (import_id, import_id, import_id, *decisions))
+
+
+def decision_counts(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
+    return {row[0]: row[1] for row in conn.execute(
+        "SELECT s.beslutning, COUNT(*) FROM screening s JOIN listeoppforing l ON l.id = s.oppforing_id"
+        " WHERE l.import_id = ? GROUP BY 1", (import_id,))}
+
+
+def count_known_before(conn: sqlite3.Connection, import_id: int) -> int:
+    """Persons on this import who were on an earlier import too."""
+    return conn.execute(
+        """SELECT COUNT(DISTINCT l.person_id) FROM listeoppforing l
+           WHERE l.import_id = ? AND EXISTS (SELECT 1 FROM listeoppforing e
+                                             WHERE e.person_id = l.person_id AND e.import_id < l.import_id)""",
+        (import_id,)).fetchone()[0]
 
 
 def person_by_short_id(conn: sqlite3.Connection, short_id: str) -> sqlite3.Row | None:
@@ -173,8 +178,9 @@ def latest_screening(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | 
            WHERE s.person_id = ? ORDER BY l.listedato DESC, s.id DESC LIMIT 1""", (person_id,)).fetchone()
 
 
-def decode_results(text: str) -> list[dict[str, str]]:
-    return json.loads(text)
+def decode_results(text: str) -> list[tuple[str, str, str]]:
+    """Stored criterion results: (criterion, status, reason) triples."""
+    return [tuple(item) for item in json.loads(text)]
 
 
 def count_appearances(conn: sqlite3.Connection, person_id: int) -> int:
