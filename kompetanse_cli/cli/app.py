@@ -8,7 +8,7 @@ import sys
 import typer
 
 from kompetanse_cli import __version__
-from kompetanse_cli.cli import regler, screen
+from kompetanse_cli.cli import kartlegg, person, regler, screen, settings
 from kompetanse_cli.cli.common import err_console
 from kompetanse_cli.errors import EXIT_USAGE, KtError
 
@@ -45,7 +45,10 @@ def _root(
 
 
 screen.register(app)
+kartlegg.register(app)
+person.register(app)
 app.add_typer(regler.app, name="regler")
+settings.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,9 +21,13 @@ BUSY_TIMEOUT_MS = 30_000
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run `;`-separated DDL inside the caller's transaction (executescript would commit it)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    statement = ""
+    for part in script.split(";"):
+        statement += part + ";"
+        if sqlite3.complete_statement(statement):  # a trigger body holds `;` of its own
+            if statement.strip(" \n;"):
+                conn.execute(statement)
+            statement = ""
 
 
 def _m001_initial(conn: sqlite3.Connection) -> None:
@@ -104,8 +108,74 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m002_kartlegging(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        ALTER TABLE person ADD COLUMN arbeidsgiver TEXT;
+        ALTER TABLE person ADD COLUMN sykmeldt_fom TEXT;
+        ALTER TABLE person ADD COLUMN kilde TEXT NOT NULL DEFAULT 'liste';
+        CREATE TABLE kartlegging (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+            niva INTEGER NOT NULL CHECK (niva IN (1, 2, 3)),
+            mal_id TEXT NOT NULL,
+            mal_versjon TEXT NOT NULL,
+            veileder TEXT,
+            startet TEXT NOT NULL,
+            endret TEXT NOT NULL,
+            fullfort TEXT,
+            UNIQUE (person_id, niva)
+        );
+        CREATE TABLE svar (
+            id INTEGER PRIMARY KEY,
+            kartlegging_id INTEGER NOT NULL REFERENCES kartlegging(id) ON DELETE CASCADE,
+            sporsmal TEXT NOT NULL,
+            verdi TEXT,
+            mal_id TEXT NOT NULL,
+            mal_versjon TEXT NOT NULL,
+            veileder TEXT,
+            tidspunkt TEXT NOT NULL,
+            UNIQUE (kartlegging_id, sporsmal)
+        );
+        CREATE INDEX svar_sporsmal ON svar(sporsmal, verdi);
+        CREATE TABLE svar_historikk (
+            id INTEGER PRIMARY KEY,
+            kartlegging_id INTEGER NOT NULL REFERENCES kartlegging(id) ON DELETE CASCADE,
+            sporsmal TEXT NOT NULL,
+            verdi TEXT,
+            veileder TEXT,
+            tidspunkt TEXT NOT NULL,
+            endret_av TEXT,
+            endret TEXT NOT NULL
+        );
+        CREATE TABLE logg (
+            id INTEGER PRIMARY KEY,
+            tidspunkt TEXT NOT NULL,
+            veileder TEXT,
+            handling TEXT NOT NULL,
+            person TEXT,
+            detaljer TEXT
+        );
+        CREATE TRIGGER logg_kan_ikke_endres BEFORE UPDATE ON logg
+        BEGIN SELECT RAISE(ABORT, 'loggen kan bare utvides'); END;
+        CREATE TRIGGER logg_kan_ikke_slettes BEFORE DELETE ON logg
+        BEGIN SELECT RAISE(ABORT, 'loggen kan bare utvides'); END;
+        CREATE TABLE brev (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            mal TEXT NOT NULL,
+            format TEXT NOT NULL,
+            veileder TEXT,
+            tidspunkt TEXT NOT NULL
+        )
+        """,
+    )
+
+
 # Numbered migrations, applied in order; the database's user_version says how many have run.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_kartlegging]
 
 
 def schema_version() -> int:
@@ -162,7 +232,14 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (including Ctrl-C)."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (including Ctrl-C).
+
+    Inside an outer transaction it just joins it, so a store function can be used both alone
+    (committed at once) and as part of a larger import (committed with it).
+    """
+    if conn.in_transaction:
+        yield conn
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

@@ -68,7 +68,8 @@ class PersonIds:
         self.conn = conn
         self._taken: set[str] | None = None
 
-    def _new_short_id(self) -> str:
+    def new_short_id(self) -> str:
+        """A short id no person has yet: five letters/digits, easy to read aloud."""
         if self._taken is None:
             self._taken = {r[0] for r in self.conn.execute("SELECT kort_id FROM person")}
         while True:
@@ -91,7 +92,7 @@ class PersonIds:
         for fnr, navn, fylke, kontor in people:
             if fnr not in found:
                 found[fnr] = -1
-                new_rows.append((self._new_short_id(), fnr, navn, fylke, kontor, created))
+                new_rows.append((self.new_short_id(), fnr, navn, fylke, kontor, created))
         first_id = _next_id(self.conn, "person")
         self.conn.executemany(
             "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, opprettet) VALUES (?, ?, ?, ?, ?, ?)", new_rows)

@@ -1,0 +1,231 @@
+"""`kt kartlegg`: the kartleggingssamtale in a terminal, from a file, or imported in bulk."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.rule import Rule
+from rich.table import Table
+
+from kompetanse_cli import config
+from kompetanse_cli.cli.common import console, err_console, no_date, open_db
+from kompetanse_cli.errors import UsageError
+from kompetanse_cli.fylker import FYLKER
+from kompetanse_cli.interview.bulk import import_registrations
+from kompetanse_cli.interview.runner import Move, Prompt, Summary, first_open, run_level
+from kompetanse_cli.interview.session import LevelSession, apply_answer_file, open_level
+from kompetanse_cli.interview.template import show_value, shown_questions
+from kompetanse_cli.screening.engine import DECISION_LABELS
+
+MOVES = {"<": Move.BACK, "tilbake": Move.BACK, "-": Move.SKIP, "hopp": Move.SKIP, "q": Move.QUIT,
+         "avslutt": Move.QUIT, "": Move.KEEP}
+HINT = "[dim]Nummer eller nøkkel · Enter = behold · < tilbake · - hopp over · ? hjelp · q avslutt[/]"
+
+
+def kartlegg(
+    person_id: str = typer.Argument(..., metavar="ID", help="kt-id fra `kt screen`/`kt liste`, eller «importer»."),
+    fil: Path = typer.Argument(None, metavar="[FIL]", help="Med «importer»: regnearket med registreringer."),
+    niva: int = typer.Option(1, "--niva", "-n", help="1 kartlegging, 2 planlagt tiltak, 3 status etter tiltaket."),
+    svar: Path = typer.Option(None, "--svar", help="Sett svarene fra en fil (.toml eller .json) i stedet for å spørre."),
+) -> None:
+    """Gjennomfør kartleggingssamtalen for én person, spørsmål for spørsmål.
+
+    Hvert svar lagres i det øyeblikket det gis: Ctrl-C eller et lukket vindu mister ingenting,
+    og neste `kt kartlegg ID` fortsetter der du slapp. Til slutt vises alle svar, og du kan endre dem.
+
+    Eksempler:
+
+        kt kartlegg k7m2x
+
+        kt kartlegg k7m2x --niva 2
+
+        kt kartlegg k7m2x --svar svar.toml
+
+        kt kartlegg importer registreringer.xlsx
+    """
+    if person_id == "importer":
+        _import(fil)
+        return
+    if fil is not None:
+        raise UsageError("Bare «kt kartlegg importer FIL» tar en fil; for svar fra fil, bruk --svar FIL.")
+    interactive = svar is None
+    if interactive and not sys.stdin.isatty():
+        raise UsageError("kt kartlegg trenger en terminal for å stille spørsmål. Uten terminal: bruk --svar FIL.")
+    veileder = _veileder(interactive)
+    with open_db() as conn:
+        session = open_level(conn, person_id, niva, veileder=veileder)
+        if svar is not None:
+            _from_file(session, svar)
+            return
+        _show_card(session)
+        _interview(session)
+
+
+def _veileder(interactive: bool) -> str:
+    ident = config.veileder()
+    if ident:
+        return ident
+    if not interactive:
+        raise UsageError("Hvem er veilederen? Sett NAV-identen din med `kt config set veileder A123456` "
+                         "(eller miljøvariabelen KT_VEILEDER).")
+    while True:
+        answer = console.input("Din NAV-ident (lagres, f.eks. A123456): ").strip()
+        try:
+            config.set_value("veileder", answer)
+            return config.veileder() or answer
+        except UsageError as error:
+            err_console.print(f"[red]{error.message}[/]")
+
+
+def _show_card(session: LevelSession) -> None:
+    card = session.card
+    table = Table.grid(padding=(0, 2))
+    table.add_row("Person", f"[bold]{card.short_id}[/]  {card.fnr_masked}  {card.navn or ''}")
+    table.add_row("Arbeidsgiver", card.arbeidsgiver or "ukjent")
+    table.add_row("Kontor", f"{card.kontor or 'ukjent'} ({FYLKER.get(card.fylke or '', 'ukjent fylke')})")
+    if card.sykmeldt_fom:
+        when = f"på listen {no_date(card.list_date)}" if card.list_date else "i dag"
+        table.add_row("Sykmeldt", f"fra {no_date(card.sykmeldt_fom)} ({card.weeks_on_leave} uker {when})")
+    if card.decision:
+        table.add_row("Screening", DECISION_LABELS.get(card.decision, card.decision))
+    table.add_row("Nivå", f"{session.niva}: {session.template.nivaer.get(session.niva, '')} "
+                           f"(mal {session.template.id} v{session.template.versjon})")
+    console.print(table)
+
+
+def _interview(session: LevelSession) -> None:
+    template, niva = session.template, session.niva
+    start = None
+    if session.level.complete:
+        console.print(f"Nivå {niva} ble fullført {no_date(_day(session.level.fullfort))}.")
+        if console.input("Vil du se gjennom og endre svar? [j/N] ").strip().lower() not in ("j", "ja", "y"):
+            return
+        start = len(shown_questions(template, niva, session.answers))
+    elif session.answers:
+        done = first_open(template, niva, session.answers)
+        console.print(f"[cyan]Fortsetter der du slapp:[/] {len(session.answers)} svar er lagret; "
+                      f"neste er spørsmål {done + 1}.")
+
+    def save(qid: str, value: str | None) -> None:
+        session.save(qid, value)
+        if qid == "planlagt_slutt" and value:
+            _warn_sykepenger(session, {**session.answers, qid: value})
+
+    try:
+        outcome = run_level(template, niva, session.answers, ask=_ask, review=_review, save=save,
+                            remove=session.remove, start=start)
+    except (KeyboardInterrupt, EOFError):
+        console.print(f"\n[yellow]Avbrutt.[/] {len(session.answers)} svar er lagret. "
+                      f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))
+        raise typer.Exit(130) from None
+    if not outcome.complete:
+        console.print(f"Avsluttet. {len(session.answers)} svar er lagret. "
+                      f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))
+        return
+    session.complete()
+    console.print(f"[green]Nivå {niva} er fullført og lagret[/] for {session.card.short_id}.")
+    if niva == 2:
+        _show_measure(session)
+
+
+def _day(text: str | None):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
+def _ask(prompt: Prompt) -> str | Move:
+    question = prompt.question
+    console.print(Rule(f"Spørsmål {prompt.number} av {prompt.total}", align="left", style="dim"))
+    console.print(f"[bold]{question.tekst}[/]")
+    if question.has_choices:
+        for number, (key, label) in enumerate(question.valg.items(), start=1):
+            console.print(f"  {number:>2}  {label} [dim]({key})[/]")
+    elif question.type == "dato":
+        console.print("  [dim]Dato som dd.mm.åååå[/]")
+    if prompt.answered:
+        console.print(f"  Nå: [cyan]{show_value(question, prompt.current)}[/]")
+    if prompt.error:
+        console.print(f"  [red]{prompt.error}[/]")
+    console.print(HINT)
+    while True:
+        reply = console.input("> ")
+        key = reply.strip().lower()
+        if key == "?":
+            console.print(question.hjelp or "Ingen ekstra hjelp til dette spørsmålet.")
+            continue
+        if key in MOVES:
+            return MOVES[key]
+        return reply
+
+
+def _review(summary: Summary) -> int | None:
+    console.print(Rule("Oppsummering", align="left"))
+    table = Table(show_header=True)
+    table.add_column("#", justify="right")
+    table.add_column("Spørsmål")
+    table.add_column("Svar")
+    for number, question in enumerate(summary.questions, start=1):
+        table.add_row(str(number), question.tekst, show_value(question, summary.answers.get(question.id)))
+    console.print(table)
+    while True:
+        reply = console.input("Nummeret på et svar du vil endre, eller Enter for å fullføre: ").strip()
+        if not reply:
+            return None
+        if reply.isdigit() and 1 <= int(reply) <= len(summary.questions):
+            return int(reply)
+        console.print(f"[red]Skriv et nummer fra 1 til {len(summary.questions)}, eller trykk Enter.[/]")
+
+
+def _warn_sykepenger(session: LevelSession, answers: dict[str, str | None]) -> None:
+    from kompetanse_cli.interview.derived import measure_facts
+    from kompetanse_cli.interview.session import answers_at
+
+    facts = measure_facts(answers_at(session.conn, session.card.person_id, 1), answers, session.card.sykmeldt_fom)
+    if facts.past_sykepengeperiode:
+        console.print(f"[bold yellow]Advarsel:[/] tiltaket slutter etter sykepengeperioden "
+                      f"(siste sykepengedag {no_date(facts.sykepenger_end)}). Inntekt etter det er ikke sikret; "
+                      "sørg for at brukeren er informert.")
+
+
+def _show_measure(session: LevelSession) -> None:
+    facts = session.measure()
+    if facts.weeks_to_start is not None:
+        console.print(f"Uker fra samtale til planlagt oppstart: {facts.weeks_to_start}")
+    if facts.duration_weeks is not None:
+        console.print(f"Planlagt varighet: {facts.duration_weeks} uker")
+    if facts.sykepenger_end is not None:
+        past = "[yellow]ja[/]" if facts.past_sykepengeperiode else "nei"
+        console.print(f"Siste sykepengedag: {no_date(facts.sykepenger_end)}; går tiltaket utover: {past}")
+
+
+def _from_file(session: LevelSession, path: Path) -> None:
+    result = apply_answer_file(session, path)
+    console.print(f"Lagret {result.stored} svar for {session.card.short_id}, nivå {session.niva}.")
+    if result.complete:
+        console.print(f"[green]Nivå {session.niva} er fullført.[/]")
+        if session.niva == 2:
+            _show_measure(session)
+    else:
+        console.print(f"[yellow]Nivået er ikke fullført;[/] disse mangler: {', '.join(result.missing)}.")
+
+
+def _import(path: Path | None) -> None:
+    if path is None:
+        raise UsageError("Oppgi filen: kt kartlegg importer registreringer.xlsx")
+    veileder = config.veileder()
+    with open_db() as conn:
+        result = import_registrations(conn, path, veileder=veileder)
+    console.print(f"[bold]{result.file}[/], ark «{result.sheet}»: {result.rows_read} rader lest, "
+                  f"{result.persons_created} nye personer, {result.answers_stored} svar lagret, "
+                  f"{result.unchanged_rows} uendret, {len(result.rejected)} avvist.")
+    if result.ignored_columns:
+        console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.")
+    for error in result.rejected:
+        console.print(f"  ark «{error.sheet}», rad {error.row}, kolonne «{error.column}»: {error.reason}", soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("kartlegg")(kartlegg)

@@ -1,0 +1,116 @@
+"""`kt person ny` and `kt liste`: persons from outside the lists, and where everyone stands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.table import Table
+
+from kompetanse_cli import config
+from kompetanse_cli.cli.common import console, err_console, no_date, open_db
+from kompetanse_cli.errors import KtError, UsageError
+from kompetanse_cli.fylker import resolve_fylke
+from kompetanse_cli.ingest import values
+from kompetanse_cli.interview.overview import list_persons, parse_stage
+from kompetanse_cli.store import interviews as store
+from kompetanse_cli.store import lists
+
+app = typer.Typer(help="Personer som ikke kom fra en liste.", no_args_is_help=True)
+
+
+def _ask(label: str, parse, *, optional: bool = False):
+    """Ask until `parse` accepts the answer; an empty answer is allowed when optional."""
+    while True:
+        text = console.input(f"{label}{' (valgfritt)' if optional else ''}: ").strip()
+        if not text and optional:
+            return None
+        try:
+            value = parse(text)
+        except (values.ValueProblem, KtError) as problem:
+            err_console.print(f"[red]{getattr(problem, 'reason', None) or getattr(problem, 'message', problem)}[/]")
+            continue
+        if value is None and not optional:
+            err_console.print("[red]Feltet må fylles ut.[/]")
+            continue
+        return value
+
+
+def _malform(text: str) -> str:
+    folded = text.strip().lower()
+    if folded in ("", "nb", "bokmål", "bokmal"):
+        return "nb"
+    if folded in ("nn", "nynorsk"):
+        return "nn"
+    raise UsageError("Skriv bokmål eller nynorsk.")
+
+
+@app.command("ny")
+def ny() -> None:
+    """Registrer en kandidat som ikke står på en liste (henvist av sykmelder, arbeidsgiver eller seg selv).
+
+    Fødselsnummer og navn spørres om ved en ledetekst, aldri på kommandolinjen.
+
+    Eksempel:
+
+        kt person ny
+    """
+    if not sys.stdin.isatty():
+        raise UsageError("kt person ny trenger en terminal (fødselsnummer skrives ved ledeteksten).")
+    veileder = config.veileder()
+    fnr = _ask("Fødselsnummer (11 siffer)", values.parse_fnr)
+    with open_db() as conn:
+        known = store.person_by_fnr(conn, fnr)
+        if known is not None:
+            console.print(f"Personen finnes allerede med id [bold]{known['kort_id']}[/].")
+            return
+        navn = _ask("Navn", values.parse_text)
+        fylke = _ask("Fylke", lambda t: resolve_fylke(t).keys[0])
+        kontor = _ask("NAV-kontor", values.parse_text)
+        arbeidsgiver = _ask("Arbeidsgiver", values.parse_text, optional=True)
+        fom = _ask("Sykmeldt fra og med (dd.mm.åååå)", values.parse_date, optional=True)
+        malform = _ask("Målform (bokmål/nynorsk)", _malform, optional=True) or "nb"
+        short_id = lists.PersonIds(conn).new_short_id()
+        store.create_person(conn, kort_id=short_id, fnr=fnr, navn=navn, fylke=fylke, kontor=kontor,
+                            arbeidsgiver=arbeidsgiver, sykmeldt_fom=fom.isoformat() if fom else None, malform=malform)
+        store.log(conn, veileder=veileder, handling="person registrert", person=short_id)
+    console.print(f"Registrert med id [bold]{short_id}[/]. Start samtalen med: kt kartlegg {short_id}")
+
+
+def liste(
+    fylke: str = typer.Option(None, "--fylke", "-f", help="Bare dette fylket."),
+    kontor: str = typer.Option(None, "--kontor", help="Bare kontorer som inneholder denne teksten."),
+    status: str = typer.Option(None, "--status", "-s", help="Bare denne statusen, f.eks. kartlagt eller aktuell."),
+    som_json: bool = typer.Option(False, "--json", help="Skriv som JSON."),
+) -> None:
+    """Vis hvor alle står: listet, kandidat, kartlagt, aktuell, tiltak planlagt, gjennomført.
+
+    Eksempler:
+
+        kt liste --fylke agder
+
+        kt liste --status aktuell --json
+    """
+    choice = resolve_fylke(fylke) if fylke else None
+    stage = parse_stage(status) if status else None
+    with open_db() as conn:
+        rows = list(list_persons(conn, fylke=choice, kontor=kontor, stage=stage))
+    if som_json:
+        sys.stdout.write(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        console.print("Ingen personer passer.")
+        return
+    table = Table(title=f"{len(rows)} personer", title_justify="left")
+    for title in ("ID", "Fødselsnr", "Navn", "Fylke", "Kontor", "Status", "Dato"):
+        table.add_column(title)
+    for row in rows:
+        table.add_row(row.id, row.fnr_masked, row.navn or "", row.fylke or "", row.kontor or "", row.stage,
+                      no_date(row.date))
+    console.print(table)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="person")
+    root.command("liste")(liste)

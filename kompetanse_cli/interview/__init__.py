@@ -1,0 +1,1 @@
+"""The kartleggingssamtale: templates as data, skip logic, and a runner that asks through a callable."""

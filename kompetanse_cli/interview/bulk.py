@@ -1,0 +1,139 @@
+"""`kt kartlegg importer`: registrations a project group already keeps in a spreadsheet.
+
+One row per person: `fnr`, `fylke`, `kontor` (and optionally `navn`), then one column per
+question id, with answer keys or the labels of REGISTRERINGSSKJEMA.md. Bad rows are reported
+by sheet, row and column like `kt screen` does; good rows are stored; importing the same file
+again changes nothing. The whole import is one transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kompetanse_cli.errors import InputError, KtError
+from kompetanse_cli.fylker import resolve_fylke
+from kompetanse_cli.ingest import values
+from kompetanse_cli.ingest.listfile import RowError
+from kompetanse_cli.ingest.readers import open_sheets
+from kompetanse_cli.interview.template import AnswerProblem, Template, is_shown, load_template, parse_answer
+from kompetanse_cli.store import interviews as store
+from kompetanse_cli.store import lists
+from kompetanse_cli.store.db import transaction
+
+PERSON_COLUMNS = ("fnr", "fylke", "kontor", "navn")
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass
+class BulkResult:
+    file: str
+    sheet: str
+    rows_read: int = 0
+    persons_created: int = 0
+    answers_stored: int = 0
+    unchanged_rows: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    question_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def _find_sheet(path: Path, template: Template):
+    question_ids = {q.id for q in template.questions}
+    for sheet in open_sheets(path):
+        for index, cells in enumerate(itertools.islice(sheet.rows(), HEADER_SEARCH_ROWS)):
+            names = [str(c).strip().lower() for c in cells]
+            if "fnr" in names and question_ids & set(names):
+                return sheet, index + 1, names
+    raise InputError(f"{path.name}: fant ingen overskriftsrad med «fnr» og spørsmåls-id-er fra malen "
+                     f"(f.eks. «samtaledato», «aktuell»).")
+
+
+def import_registrations(conn: sqlite3.Connection, path: Path, *, veileder: str | None,
+                         template: Template | None = None) -> BulkResult:
+    template = template or load_template()
+    sheet, header_row, names = _find_sheet(path, template)
+    result = BulkResult(file=path.name, sheet=sheet.name)
+    columns = {name: i for i, name in enumerate(names) if name}
+    for name in ("fylke", "kontor"):
+        if name not in columns:
+            raise InputError(f"{path.name}, ark «{sheet.name}»: mangler kolonnen «{name}».")
+    result.question_columns = [n for n in columns if template.question(n)]
+    result.ignored_columns = [n for n in columns if n not in PERSON_COLUMNS and not template.question(n)]
+    people = lists.PersonIds(conn)
+    with transaction(conn):
+        for number, cells in enumerate(itertools.islice(sheet.rows(), header_row, None), start=header_row + 1):
+            if all(values.is_blank(c) for c in cells):
+                continue
+            result.rows_read += 1
+            row = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
+            try:
+                _import_row(conn, people, template, row, veileder, result)
+            except _RowProblem as problem:
+                result.rejected.append(RowError(path.name, sheet.name, number, problem.column, problem.reason))
+        store.log(conn, veileder=veileder, handling="import av registreringer", person=None,
+                  detaljer=f"{path.name}: {result.rows_read} rader, {len(result.rejected)} avvist")
+    return result
+
+
+class _RowProblem(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+def _import_row(conn: sqlite3.Connection, people: lists.PersonIds, template: Template, row: dict[str, object],
+                veileder: str | None, result: BulkResult) -> None:
+    try:
+        fnr = values.parse_fnr(row.get("fnr"))
+    except values.ValueProblem as problem:
+        raise _RowProblem("fnr", problem.reason) from None
+    try:
+        fylke = resolve_fylke(str(row.get("fylke") or "")).keys[0]
+    except KtError:
+        raise _RowProblem("fylke", "ukjent fylke") from None
+    kontor = values.parse_text(row.get("kontor"))
+    navn = values.parse_text(row.get("navn")) if "navn" in row else None
+    by_level: dict[int, dict[str, str | None]] = {}
+    for level in (1, 2, 3):
+        context: dict[str, str | None] = {}
+        for question in template.level(level):
+            raw = row.get(question.id)
+            if question.id not in row or values.is_blank(raw):
+                continue
+            text = raw.strftime("%d.%m.%Y") if hasattr(raw, "strftime") else values.parse_text(raw)
+            try:
+                context[question.id] = parse_answer(question, str(text), context)
+            except AnswerProblem as problem:
+                allowed = f" Gyldige: {', '.join(question.valg)}." if question.has_choices else ""
+                raise _RowProblem(question.id, f"{problem}{allowed}" if "nøkkel" not in str(problem) else str(problem)) from None
+        for qid in context:
+            question = template.question(qid)
+            if question is not None and not is_shown(question, context):
+                raise _RowProblem(qid, "spørsmålet stilles ikke med de andre svarene på raden")
+        if context:
+            by_level[level] = context
+    if 2 in by_level and by_level.get(1, {}).get("aktuell") not in ("ja", "delvis"):
+        raise _RowProblem("aktuell", "nivå 2 krever at «aktuell» er ja eller delvis")
+    if 3 in by_level and 2 not in by_level:
+        raise _RowProblem("gjennomfort", "nivå 3 krever svar på nivå 2")
+    person = store.person_by_fnr(conn, fnr)
+    if person is None:
+        person_id = people.resolve([(fnr, navn, fylke, kontor)])[fnr]
+        conn.execute("UPDATE person SET kilde = 'import' WHERE id = ?", (person_id,))
+        result.persons_created += 1
+    else:
+        person_id = person["id"]
+    changed = 0
+    for level, answers in by_level.items():
+        record = store.start_level(conn, person_id, level, mal_id=template.id, mal_versjon=template.versjon,
+                                   veileder=veileder)
+        for qid, value in answers.items():
+            changed += store.save_answer(conn, record.id, qid, value, mal_id=template.id,
+                                         mal_versjon=template.versjon, veileder=veileder)
+        store.complete_level(conn, record.id)
+    result.answers_stored += changed
+    if not changed:
+        result.unchanged_rows += 1

@@ -1,0 +1,205 @@
+"""A kartlegging for one person: who it is, which level may be run, and storing answers.
+
+Used by the terminal interview, by `--svar` files and by the bulk import alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from kompetanse_cli.errors import InputError, UsageError
+from kompetanse_cli.interview.derived import MeasureFacts, measure_facts
+from kompetanse_cli.interview.template import (
+    AnswerProblem, Template, is_shown, parse_answer, shown_questions, template_for_fylke,
+)
+from kompetanse_cli.screening.run import mask_fnr
+from kompetanse_cli.store import interviews as store
+from kompetanse_cli.store import lists
+
+AKTUELL_FOR_TILTAK = ("ja", "delvis")
+
+
+@dataclass
+class PersonCard:
+    """Who the interview is about, as the veileder sees it at the top of the screen."""
+
+    person_id: int
+    short_id: str
+    fnr_masked: str
+    navn: str | None
+    fylke: str | None
+    kontor: str | None
+    arbeidsgiver: str | None
+    sykmeldt_fom: dt.date | None
+    weeks_on_leave: int | None
+    list_date: dt.date | None
+    decision: str | None
+
+
+def person_card(conn: sqlite3.Connection, short_id: str) -> PersonCard:
+    person = lists.person_by_short_id(conn, short_id)
+    if person is None:
+        raise UsageError(f"Fant ingen person med id «{short_id}». Se `kt liste` eller `kt screen`.")
+    seen = store.latest_appearance(conn, person["id"])
+    fom_text = (seen["sykmeldt_fom"] if seen else None) or person["sykmeldt_fom"]
+    fom = dt.date.fromisoformat(fom_text) if fom_text else None
+    # weeks on sick leave as the list showed them; for a person from outside the lists, as of today
+    weeks = seen["uker_sykmeldt"] if seen and seen["uker_sykmeldt"] is not None else (
+        max((dt.date.today() - fom).days // 7, 0) if fom else None)
+    list_date = dt.date.fromisoformat(seen["listedato"]) if seen else None
+    return PersonCard(
+        person_id=person["id"], short_id=person["kort_id"], fnr_masked=mask_fnr(person["fnr"]), navn=person["navn"],
+        fylke=(seen["fylke"] if seen else None) or person["fylke"], kontor=(seen["kontor"] if seen else None) or person["kontor"],
+        arbeidsgiver=(seen["arbeidsgiver"] if seen else None) or person["arbeidsgiver"], sykmeldt_fom=fom,
+        weeks_on_leave=weeks, list_date=list_date, decision=seen["beslutning"] if seen else None)
+
+
+@dataclass
+class LevelSession:
+    """One person's interview at one level, with its stored answers."""
+
+    conn: sqlite3.Connection
+    card: PersonCard
+    template: Template
+    niva: int
+    level: store.Level
+    answers: dict[str, str | None]
+    veileder: str | None
+
+    def save(self, question: str, value: str | None) -> None:
+        store.save_answer(self.conn, self.level.id, question, value, mal_id=self.template.id,
+                          mal_versjon=self.template.versjon, veileder=self.veileder)
+
+    def remove(self, question: str) -> None:
+        store.remove_answer(self.conn, self.level.id, question, veileder=self.veileder)
+
+    def complete(self) -> None:
+        store.complete_level(self.conn, self.level.id)
+        store.log(self.conn, veileder=self.veileder, handling=f"kartlegging nivå {self.niva} fullført",
+                  person=self.card.short_id)
+
+    def measure(self) -> MeasureFacts:
+        """Derived values for level 2 (and later), from the stored answers."""
+        first = answers_at(self.conn, self.card.person_id, 1)
+        second = self.answers if self.niva == 2 else answers_at(self.conn, self.card.person_id, 2)
+        return measure_facts(first, second, self.card.sykmeldt_fom)
+
+
+def answers_at(conn: sqlite3.Connection, person_id: int, niva: int) -> dict[str, str | None]:
+    level = store.get_level(conn, person_id, niva)
+    return store.answers(conn, level.id) if level else {}
+
+
+def check_level_allowed(conn: sqlite3.Connection, card: PersonCard, niva: int) -> None:
+    """Level 2 only for a person judged aktuell (ja/delvis) at level 1; level 3 only after level 2."""
+    if niva == 2:
+        aktuell = answers_at(conn, card.person_id, 1).get("aktuell")
+        if aktuell not in AKTUELL_FOR_TILTAK:
+            shown = "ikke besvart" if aktuell is None else f"«{aktuell}»"
+            raise UsageError(f"Nivå 2 (planlagt tiltak) gjelder bare personer som er aktuelle (ja/delvis) på nivå 1; "
+                             f"for {card.short_id} er «aktuell» {shown}.")
+    if niva == 3:
+        level = store.get_level(conn, card.person_id, 2)
+        if level is None or not level.complete:
+            raise UsageError(f"Nivå 3 (status etter tiltaket) kan først fylles ut når nivå 2 er fullført for {card.short_id}.")
+
+
+def open_level(conn: sqlite3.Connection, short_id: str, niva: int, *, veileder: str | None,
+               template: Template | None = None) -> LevelSession:
+    """Start (or resume) a level for a person, after checking the level may be run."""
+    if niva not in (1, 2, 3):
+        raise UsageError("--niva skal være 1, 2 eller 3.")
+    card = person_card(conn, short_id)
+    check_level_allowed(conn, card, niva)
+    template = template or template_for_fylke(card.fylke)
+    level = store.start_level(conn, card.person_id, niva, mal_id=template.id, mal_versjon=template.versjon,
+                              veileder=veileder)
+    store.log(conn, veileder=veileder, handling=f"kartlegging nivå {niva} åpnet", person=card.short_id)
+    return LevelSession(conn, card, template, niva, level, store.answers(conn, level.id), veileder)
+
+
+# ---------- answers from a file (--svar) ----------
+
+def read_answer_file(path: Path) -> dict[str, object]:
+    """A TOML or JSON file of `id = value`; JSON null means «skipped» (Ubesvart)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"Fant ikke svarfilen {path}.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name}: svarfilen må være lagret som UTF-8.") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InputError(f"{path.name}: filen kan ikke leses ({error}).") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path.name}: filen skal være en samling «id = svar».")
+    return data
+
+
+@dataclass
+class FileResult:
+    stored: int
+    missing: list[str]
+    complete: bool
+
+
+def validate_answers(template: Template, niva: int, given: dict[str, object], *, source: str,
+                     earlier: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """Check every answer of a file against the template; all problems at once, nothing stored."""
+    problems: list[str] = []
+    values: dict[str, str | None] = {}
+    level_ids = {q.id for q in template.level(niva)}
+    for qid in given:
+        if qid not in level_ids:
+            other = template.question(qid)
+            where = f"hører til nivå {other.niva}" if other else "finnes ikke i malen"
+            problems.append(f"{source}: «{qid}» {where}.")
+    context = dict(earlier or {})
+    for question in template.level(niva):
+        if question.id not in given:
+            continue
+        raw = given[question.id]
+        if raw is None:
+            values[question.id] = context[question.id] = None
+            continue
+        if isinstance(raw, (dt.date, dt.datetime)):
+            raw = raw.strftime("%d.%m.%Y")
+        try:
+            value = parse_answer(question, str(raw), context)
+        except AnswerProblem as problem:
+            allowed = f" Gyldige nøkler: {', '.join(question.valg)}." if question.has_choices else ""
+            problems.append(f"{source}: «{question.id}»: {problem}{'' if allowed and 'nøkkel' in str(problem) else allowed}")
+            continue
+        values[question.id] = context[question.id] = value
+    for qid in values:
+        question = template.question(qid)
+        if question and not is_shown(question, context):
+            conditions = ", ".join(f"{k} er {'/'.join(v)}" for k, v in question.vis_naar.items())
+            problems.append(f"{source}: «{qid}» stilles bare når {conditions}.")
+    if problems:
+        raise InputError("Svarfilen har feil; ingenting er lagret:\n" + "\n".join(f"  - {p}" for p in problems))
+    return values
+
+
+def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
+    """Validate the whole file first, then store every answer; complete the level when all are there."""
+    values = validate_answers(session.template, session.niva, read_answer_file(path), source=path.name,
+                              earlier=session.answers)
+    for qid, value in values.items():
+        session.save(qid, value)
+        session.answers[qid] = value
+    shown = shown_questions(session.template, session.niva, session.answers)
+    for question in session.template.level(session.niva):
+        if question.id in session.answers and question not in shown:
+            session.remove(question.id)
+            del session.answers[question.id]
+    missing = [q.id for q in shown if q.id not in session.answers]
+    if not missing:
+        session.complete()
+    return FileResult(stored=len(values), missing=missing, complete=not missing)

@@ -1,0 +1,134 @@
+"""Storing interviews: one row per person and level, answers committed one by one, history kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from kompetanse_cli.store.db import now, transaction
+
+
+@dataclass
+class Level:
+    """One person's interview at one level."""
+
+    id: int
+    person_id: int
+    niva: int
+    mal_id: str
+    mal_versjon: str
+    startet: str
+    endret: str
+    fullfort: str | None
+
+    @property
+    def complete(self) -> bool:
+        return self.fullfort is not None
+
+
+def _level(row: sqlite3.Row | None) -> Level | None:
+    if row is None:
+        return None
+    return Level(**{k: row[k] for k in ("id", "person_id", "niva", "mal_id", "mal_versjon", "startet", "endret",
+                                         "fullfort")})
+
+
+def get_level(conn: sqlite3.Connection, person_id: int, niva: int) -> Level | None:
+    return _level(conn.execute("SELECT * FROM kartlegging WHERE person_id = ? AND niva = ?",
+                               (person_id, niva)).fetchone())
+
+
+def start_level(conn: sqlite3.Connection, person_id: int, niva: int, *, mal_id: str, mal_versjon: str,
+                veileder: str | None) -> Level:
+    """The person's interview at this level, created if it does not exist yet."""
+    existing = get_level(conn, person_id, niva)
+    if existing is not None:
+        return existing
+    stamp = now()
+    conn.execute("INSERT INTO kartlegging (person_id, niva, mal_id, mal_versjon, veileder, startet, endret)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?)", (person_id, niva, mal_id, mal_versjon, veileder, stamp, stamp))
+    level = get_level(conn, person_id, niva)
+    assert level is not None
+    return level
+
+
+def answers(conn: sqlite3.Connection, level_id: int) -> dict[str, str | None]:
+    """Stored answers of a level: question id → value (None = skipped, «Ubesvart»)."""
+    return {row[0]: row[1] for row in conn.execute(
+        "SELECT sporsmal, verdi FROM svar WHERE kartlegging_id = ? ORDER BY id", (level_id,))}
+
+
+def save_answer(conn: sqlite3.Connection, level_id: int, question: str, value: str | None, *,
+                mal_id: str, mal_versjon: str, veileder: str | None) -> bool:
+    """Store one answer at once (its own transaction). A changed answer keeps the earlier value,
+    who gave it and when, in `svar_historikk`. Returns False when nothing changed."""
+    with transaction(conn):
+        old = conn.execute("SELECT verdi, veileder, tidspunkt FROM svar WHERE kartlegging_id = ? AND sporsmal = ?",
+                           (level_id, question)).fetchone()
+        if old is not None and old["verdi"] == value:
+            return False
+        stamp = now()
+        if old is not None:
+            conn.execute("INSERT INTO svar_historikk (kartlegging_id, sporsmal, verdi, veileder, tidspunkt, endret_av,"
+                         " endret) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (level_id, question, old["verdi"], old["veileder"], old["tidspunkt"], veileder, stamp))
+        conn.execute(
+            """INSERT INTO svar (kartlegging_id, sporsmal, verdi, mal_id, mal_versjon, veileder, tidspunkt)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (kartlegging_id, sporsmal) DO UPDATE SET verdi = excluded.verdi,
+                   mal_id = excluded.mal_id, mal_versjon = excluded.mal_versjon,
+                   veileder = excluded.veileder, tidspunkt = excluded.tidspunkt""",
+            (level_id, question, value, mal_id, mal_versjon, veileder, stamp))
+        conn.execute("UPDATE kartlegging SET endret = ? WHERE id = ?", (stamp, level_id))
+    return True
+
+
+def remove_answer(conn: sqlite3.Connection, level_id: int, question: str, *, veileder: str | None) -> None:
+    """Drop an answer to a question no longer shown (its condition changed); history keeps it."""
+    with transaction(conn):
+        old = conn.execute("SELECT verdi, veileder, tidspunkt FROM svar WHERE kartlegging_id = ? AND sporsmal = ?",
+                           (level_id, question)).fetchone()
+        if old is None:
+            return
+        conn.execute("INSERT INTO svar_historikk (kartlegging_id, sporsmal, verdi, veileder, tidspunkt, endret_av,"
+                     " endret) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (level_id, question, old["verdi"], old["veileder"], old["tidspunkt"], veileder, now()))
+        conn.execute("DELETE FROM svar WHERE kartlegging_id = ? AND sporsmal = ?", (level_id, question))
+
+
+def complete_level(conn: sqlite3.Connection, level_id: int) -> None:
+    stamp = now()
+    conn.execute("UPDATE kartlegging SET fullfort = ?, endret = ? WHERE id = ? AND fullfort IS NULL",
+                 (stamp, stamp, level_id))
+
+
+def history(conn: sqlite3.Connection, level_id: int) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM svar_historikk WHERE kartlegging_id = ? ORDER BY id", (level_id,)).fetchall()
+
+
+def log(conn: sqlite3.Connection, *, veileder: str | None, handling: str, person: str | None,
+        detaljer: str | None = None) -> None:
+    """Append to the audit trail: who did what to which person (kt's short id only) and when."""
+    conn.execute("INSERT INTO logg (tidspunkt, veileder, handling, person, detaljer) VALUES (?, ?, ?, ?, ?)",
+                 (now(), veileder, handling, person, detaljer))
+
+
+def latest_appearance(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | None:
+    """The person's newest list appearance and decision (employer, sick-leave start, ...)."""
+    return conn.execute(
+        """SELECT l.*, s.beslutning, s.uker_sykmeldt FROM listeoppforing l
+           LEFT JOIN screening s ON s.oppforing_id = l.id
+           WHERE l.person_id = ? ORDER BY l.listedato DESC, l.id DESC LIMIT 1""", (person_id,)).fetchone()
+
+
+def create_person(conn: sqlite3.Connection, *, kort_id: str, fnr: str, navn: str | None, fylke: str,
+                  kontor: str | None, arbeidsgiver: str | None, sykmeldt_fom: str | None, malform: str) -> int:
+    cursor = conn.execute(
+        "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, kilde, opprettet)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manuell', ?)",
+        (kort_id, fnr, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, now()))
+    return int(cursor.lastrowid)
+
+
+def person_by_fnr(conn: sqlite3.Connection, fnr: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM person WHERE fnr = ?", (fnr,)).fetchone()

@@ -1,0 +1,41 @@
+"""Where everyone stands: one row per person with the facts that decide their stage."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+STAGE_SQL = """
+WITH siste_liste AS (
+    SELECT l.person_id, l.listedato, l.fylke, l.kontor, s.beslutning,
+           ROW_NUMBER() OVER (PARTITION BY l.person_id ORDER BY l.listedato DESC, l.id DESC) AS nr
+    FROM listeoppforing l LEFT JOIN screening s ON s.oppforing_id = l.id
+)
+SELECT p.id, p.kort_id, p.fnr, p.navn, p.kilde,
+       COALESCE(sl.fylke, p.fylke) AS fylke, COALESCE(sl.kontor, p.kontor) AS kontor,
+       sl.listedato, sl.beslutning, p.opprettet,
+       k1.endret AS k1_endret, k1.fullfort AS k1_fullfort, a1.verdi AS aktuell,
+       k2.endret AS k2_endret, k2.fullfort AS k2_fullfort,
+       k3.endret AS k3_endret, k3.fullfort AS k3_fullfort, a3.verdi AS gjennomfort
+FROM person p
+LEFT JOIN siste_liste sl ON sl.person_id = p.id AND sl.nr = 1
+LEFT JOIN kartlegging k1 ON k1.person_id = p.id AND k1.niva = 1
+LEFT JOIN svar a1 ON a1.kartlegging_id = k1.id AND a1.sporsmal = 'aktuell'
+LEFT JOIN kartlegging k2 ON k2.person_id = p.id AND k2.niva = 2
+LEFT JOIN kartlegging k3 ON k3.person_id = p.id AND k3.niva = 3
+LEFT JOIN svar a3 ON a3.kartlegging_id = k3.id AND a3.sporsmal = 'gjennomfort'
+"""
+
+
+def person_rows(conn: sqlite3.Connection, *, fylke: tuple[str, ...] | None = None,
+                kontor: str | None = None) -> Iterator[sqlite3.Row]:
+    """Every person (optionally in these fylker / this office), oldest first."""
+    where, params = [], []
+    if fylke:
+        where.append(f"COALESCE(sl.fylke, p.fylke) IN ({','.join('?' * len(fylke))})")
+        params += list(fylke)
+    if kontor:
+        where.append("LOWER(COALESCE(sl.kontor, p.kontor)) LIKE ?")
+        params.append(f"%{kontor.lower()}%")
+    sql = STAGE_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.id"
+    return conn.execute(sql, params)
