@@ -1,0 +1,112 @@
+"""The interview in a real pseudo-terminal: answer, Ctrl-C half way, restart, resume, finish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import openpyxl
+import pexpect
+import pytest
+
+from tests.conftest import run_kt, synthetic_fnr
+
+TIMEOUT = 20
+
+
+def _screened_person(tmp_path: Path) -> str:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Uttak 07.03.2022"])
+    sheet.append(["Fødselsnr", "Navn", "Sykmeldt fom", "Grad", "Diagnose", "Arbeidsgiver", "Yrke", "Kommunenr",
+                  "Tidligere sykefravær"])
+    sheet.append([synthetic_fnr(dt.date(1980, 5, 17)), "Kari Testesen", dt.date(2022, 1, 3), 100, "L03",
+                  "Testbygg AS", "7115 Tømrer", "4206", 2])
+    path = tmp_path / "liste.xlsx"
+    workbook.save(path)
+    result = run_kt("screen", str(path), "--fylke", "agder", "--json")
+    assert result.code == 0, result.output
+    return json.loads(result.stdout)["persons"][0]["id"]
+
+
+def _spawn(person: str) -> pexpect.spawn:
+    env = {**os.environ, "KT_VEILEDER": "A123456", "COLUMNS": "120", "TERM": "dumb"}
+    return pexpect.spawn(sys.executable, ["-m", "kompetanse_cli", "kartlegg", person], env=env,
+                         encoding="utf-8", timeout=TIMEOUT, dimensions=(50, 120))
+
+
+def _answer(child: pexpect.spawn, question: str, reply: str) -> None:
+    child.expect_exact(question)
+    child.expect_exact("> ")
+    child.sendline(reply)
+
+
+def _stored(home: Path) -> dict[str, str | None]:
+    conn = sqlite3.connect(home / "kt.db")
+    try:
+        return dict(conn.execute("SELECT sporsmal, verdi FROM svar").fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_interrupted_interview_resumes_with_every_answer_kept(tmp_path: Path, kt_home: Path) -> None:
+    person = _screened_person(tmp_path)
+    child = _spawn(person)
+    child.expect_exact("Kari Testesen")
+    _answer(child, "Dato for kartleggingssamtalen", "31.02.2022")  # impossible: asked again
+    child.expect_exact("Skriv datoen som dd.mm.åååå")
+    child.expect_exact("> ")
+    child.sendline("10.03.2022")
+    _answer(child, "Hvordan ble samtalen gjennomført?", "1")
+    _answer(child, "Hvordan er bruker identifisert", "nav_veileder")
+    _answer(child, "Hvem i NAV gjennomførte samtalen", "Prosjektgruppa")
+    _answer(child, "høyeste fullførte utdanning", "-")  # skipped: stored as unanswered
+    child.expect_exact("Spørsmål 6 av")
+    child.expect_exact("> ")
+    child.sendintr()  # Ctrl-C half way
+    child.expect_exact("Avbrutt.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert _stored(kt_home) == {"samtaledato": "2022-03-10", "samtaleform": "telefon",
+                                "identifisert_av": "nav_veileder", "samtale_av": "prosjektgruppa",
+                                "utdanning": None}
+
+    child = _spawn(person)
+    child.expect_exact("Fortsetter der du slapp")
+    child.expect_exact("Spørsmål 6 av")  # resumed at the first unanswered question
+    child.expect_exact("Vil bruker ha helse til å stå i nåværende jobb")
+    child.expect_exact("> ")
+    child.sendline("<")  # back to the skipped question
+    _answer(child, "høyeste fullførte utdanning", "4")
+    for question, reply in [("Vil bruker ha helse", "nei"), ("Har arbeidsgiver tilrettelagt", "delvis"),
+                            ("gjenværende muligheter", "ja"), ("manglende kompetanse", "ja"),
+                            ("Ønsker bruker annet arbeid", "ja"), ("Ønsker bruker annen arbeidsgiver", "ja"),
+                            ("Trenger bruker ny kompetanse", "ja"), ("Er bruker aktuell", "ja"),
+                            ("karriereveiledning", "nei"), ("informert om konsekvenser", "1"),
+                            ("Notat fra samtalen", "Vurderer truckførerkurs. Ønsker jobb på lager.")]:
+        _answer(child, question, reply)
+    child.expect_exact("Oppsummering")
+    child.expect_exact("Nummeret på et svar du vil endre")
+    child.sendline("")
+    child.expect_exact("Nivå 1 er fullført og lagret")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    stored = _stored(kt_home)
+    assert stored["utdanning"] == "fagbrev" and stored["aktuell"] == "ja" and len(stored) == 16
+    conn = sqlite3.connect(kt_home / "kt.db")
+    try:
+        assert conn.execute("SELECT fullfort IS NOT NULL, mal_id, mal_versjon FROM kartlegging").fetchall() == [
+            (1, "registreringsskjema", "1")]
+        assert {r[0] for r in conn.execute("SELECT veileder FROM svar")} == {"A123456"}
+        # the skipped answer was changed later: its earlier (empty) value is kept in the history
+        assert conn.execute("SELECT sporsmal, verdi, endret_av FROM svar_historikk").fetchall() == [
+            ("utdanning", None, "A123456")]
+    finally:
+        conn.close()
