@@ -14,6 +14,8 @@ SETTINGS: dict[str, str] = {
     "veileder": "NAV-ident til veilederen som bruker kt (f.eks. A123456); KT_VEILEDER overstyrer",
     "fylke": "fylke som brukes når --fylke ikke er oppgitt",
     "kontor": "NAV-kontor som brukes når listen ikke har kontorkolonne",
+    "rydd_ikke_kartlagt_mnd": "måneder etter siste liste før personer som aldri ble kartlagt slettes (standard 3)",
+    "rydd_inaktiv_mnd": "måneder uten aktivitet før alt om en person slettes (standard 12)",
 }
 _IDENT_RE = re.compile(r"^[A-Z]\d{6}$")
 

@@ -8,7 +8,7 @@ import sys
 import typer
 
 from kompetanse_cli import __version__
-from kompetanse_cli.cli import kartlegg, person, regler, screen, settings
+from kompetanse_cli.cli import kartlegg, person, personvern, regler, screen, settings
 from kompetanse_cli.cli.common import err_console
 from kompetanse_cli.errors import EXIT_USAGE, KtError
 
@@ -49,6 +49,7 @@ kartlegg.register(app)
 person.register(app)
 app.add_typer(regler.app, name="regler")
 settings.register(app)
+personvern.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

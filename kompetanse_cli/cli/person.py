@@ -78,6 +78,30 @@ def ny() -> None:
     console.print(f"Registrert med id [bold]{short_id}[/]. Start samtalen med: kt kartlegg {short_id}")
 
 
+@app.command("vis")
+def vis(person_id: str = typer.Argument(..., metavar="ID", help="kt-id for personen.")) -> None:
+    """Vis alt kt har lagret om én person (fullt fødselsnummer; handlingen logges).
+
+    Eksempel:
+
+        kt person vis k7m2x
+    """
+    from kompetanse_cli.personvern.innsyn import SECTION_TITLES, TITLES, collect
+
+    with open_db() as conn:
+        found = collect(conn, person_id, veileder=config.veileder(), handling="person vist")
+    for name, rows in found.sections.items():
+        console.print(f"\n[bold]{SECTION_TITLES.get(name, name)}[/] ({len(rows)})")
+        for row in rows:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="dim")
+            grid.add_column(overflow="fold")
+            for key, value in row.items():
+                grid.add_row(TITLES.get(key, key), "" if value is None else str(value))
+            console.print(grid)
+            console.print()
+
+
 def liste(
     fylke: str = typer.Option(None, "--fylke", "-f", help="Bare dette fylket."),
     kontor: str = typer.Option(None, "--kontor", help="Bare kontorer som inneholder denne teksten."),

@@ -71,7 +71,7 @@ def screen(
                                  kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
                                  progress=report)
         if eksport is not None:
-            written = export_screening(conn, result, eksport, everyone=alle)
+            written = export_screening(conn, result, eksport, everyone=alle, veileder=config.veileder())
         if som_json:
             _write_json(result, outcomes(conn, result.import_id, candidates_first=False))
             return
@@ -185,7 +185,7 @@ def forklar(
         kt forklar k7m2x
     """
     with open_db() as conn:
-        explanation = explain_person(conn, person_id)
+        explanation = explain_person(conn, person_id, veileder=config.veileder())
     if som_json:
         console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
         return

@@ -9,6 +9,7 @@ from pathlib import Path
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
 from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL, deciding_reasons
 from kompetanse_cli.screening.run import ScreenResult
+from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 
 COLUMNS = (
@@ -24,7 +25,8 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def export_screening(conn: sqlite3.Connection, result: ScreenResult, path: Path, *, everyone: bool) -> int:
+def export_screening(conn: sqlite3.Connection, result: ScreenResult, path: Path, *, everyone: bool,
+                     veileder: str | None = None) -> int:
     """Write candidates and persons to assess (everyone with `everyone`); returns how many rows."""
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     rows = []
@@ -36,4 +38,6 @@ def export_screening(conn: sqlite3.Connection, result: ScreenResult, path: Path,
                      DECISION_LABELS[row["beslutning"]], reasons, row["rad"], None))
     title = "Alle" if everyone else "Kandidater"
     write_workbook(path, [SheetSpec(title, COLUMNS, rows)])
+    audit.log(conn, veileder=veileder, handling="screening eksportert", person=None,
+              detaljer=f"{result.file}: {len(rows)} personer til arbeidsbok")
     return len(rows)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.screening.run import mask_fnr
+from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 
 
@@ -34,11 +35,12 @@ class Explanation:
                 "criteria": self.results, "appearances": self.appearances}
 
 
-def explain_person(conn: sqlite3.Connection, short_id: str) -> Explanation:
+def explain_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None = None) -> Explanation:
     person = store.person_by_short_id(conn, short_id)
     if person is None:
         raise UsageError(f"Fant ingen person med id «{short_id}». Id-en står i første kolonne i `kt screen`.")
     latest = store.latest_screening(conn, person["id"])
+    audit.log(conn, veileder=veileder, handling="screening forklart", person=person["kort_id"])
     if latest is None:
         raise UsageError(f"Person {person['kort_id']} er ikke screenet ennå.")
     return Explanation(

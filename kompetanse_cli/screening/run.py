@@ -20,6 +20,7 @@ from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Facts, deciding_reasons, screen_person
 from kompetanse_cli.screening.rules import Region, load_region
+from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import transaction
 
@@ -136,6 +137,8 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
         store.save_rejected(conn, result.import_id, [(e.sheet, e.row, e.column, e.reason) for e in result.rejected])
         store.finish_import(conn, result.import_id, rader_lest=result.rows_read, importerte=result.imported,
                             avviste=len(result.rejected))
+        audit.log(conn, veileder=veileder, handling="liste importert og screenet", person=None,
+                  detaljer=f"{path.name}: {result.imported} importert, {len(result.rejected)} avvist")
     _fill_counts(conn, result)
     return result
 

@@ -223,6 +223,13 @@ def connect(path: Path | None = None) -> tuple[sqlite3.Connection, list[str]]:
     return conn, warnings
 
 
+def migrate_open(conn: sqlite3.Connection) -> None:
+    """Bring an open database (e.g. one just restored from an older backup) up to date."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < schema_version():
+        _migrate(conn, version)
+
+
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
     for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
         with transaction(conn):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from kompetanse_cli.store.audit import log  # noqa: F401 - re-exported for callers of this module
 from kompetanse_cli.store.db import now, transaction
 
 
@@ -104,13 +105,6 @@ def complete_level(conn: sqlite3.Connection, level_id: int) -> None:
 
 def history(conn: sqlite3.Connection, level_id: int) -> list[sqlite3.Row]:
     return conn.execute("SELECT * FROM svar_historikk WHERE kartlegging_id = ? ORDER BY id", (level_id,)).fetchall()
-
-
-def log(conn: sqlite3.Connection, *, veileder: str | None, handling: str, person: str | None,
-        detaljer: str | None = None) -> None:
-    """Append to the audit trail: who did what to which person (kt's short id only) and when."""
-    conn.execute("INSERT INTO logg (tidspunkt, veileder, handling, person, detaljer) VALUES (?, ?, ?, ?, ?)",
-                 (now(), veileder, handling, person, detaljer))
 
 
 def latest_appearance(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | None:

@@ -1,0 +1,171 @@
+"""Personvern commands: innsyn, slett, rydd, logg, backup and gjenopprett."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from kompetanse_cli import config
+from kompetanse_cli.cli.common import console, no_date, open_db, parse_date_option
+from kompetanse_cli.errors import UsageError
+from kompetanse_cli.personvern import backup, innsyn, sletting
+from kompetanse_cli.store import privacy as store
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("Dette må bekreftes. Uten terminal: legg til --ja.")
+    return typer.confirm(question, default=False)
+
+
+def innsyn_cmd(
+    person_id: str = typer.Argument(..., metavar="ID", help="kt-id for personen."),
+    ut: Path = typer.Option(..., "--ut", help="Filen: .json eller .xlsx."),
+) -> None:
+    """Eksporter alt kt har lagret om én person (innsyn etter personvernforordningen).
+
+    Med: listeoppføringer, screeningbeslutninger med begrunnelser, alle svar med historikk,
+    brev som er laget, og loggen over hvem som har sett eller endret opplysningene.
+
+    Eksempler:
+
+        kt innsyn k7m2x --ut innsyn.xlsx
+
+        kt innsyn k7m2x --ut innsyn.json
+    """
+    with open_db() as conn:
+        found = innsyn.collect(conn, person_id, veileder=config.veileder(), handling="innsyn eksportert")
+        innsyn.export(found, ut)
+    console.print(f"Skrev innsyn for {found.short_id} til {ut}.")
+
+
+def slett(
+    person_id: str = typer.Argument(..., metavar="ID", help="kt-id for personen."),
+    ja: bool = typer.Option(False, "--ja", help="Ikke spør om bekreftelse (for skript)."),
+) -> None:
+    """Slett alt om én person: listeoppføringer, screening, svar med historikk og brev.
+
+    Loggen beholder at en sletting skjedde, av hvem og når, uten personopplysninger.
+
+    Eksempel:
+
+        kt slett k7m2x
+    """
+    if not _confirm(f"Slette alt om {person_id}? Dette kan ikke angres", ja):
+        console.print("Ingenting er slettet.")
+        return
+    with open_db() as conn:
+        sletting.delete_person(conn, person_id, veileder=config.veileder())
+    console.print(f"Alt om {person_id} er slettet.")
+
+
+def rydd(
+    vis: bool = typer.Option(False, "--vis", help="Vis hva som ville blitt slettet, uten å slette."),
+    ja: bool = typer.Option(False, "--ja", help="Ikke spør om bekreftelse (for skript)."),
+) -> None:
+    """Slett det som har passert lagringstiden.
+
+    Standard: personer som stod på en liste men aldri ble kartlagt, 3 måneder etter siste liste;
+    alt om en person 12 måneder etter siste aktivitet. Endres med `kt config set rydd_ikke_kartlagt_mnd N`
+    og `kt config set rydd_inaktiv_mnd N`.
+
+    Eksempler:
+
+        kt rydd --vis
+
+        kt rydd
+    """
+    with open_db() as conn:
+        plan = sletting.plan_retention(conn)
+        console.print(f"Aldri kartlagt, siste liste før {no_date(plan.limit_not_interviewed)}: "
+                      f"{len(plan.never_interviewed)} personer")
+        console.print(f"Ingen aktivitet siden før {no_date(plan.limit_inactive)}: {len(plan.inactive)} personer")
+        if vis or plan.total == 0:
+            if vis:
+                console.print("[dim]Ingenting er slettet (--vis).[/]")
+            return
+        if not _confirm(f"Slette {plan.total} personer for godt?", ja):
+            console.print("Ingenting er slettet.")
+            return
+        deleted = sletting.apply_retention(conn, plan, veileder=config.veileder())
+    console.print(f"Slettet {deleted} personer.")
+
+
+def logg(
+    person: str = typer.Option(None, "--person", help="Bare oppføringer om denne kt-id-en."),
+    fra: str = typer.Option(None, "--fra", help="Fra og med dato (dd.mm.åååå)."),
+    til: str = typer.Option(None, "--til", help="Til og med dato (dd.mm.åååå)."),
+    som_json: bool = typer.Option(False, "--json", help="Skriv som JSON."),
+) -> None:
+    """Vis loggen: hvem som har sett, eksportert, endret eller slettet opplysninger, og når.
+
+    Eksempler:
+
+        kt logg --person k7m2x
+
+        kt logg --fra 01.03.2022 --til 31.03.2022
+    """
+    start = parse_date_option(fra, "--fra")
+    end = parse_date_option(til, "--til")
+    with open_db() as conn:
+        rows = store.audit_rows(conn, person=person, fra=start.isoformat() if start else None,
+                                til=(end + dt.timedelta(days=1)).isoformat() if end else None)
+    if som_json:
+        sys.stdout.write(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{len(rows)} logginnslag", title_justify="left")
+    for title in ("Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"):
+        table.add_column(title)
+    for row in rows:
+        when = dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M")
+        table.add_row(when, row["veileder"] or "", row["handling"], row["person"] or "", row["detaljer"] or "")
+    console.print(table)
+
+
+def backup_cmd(fil: Path = typer.Argument(..., help="Ny fil for sikkerhetskopien.", show_default=False)) -> None:
+    """Ta en sikker kopi av databasen (kan kjøres mens kt er i bruk).
+
+    Kopien inneholder helseopplysninger: oppbevar den like trygt som databasen.
+
+    Eksempel:
+
+        kt backup ~/sikker-mappe/kt-2022-03-07.db
+    """
+    with open_db() as conn:
+        backup.take_backup(conn, fil, veileder=config.veileder())
+    console.print(f"Sikkerhetskopi skrevet til {fil}.")
+
+
+def gjenopprett(
+    fil: Path = typer.Argument(..., help="Sikkerhetskopien.", show_default=False),
+    ja: bool = typer.Option(False, "--ja", help="Ikke spør om bekreftelse (for skript)."),
+) -> None:
+    """Erstatt databasen med en sikkerhetskopi (etter bekreftelse).
+
+    Eksempel:
+
+        kt gjenopprett ~/sikker-mappe/kt-2022-03-07.db
+    """
+    backup.check_backup(fil)
+    if not _confirm("Erstatte alt i databasen med sikkerhetskopien?", ja):
+        console.print("Ingenting er endret.")
+        return
+    with open_db() as conn:
+        backup.restore_backup(conn, fil, veileder=config.veileder())
+    console.print(f"Databasen er gjenopprettet fra {fil}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("innsyn")(innsyn_cmd)
+    app.command("slett")(slett)
+    app.command("rydd")(rydd)
+    app.command("logg")(logg)
+    app.command("backup")(backup_cmd)
+    app.command("gjenopprett")(gjenopprett)

@@ -1,0 +1,1 @@
+"""Personvern: innsyn, sletting, retention and backups. Never prints."""

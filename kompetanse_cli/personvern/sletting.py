@@ -1,0 +1,81 @@
+"""Sletting and retention: removing a person's data for good, and what is past its time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from kompetanse_cli import config
+from kompetanse_cli.errors import UsageError
+from kompetanse_cli.store import interviews as audit
+from kompetanse_cli.store import lists
+from kompetanse_cli.store import privacy as store
+
+DEFAULT_MONTHS_NOT_INTERVIEWED = 3
+DEFAULT_MONTHS_INACTIVE = 12
+
+
+def delete_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None) -> None:
+    """Remove every trace of the person; the audit trail keeps that a deletion happened."""
+    person = lists.person_by_short_id(conn, short_id)
+    if person is None:
+        raise UsageError(f"Fant ingen person med id «{short_id}».")
+    store.delete_persons(conn, [person["id"]])
+    audit.log(conn, veileder=veileder, handling="person slettet", person=person["kort_id"])
+    store.scrub_file(conn)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last_day = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                31, 31, 30, 31, 30, 31][month]
+    return dt.date(year, month + 1, min(day.day, last_day))
+
+
+@dataclass
+class RetentionPlan:
+    never_interviewed: list[str]
+    inactive: list[str]
+    limit_not_interviewed: dt.date
+    limit_inactive: dt.date
+
+    @property
+    def total(self) -> int:
+        return len(self.never_interviewed) + len(self.inactive)
+
+
+def retention_months() -> tuple[int, int]:
+    """(months for persons never kartlagt, months of inactivity) from the config, else the defaults."""
+    settings = config.load()
+
+    def months(key: str, default: int) -> int:
+        text = settings.get(key)
+        if text is None:
+            return default
+        if not text.isdigit() or int(text) < 1:
+            raise UsageError(f"Innstillingen {key} skal være et helt antall måneder (minst 1).")
+        return int(text)
+
+    return (months("rydd_ikke_kartlagt_mnd", DEFAULT_MONTHS_NOT_INTERVIEWED),
+            months("rydd_inaktiv_mnd", DEFAULT_MONTHS_INACTIVE))
+
+
+def plan_retention(conn: sqlite3.Connection, *, today: dt.date | None = None) -> RetentionPlan:
+    today = today or dt.date.today()
+    not_interviewed, inactive = retention_months()
+    first, second = _months_before(today, not_interviewed), _months_before(today, inactive)
+    rows = store.expired_persons(conn, never_interviewed_before=first.isoformat(),
+                                 inactive_before=second.isoformat())
+    return RetentionPlan([r["kort_id"] for r in rows if r["grunn"] == "aldri kartlagt"],
+                         [r["kort_id"] for r in rows if r["grunn"] != "aldri kartlagt"], first, second)
+
+
+def apply_retention(conn: sqlite3.Connection, plan: RetentionPlan, *, veileder: str | None) -> int:
+    ids = [lists.person_by_short_id(conn, short)["id"] for short in plan.never_interviewed + plan.inactive]
+    deleted = store.delete_persons(conn, ids)
+    audit.log(conn, veileder=veileder, handling="rydding", person=None,
+              detaljer=f"{len(plan.never_interviewed)} aldri kartlagt, {len(plan.inactive)} inaktive slettet")
+    if deleted:
+        store.scrub_file(conn)
+    return deleted

@@ -1,0 +1,117 @@
+"""SQL for innsyn, sletting, retention, the audit trail and backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from kompetanse_cli.store.db import transaction
+
+PERSON_TABLES = {
+    "listeoppforinger": "SELECT l.*, i.filnavn FROM listeoppforing l JOIN import i ON i.id = l.import_id"
+                        " WHERE l.person_id = ? ORDER BY l.listedato, l.id",
+    "screeninger": "SELECT s.*, l.listedato FROM screening s JOIN listeoppforing l ON l.id = s.oppforing_id"
+                   " WHERE s.person_id = ? ORDER BY l.listedato, s.id",
+    "kartlegginger": "SELECT * FROM kartlegging WHERE person_id = ? ORDER BY niva",
+    "svar": "SELECT k.niva, s.* FROM svar s JOIN kartlegging k ON k.id = s.kartlegging_id"
+            " WHERE k.person_id = ? ORDER BY k.niva, s.id",
+    "svarhistorikk": "SELECT k.niva, h.* FROM svar_historikk h JOIN kartlegging k ON k.id = h.kartlegging_id"
+                     " WHERE k.person_id = ? ORDER BY h.id",
+    "brev": "SELECT * FROM brev WHERE person_id = ? ORDER BY id",
+}
+
+
+def person_data(conn: sqlite3.Connection, person_id: int) -> dict[str, list[dict[str, object]]]:
+    """Every row stored about one person, table by table."""
+    return {name: [dict(row) for row in conn.execute(sql, (person_id,))] for name, sql in PERSON_TABLES.items()}
+
+
+def audit_rows(conn: sqlite3.Connection, *, person: str | None = None, fra: str | None = None,
+               til: str | None = None) -> list[sqlite3.Row]:
+    where, params = [], []
+    if person:
+        where.append("person = ?")
+        params.append(person)
+    if fra:
+        where.append("tidspunkt >= ?")
+        params.append(fra)
+    if til:
+        where.append("tidspunkt < ?")
+        params.append(til)
+    sql = "SELECT * FROM logg" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    return conn.execute(sql, params).fetchall()
+
+
+def delete_persons(conn: sqlite3.Connection, person_ids: list[int]) -> int:
+    """Delete persons and, by cascade, everything about them. Returns how many were deleted."""
+    with transaction(conn):
+        deleted = 0
+        for start in range(0, len(person_ids), 500):
+            chunk = person_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            deleted += conn.execute(f"DELETE FROM person WHERE id IN ({marks})", chunk).rowcount
+    return deleted
+
+
+def scrub_file(conn: sqlite3.Connection) -> None:
+    """Make deleted data unreadable in the file: fold the WAL back in and rebuild the database.
+
+    `secure_delete` already zeroes deleted content in the pages; the checkpoint empties the WAL
+    (which holds old page images) and VACUUM rewrites the file without free pages.
+    """
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def expired_persons(conn: sqlite3.Connection, *, never_interviewed_before: str,
+                    inactive_before: str) -> list[sqlite3.Row]:
+    """Persons past their time: listed but never kartlagt with the last list date before the first
+    limit, and anyone whose last activity (list, interview, letter) is before the second."""
+    return conn.execute(
+        """WITH aktivitet AS (
+               SELECT p.id, p.kort_id,
+                      (SELECT MAX(listedato) FROM listeoppforing WHERE person_id = p.id) AS siste_liste,
+                      (SELECT MAX(endret) FROM kartlegging WHERE person_id = p.id) AS siste_kartlegging,
+                      (SELECT MAX(tidspunkt) FROM brev WHERE person_id = p.id) AS siste_brev,
+                      p.opprettet
+               FROM person p)
+           SELECT id, kort_id,
+                  CASE WHEN siste_kartlegging IS NULL AND siste_liste IS NOT NULL
+                            AND siste_liste < :ikke_kartlagt THEN 'aldri kartlagt'
+                       ELSE 'inaktiv' END AS grunn
+           FROM aktivitet
+           WHERE (siste_kartlegging IS NULL AND siste_liste IS NOT NULL AND siste_liste < :ikke_kartlagt)
+              OR MAX(COALESCE(siste_liste, ''), COALESCE(siste_kartlegging, ''), COALESCE(siste_brev, ''),
+                     COALESCE(CASE WHEN siste_liste IS NULL THEN opprettet END, '')) < :inaktiv
+           ORDER BY id""",
+        {"ikke_kartlagt": never_interviewed_before, "inaktiv": inactive_before}).fetchall()
+
+
+def backup_to(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy through SQLite's backup API, safe while kt is in use."""
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+
+
+def restore_from(conn: sqlite3.Connection, source: Path) -> None:
+    """Replace the database's content with a backup's (through the backup API)."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        src.backup(conn)
+    finally:
+        src.close()
+
+
+def schema_version_of(path: Path) -> int:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "person" not in tables:
+            return -1
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
