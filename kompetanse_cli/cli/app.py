@@ -52,6 +52,18 @@ settings.register(app)
 personvern.register(app)
 
 
+def _log_unexpected(error: Exception) -> str:
+    """Write the traceback (numbers masked, no local variables) to kt.log; say where it went."""
+    try:
+        from kompetanse_cli.logs import get_logger
+
+        logger = get_logger()
+        logger.error("uventet feil i %s", " ".join(sys.argv[1:2]), exc_info=error)
+        return str(logger.handlers[0].baseFilename)
+    except OSError:
+        return "kunne ikke skrive loggfilen"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning kt's errors into one line on stderr and an exit code."""
     try:
@@ -75,7 +87,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(EXIT_USAGE)
         if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
             raise
+        where = _log_unexpected(error)
         err_console.print(f"[bold red]Feil:[/] en uventet feil oppstod ({type(error).__name__}). "
-                          "Ingenting er lagret halvveis. Kjør med KT_DEBUG=1 for detaljer.")
+                          f"Det som var ferdig lagret, er beholdt. Detaljer for feilsøking: {where}")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,48 @@
+"""kt's log file: `KT_HOME/kt.log` (0600), for unexpected errors and what ran.
+
+Nothing personal is ever logged on purpose; as a second line of defence, as NAV's own services
+do, a filter on every handler masks any run of 11 digits (a fødselsnummer) and of 10 digits (one
+that lost its leading zero) before a record is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from kompetanse_cli import paths
+
+LOGGER_NAME = "kt"
+_NUMBER_RE = re.compile(r"(?<!\d)\d{6}[ ]?\d{4,5}(?!\d)")
+
+
+class MaskNumbers(logging.Filter):
+    """Replace anything that looks like a fødselsnummer in the message and traceback with stars."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _NUMBER_RE.sub("***********", record.getMessage())
+        record.args = ()
+        if record.exc_info:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = _NUMBER_RE.sub("***********", text)
+            record.exc_info = None
+        return True
+
+
+def get_logger() -> logging.Logger:
+    """The kt logger, writing to KT_HOME/kt.log through the masking filter (set up once)."""
+    logger = logging.getLogger(LOGGER_NAME)
+    if not logger.handlers:
+        home = paths.kt_home()
+        paths.ensure_private_dir(home)
+        path = home / "kt.log"
+        if not path.exists():
+            path.touch(mode=0o600)
+        paths.ensure_private_file(path)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handler.addFilter(MaskNumbers())
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
