@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from kompetanse_cli.screening.rules import CRITERIA
 from kompetanse_cli.screening.run import PersonOutcome, ScreenResult, outcomes, screen_file
 
 PROGRESS_MIN_ROWS = 5000
+_REQUIREMENT_RE = re.compile(r" \((?:krav|grense)[^)]*\)")  # the table is short; `kt forklar` shows the requirements
 MAX_TABLE_ROWS = 500  # a longer table is unreadable in a terminal; --eksport has everyone
 STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
 STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
@@ -160,14 +162,28 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
         return
     table = Table(title="Alle på listen" if everyone else "Kandidater og personer som må vurderes",
                   title_justify="left", show_lines=False)
-    for title in ("ID", "Fødselsnr", "Navn", "Kontor", "Uker", "Grad", "Diagn.", "Beslutning", "Begrunnelse"):
-        table.add_column(title, overflow="fold")
+    offices = {p.kontor for p in shown}
+    one_office = len(offices) == 1
+    if one_office and None not in offices:
+        table.title += f" – {offices.pop()}"
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Fødselsnr", no_wrap=True)
+    table.add_column("Navn", max_width=24)
+    if not one_office:
+        table.add_column("Kontor", max_width=16)
+    table.add_column("Uker", justify="right")
+    table.add_column("Grad", no_wrap=True, justify="right")
+    table.add_column("Diagn.")
+    table.add_column("Beslutning", no_wrap=True)
+    table.add_column("Begrunnelse", ratio=1)
     for p in shown:
         style = {KANDIDAT: "green", MANUELL: "yellow", IKKE_KANDIDAT: "dim"}[p.decision]
-        reasons = "; ".join(p.reasons) + (f" [dim](tidligere {p.tidligere})[/]" if p.tidligere else "")
-        table.add_row(p.id, p.fnr_masked, p.navn or "", p.kontor or "", str(p.weeks),
-                      f"{p.grad} %" if p.grad is not None else "", p.diagnose_kapittel or "",
-                      f"[{style}]{DECISION_LABELS[p.decision]}[/]", reasons)
+        reasons = "; ".join(_REQUIREMENT_RE.sub("", r) for r in p.reasons)
+        if p.tidligere:
+            reasons += f" [dim](tidligere {p.tidligere})[/]"
+        cells = [p.id, p.fnr_masked, p.navn or ""] + ([] if one_office else [p.kontor or ""])
+        table.add_row(*cells, str(p.weeks), f"{p.grad} %" if p.grad is not None else "",
+                      p.diagnose_kapittel or "", f"[{style}]{DECISION_LABELS[p.decision]}[/]", reasons)
     console.print(table)
     if wanted > len(shown):
         console.print(f"[yellow]Viser de første {len(shown)} av {wanted}.[/] Bruk --eksport FIL.xlsx for hele listen.")
