@@ -294,3 +294,20 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
 def test_version() -> None:
     result = run_kt("--version")
     assert result.code == 0 and result.stdout.startswith("kt ")
+
+
+def test_person_already_kartlagt_is_marked_on_the_next_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KT_VEILEDER", "A123456")
+    fnr = synthetic_fnr(dt.date(1980, 5, 17))
+    start = dt.date(2022, 1, 3)
+    week8 = write_list(tmp_path / "uke8.xlsx", [person_row(fnr, start=start)], title="Uttak 28.02.2022")
+    week10 = write_list(tmp_path / "uke10.xlsx", [person_row(fnr, start=start)], title="Uttak 14.03.2022")
+    person = screen_json(str(week8), "--fylke", "agder")["persons"][0]["id"]
+    answers = tmp_path / "svar.toml"
+    answers.write_text('samtaledato = "10.03.2022"\nsamtaleform = "telefon"\n', encoding="utf-8")
+    assert run_kt("kartlegg", person, "--svar", str(answers)).code == 0
+    again = screen_json(str(week10), "--fylke", "agder")["persons"][0]
+    assert again["kartlegging"] == "under kartlegging"
+    assert again["tidligere"] == "på liste 28.02.2022 (kandidat)"
+    shown = run_kt("screen", str(week10), "--fylke", "agder")
+    assert "under kartlegging" in shown.stdout

@@ -181,6 +181,8 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
         reasons = "; ".join(_REQUIREMENT_RE.sub("", r) for r in p.reasons)
         if p.tidligere:
             reasons += f" [dim](tidligere {p.tidligere})[/]"
+        if p.kartlegging:
+            reasons += f" [cyan]({p.kartlegging})[/]"
         cells = [p.id, p.fnr_masked, p.navn or ""] + ([] if one_office else [p.kontor or ""])
         table.add_row(*cells, str(p.weeks), f"{p.grad} %" if p.grad is not None else "",
                       p.diagnose_kapittel or "", f"[{style}]{DECISION_LABELS[p.decision]}[/]", reasons)

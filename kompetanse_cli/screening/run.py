@@ -50,12 +50,13 @@ class PersonOutcome:
     grad: int | None
     diagnose_kapittel: str | None
     tidligere: str | None = None  # e.g. "på liste 28.02.2022 (ikke kandidat)"
+    kartlegging: str | None = None  # e.g. "kartlagt 10.03.2022" or "under kartlegging"
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "sheet": self.sheet, "row": self.row, "decision": self.decision,
                 "reasons": self.reasons, "fnr": self.fnr_masked, "navn": self.navn, "kontor": self.kontor,
                 "uker_sykmeldt": self.weeks, "grad": self.grad, "diagnosekapittel": self.diagnose_kapittel,
-                "tidligere": self.tidligere}
+                "tidligere": self.tidligere, "kartlegging": self.kartlegging}
 
 
 @dataclass
@@ -202,8 +203,14 @@ def outcomes(conn: sqlite3.Connection, import_id: int, *, everyone: bool = True,
             shown = dt.date.fromisoformat(row["tidligere_dato"]).strftime("%d.%m.%Y")
             verdict = f" ({row['tidligere_beslutning'].replace('_', ' ')})" if row["tidligere_beslutning"] else ""
             earlier = f"på liste {shown}{verdict}"
+        interviewed = None
+        if row["kartlagt"]:
+            interviewed = f"kartlagt {dt.date.fromisoformat(row['kartlagt'][:10]):%d.%m.%Y}"
+        elif row["kartlegging_endret"]:
+            interviewed = "under kartlegging"
         yield PersonOutcome(
             id=row["kort_id"], sheet=row["ark"], row=row["rad"], decision=row["beslutning"],
             reasons=deciding_reasons(row["beslutning"], results), fnr_masked=mask_fnr(row["fnr"]),
             navn=row["navn"], kontor=row["kontor"], weeks=row["uker_sykmeldt"], grad=row["grad"],
-            diagnose_kapittel=row["diagnose"][0] if row["diagnose"] else None, tidligere=earlier)
+            diagnose_kapittel=row["diagnose"][0] if row["diagnose"] else None, tidligere=earlier,
+            kartlegging=interviewed)

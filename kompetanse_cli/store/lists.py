@@ -138,7 +138,8 @@ def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequenc
     return conn.execute(
         f"""SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
                   l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, s.beslutning,
-                  s.uker_sykmeldt, s.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning
+                  s.uker_sykmeldt, s.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning,
+                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret
            FROM listeoppforing l JOIN person p ON p.id = l.person_id
            JOIN screening s ON s.oppforing_id = l.id
            LEFT JOIN (
@@ -147,6 +148,7 @@ def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequenc
                FROM listeoppforing l2 LEFT JOIN screening s2 ON s2.oppforing_id = l2.id
                WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM listeoppforing WHERE import_id = ?)
            ) e ON e.person_id = l.person_id AND e.nr = 1
+           LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
            WHERE l.import_id = ? AND s.beslutning IN ({marks})
            ORDER BY {first} l.ark, l.rad""",
         (import_id, import_id, import_id, *decisions))
