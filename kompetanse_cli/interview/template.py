@@ -9,7 +9,6 @@ the ids and answer keys stay a stable interface. Every problem names the file an
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from kompetanse_cli import paths
 from kompetanse_cli.errors import InputError, UsageError
+from kompetanse_cli.tomlfile import read_toml
 
 DEFAULT_TEMPLATE = "registreringsskjema"
 TYPES = ("valg", "skala", "dato", "tekst", "tall")
@@ -87,15 +87,7 @@ def template_for_fylke(fylke: str | None) -> Template:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"Fant ikke malfilen {path}.") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name}: malfilen må være lagret som UTF-8.") from None
-    except tomllib.TOMLDecodeError as error:
-        text = str(error).replace("at line", "på linje").replace("column", "kolonne")
-        raise InputError(f"{path.name}: ugyldig TOML ({text}).") from None
+    return read_toml(path, "malfilen")
 
 
 def load_template_file(path: Path) -> Template:

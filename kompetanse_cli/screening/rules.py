@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -18,6 +17,7 @@ from typing import Any
 
 from kompetanse_cli import paths
 from kompetanse_cli.errors import InputError, UsageError
+from kompetanse_cli.tomlfile import read_toml
 from kompetanse_cli.fylker import FYLKER, FylkeChoice, find_kommune
 
 # What each criterion means, in the order kt checks and shows them.
@@ -121,19 +121,7 @@ def override_path(fylke: str) -> Path:
 
 def read_rule_file(path: Path) -> dict[str, Any]:
     """Parse a rule file; a syntax error names the file and the line."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"Fant ikke regelfilen {path}.") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name}: regelfilen må være lagret som UTF-8.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{path.name}: ugyldig TOML ({_norwegian_toml_error(error)}).") from None
-
-
-def _norwegian_toml_error(error: tomllib.TOMLDecodeError) -> str:
-    text = str(error)
-    return text.replace("at line", "på linje").replace("column", "kolonne")
+    return read_toml(path, "regelfilen")
 
 
 def validate_rules(data: dict[str, Any], *, source: str, complete: bool = True) -> list[str]:
