@@ -98,7 +98,7 @@ def _show_card(session: LevelSession) -> None:
 def _interview(session: LevelSession) -> None:
     template, niva = session.template, session.niva
     start = None
-    if session.level.complete:
+    if session.complete_already:
         console.print(f"Nivå {niva} ble fullført {no_date(_day(session.level.fullfort))}.")
         if console.input("Vil du se gjennom og endre svar? [j/N] ").strip().lower() not in ("j", "ja", "y"):
             return

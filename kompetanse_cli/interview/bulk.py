@@ -78,6 +78,11 @@ def import_registrations(conn: sqlite3.Connection, path: Path, *, veileder: str 
     return result
 
 
+def _stored_answers(conn: sqlite3.Connection, person_id: int, level: int) -> dict[str, str | None]:
+    record = store.get_level(conn, person_id, level)
+    return store.answers(conn, record.id) if record else {}
+
+
 class _RowProblem(Exception):
     def __init__(self, column: str, reason: str) -> None:
         super().__init__(reason)
@@ -115,11 +120,12 @@ def _import_row(conn: sqlite3.Connection, people: lists.PersonIds, template: Tem
                 raise _RowProblem(qid, "spørsmålet stilles ikke med de andre svarene på raden")
         if context:
             by_level[level] = context
-    if 2 in by_level and by_level.get(1, {}).get("aktuell") not in ("ja", "delvis"):
-        raise _RowProblem("aktuell", "nivå 2 krever at «aktuell» er ja eller delvis")
-    if 3 in by_level and 2 not in by_level:
-        raise _RowProblem("gjennomfort", "nivå 3 krever svar på nivå 2")
     person = store.person_by_fnr(conn, fnr)
+    stored = {level: _stored_answers(conn, person["id"], level) if person else {} for level in (1, 2)}
+    if 2 in by_level and {**stored[1], **by_level.get(1, {})}.get("aktuell") not in ("ja", "delvis"):
+        raise _RowProblem("aktuell", "nivå 2 krever at «aktuell» er ja eller delvis")
+    if 3 in by_level and 2 not in by_level and not stored[2]:
+        raise _RowProblem("gjennomfort", "nivå 3 krever svar på nivå 2")
     if person is None:
         person_id = people.resolve([(fnr, navn, fylke, kontor)])[fnr]
         conn.execute("UPDATE person SET kilde = 'import' WHERE id = ?", (person_id,))
@@ -133,6 +139,8 @@ def _import_row(conn: sqlite3.Connection, people: lists.PersonIds, template: Tem
         for qid, value in answers.items():
             changed += store.save_answer(conn, record.id, qid, value, mal_id=template.id,
                                          mal_versjon=template.versjon, veileder=veileder)
+        # a registration kept in a spreadsheet is a submitted form: the level is complete,
+        # and its blank cells count as «Ubesvart» in the report
         store.complete_level(conn, record.id)
     result.answers_stored += changed
     if not changed:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kompetanse_cli.interview.template import (
-    AnswerProblem, Question, Template, parse_answer, shown_questions,
+    AnswerProblem, Question, Template, hidden_answers, parse_answer, shown_questions,
 )
 
 
@@ -142,8 +142,6 @@ def _position_after(template: Template, niva: int, answers: dict[str, str | None
 
 def _drop_hidden(template: Template, niva: int, answers: dict[str, str | None], remove: Remove) -> None:
     """Answers to questions whose condition no longer holds are removed (history keeps them)."""
-    shown = {q.id for q in shown_questions(template, niva, answers)}
-    for question in template.level(niva):
-        if question.id in answers and question.id not in shown:
-            remove(question.id)
-            del answers[question.id]
+    for qid in hidden_answers(template, niva, answers):
+        remove(qid)
+        del answers[qid]

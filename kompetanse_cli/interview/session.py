@@ -15,7 +15,7 @@ from pathlib import Path
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.interview.derived import MeasureFacts, measure_facts
 from kompetanse_cli.interview.template import (
-    AnswerProblem, Template, is_shown, parse_answer, shown_questions, template_for_fylke,
+    AnswerProblem, Template, hidden_answers, is_shown, parse_answer, shown_questions, template_for_fylke,
 )
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import interviews as store
@@ -61,25 +61,45 @@ def person_card(conn: sqlite3.Connection, short_id: str) -> PersonCard:
 
 @dataclass
 class LevelSession:
-    """One person's interview at one level, with its stored answers."""
+    """One person's interview at one level, with its stored answers.
+
+    The level's row is created with the first answer, so opening a level (or a rejected
+    answer file) leaves no trace in the person's stage.
+    """
 
     conn: sqlite3.Connection
     card: PersonCard
     template: Template
     niva: int
-    level: store.Level
+    level: store.Level | None
     answers: dict[str, str | None]
     veileder: str | None
 
+    def _level_id(self) -> int:
+        if self.level is None:
+            self.level = store.start_level(self.conn, self.card.person_id, self.niva, mal_id=self.template.id,
+                                           mal_versjon=self.template.versjon, veileder=self.veileder)
+        return self.level.id
+
+    @property
+    def complete_already(self) -> bool:
+        return self.level is not None and self.level.complete
+
     def save(self, question: str, value: str | None) -> None:
-        store.save_answer(self.conn, self.level.id, question, value, mal_id=self.template.id,
+        store.save_answer(self.conn, self._level_id(), question, value, mal_id=self.template.id,
                           mal_versjon=self.template.versjon, veileder=self.veileder)
 
     def remove(self, question: str) -> None:
-        store.remove_answer(self.conn, self.level.id, question, veileder=self.veileder)
+        if self.level is not None:
+            store.remove_answer(self.conn, self.level.id, question, veileder=self.veileder)
+
+    def reopen(self) -> None:
+        """A level that gained unanswered questions (a changed condition) is no longer complete."""
+        if self.level is not None:
+            store.reopen_level(self.conn, self.level.id)
 
     def complete(self) -> None:
-        store.complete_level(self.conn, self.level.id)
+        store.complete_level(self.conn, self._level_id())
         store.log(self.conn, veileder=self.veileder, handling=f"kartlegging nivå {self.niva} fullført",
                   person=self.card.short_id)
 
@@ -117,10 +137,9 @@ def open_level(conn: sqlite3.Connection, short_id: str, niva: int, *, veileder: 
     card = person_card(conn, short_id)
     check_level_allowed(conn, card, niva)
     template = template or template_for_fylke(card.fylke)
-    level = store.start_level(conn, card.person_id, niva, mal_id=template.id, mal_versjon=template.versjon,
-                              veileder=veileder)
+    level = store.get_level(conn, card.person_id, niva)
     store.log(conn, veileder=veileder, handling=f"kartlegging nivå {niva} åpnet", person=card.short_id)
-    return LevelSession(conn, card, template, niva, level, store.answers(conn, level.id), veileder)
+    return LevelSession(conn, card, template, niva, level, store.answers(conn, level.id) if level else {}, veileder)
 
 
 # ---------- answers from a file (--svar) ----------
@@ -194,12 +213,13 @@ def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
     for qid, value in values.items():
         session.save(qid, value)
         session.answers[qid] = value
+    for qid in hidden_answers(session.template, session.niva, session.answers):
+        session.remove(qid)
+        del session.answers[qid]
     shown = shown_questions(session.template, session.niva, session.answers)
-    for question in session.template.level(session.niva):
-        if question.id in session.answers and question not in shown:
-            session.remove(question.id)
-            del session.answers[question.id]
     missing = [q.id for q in shown if q.id not in session.answers]
-    if not missing:
+    if missing:
+        session.reopen()
+    else:
         session.complete()
     return FileResult(stored=len(values), missing=missing, complete=not missing)

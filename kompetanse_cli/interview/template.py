@@ -170,8 +170,7 @@ def _merge_variant(base: Template, data: dict[str, Any], name: str, problems: li
 def _question_as_raw(q: Question) -> dict[str, Any]:
     raw: dict[str, Any] = {"id": q.id, "niva": q.niva, "tekst": q.tekst, "type": q.type}
     if q.has_choices:
-        raw["type"] = "valg"
-        raw["valg"] = dict(q.valg)
+        raw["valg"] = dict(q.valg)  # a scale arrives with its choices already looked up
     if q.vis_naar:
         raw["vis_naar"] = {k: list(v) for k, v in q.vis_naar.items()}
     for key in ("hjelp", "ikke_for"):
@@ -215,7 +214,9 @@ def _build_questions(raw: list[Any], scales: dict[str, Any], name: str, problems
             problems.append(f"{where}: «tekst» mangler.")
             continue
         choices: dict[str, str] = {}
-        if kind == "skala":
+        if kind == "skala" and "skala" not in item and item.get("valg"):
+            choices = {str(k): str(v) for k, v in item["valg"].items()}
+        elif kind == "skala":
             scale = scales.get(item.get("skala", ""))
             if not isinstance(scale, dict):
                 problems.append(f"{where}: ukjent skala «{item.get('skala')}». Kjente: {', '.join(scales) or '(ingen)'}.")
@@ -234,6 +235,10 @@ def _build_questions(raw: list[Any], scales: dict[str, Any], name: str, problems
                 problems.append(f"{where}: «vis_naar» viser til "
                                 + (f"et senere spørsmål «{other}»; det må stå før." if later
                                    else f"ukjent spørsmål «{other}»."))
+                continue
+            if target.niva != level:
+                problems.append(f"{where}: «vis_naar» viser til «{other}» på nivå {target.niva}; "
+                                "vilkår må gjelde spørsmål på samme nivå.")
                 continue
             keys = tuple(keys) if isinstance(keys, list) else (keys,)
             unknown = [k for k in keys if k not in target.valg]
@@ -266,6 +271,21 @@ def is_shown(question: Question, answers: dict[str, str | None]) -> bool:
 
 def shown_questions(template: Template, niva: int, answers: dict[str, str | None]) -> list[Question]:
     return [q for q in template.level(niva) if is_shown(q, answers)]
+
+
+def hidden_answers(template: Template, niva: int, answers: dict[str, str | None]) -> list[str]:
+    """Answered questions whose condition no longer holds, including whole chains: when
+    `aktuell` turns to ja, `hovedaarsak_ikke_aktuell` goes, and with it `hovedaarsak_annet`."""
+    remaining = dict(answers)
+    gone: list[str] = []
+    while True:
+        shown = {q.id for q in shown_questions(template, niva, remaining)}
+        newly = [q.id for q in template.level(niva) if q.id in remaining and q.id not in shown]
+        if not newly:
+            return gone
+        for qid in newly:
+            del remaining[qid]
+            gone.append(qid)
 
 
 def parse_answer(question: Question, text: str, answers: dict[str, str | None], *,

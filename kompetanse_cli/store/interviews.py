@@ -103,6 +103,11 @@ def complete_level(conn: sqlite3.Connection, level_id: int) -> None:
                  (stamp, stamp, level_id))
 
 
+def reopen_level(conn: sqlite3.Connection, level_id: int) -> None:
+    conn.execute("UPDATE kartlegging SET fullfort = NULL, endret = ? WHERE id = ? AND fullfort IS NOT NULL",
+                 (now(), level_id))
+
+
 def history(conn: sqlite3.Connection, level_id: int) -> list[sqlite3.Row]:
     return conn.execute("SELECT * FROM svar_historikk WHERE kartlegging_id = ? ORDER BY id", (level_id,)).fetchall()
 
