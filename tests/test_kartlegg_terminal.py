@@ -110,3 +110,31 @@ def test_interrupted_interview_resumes_with_every_answer_kept(tmp_path: Path, kt
             ("utdanning", None, "A123456")]
     finally:
         conn.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_person_ny_asks_at_prompts_and_creates_the_person(kt_home: Path) -> None:
+    fnr = synthetic_fnr(dt.date(1979, 8, 9))
+    env = {**os.environ, "KT_VEILEDER": "A123456", "COLUMNS": "120", "TERM": "dumb"}
+    child = pexpect.spawn(sys.executable, ["-m", "kompetanse_cli", "person", "ny"], env=env, encoding="utf-8",
+                          timeout=TIMEOUT)
+    child.expect_exact("Fødselsnummer")
+    child.sendline("12345678901")  # invalid: asked again
+    child.expect_exact("ugyldig fødselsnummer")
+    child.expect_exact("Fødselsnummer")
+    child.sendline(fnr)
+    for prompt, reply in [("Navn", "Ola Testmann"), ("Fylke", "troms og finnmark"), ("NAV-kontor", "NAV Tromsø"),
+                          ("Arbeidsgiver", "Testfisk AS"), ("Sykmeldt fra og med", "03.01.2022"),
+                          ("Målform", "nynorsk")]:
+        child.expect_exact(prompt)
+        child.sendline(reply)
+    child.expect(r"Registrert med id (\w{5})")
+    short_id = child.match.group(1)
+    child.expect(pexpect.EOF)
+    conn = sqlite3.connect(kt_home / "kt.db")
+    try:
+        row = conn.execute("SELECT kort_id, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, kilde"
+                           " FROM person WHERE fnr = ?", (fnr,)).fetchone()
+    finally:
+        conn.close()
+    assert row == (short_id, "Ola Testmann", "troms", "NAV Tromsø", "Testfisk AS", "2022-01-03", "nn", "manuell")
