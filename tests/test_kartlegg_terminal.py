@@ -138,3 +138,17 @@ def test_person_ny_asks_at_prompts_and_creates_the_person(kt_home: Path) -> None
     finally:
         conn.close()
     assert row == (short_id, "Ola Testmann", "troms", "NAV Tromsø", "Testfisk AS", "2022-01-03", "nn", "manuell")
+
+
+def test_person_malform_is_set_and_logged(tmp_path: Path, kt_home: Path) -> None:
+    person = _screened_person(tmp_path)
+    assert run_kt("person", "malform", person, "nynorsk").code == 0
+    bad = run_kt("person", "malform", person, "svensk")
+    assert bad.code == 2 and "nynorsk" in bad.stderr
+    conn = sqlite3.connect(kt_home / "kt.db")
+    try:
+        assert conn.execute("SELECT malform FROM person WHERE kort_id = ?", (person,)).fetchone() == ("nn",)
+        assert conn.execute("SELECT handling FROM logg WHERE person = ? AND handling LIKE 'målform%'",
+                            (person,)).fetchall() == [("målform satt til nn",)]
+    finally:
+        conn.close()

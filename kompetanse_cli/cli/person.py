@@ -78,6 +78,27 @@ def ny() -> None:
     console.print(f"Registrert med id [bold]{short_id}[/]. Start samtalen med: kt kartlegg {short_id}")
 
 
+@app.command("malform")
+def malform(
+    person_id: str = typer.Argument(..., metavar="ID", help="kt-id for personen."),
+    verdi: str = typer.Argument(..., metavar="MÅLFORM", help="bokmål (nb) eller nynorsk (nn)."),
+) -> None:
+    """Sett personens målform; referatet skrives på den (bokmål er standard).
+
+    Eksempel:
+
+        kt person malform k7m2x nynorsk
+    """
+    chosen = _malform(verdi)
+    with open_db() as conn:
+        person = lists.person_by_short_id(conn, person_id)
+        if person is None:
+            raise UsageError(f"Fant ingen person med id «{person_id}».")
+        store.set_malform(conn, person["id"], chosen)
+        store.log(conn, veileder=config.veileder(), handling=f"målform satt til {chosen}", person=person["kort_id"])
+    console.print(f"Målform for {person['kort_id']}: {'nynorsk' if chosen == 'nn' else 'bokmål'}.")
+
+
 @app.command("vis")
 def vis(person_id: str = typer.Argument(..., metavar="ID", help="kt-id for personen.")) -> None:
     """Vis alt kt har lagret om én person (fullt fødselsnummer; handlingen logges).

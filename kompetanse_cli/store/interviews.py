@@ -131,3 +131,7 @@ def create_person(conn: sqlite3.Connection, *, kort_id: str, fnr: str, navn: str
 
 def person_by_fnr(conn: sqlite3.Connection, fnr: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM person WHERE fnr = ?", (fnr,)).fetchone()
+
+
+def set_malform(conn: sqlite3.Connection, person_id: int, malform: str) -> None:
+    conn.execute("UPDATE person SET malform = ? WHERE id = ?", (malform, person_id))
