@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 from kompetanse_cli import paths
 
@@ -23,8 +24,11 @@ class MaskNumbers(logging.Filter):
         record.msg = _NUMBER_RE.sub("***********", record.getMessage())
         record.args = ()
         if record.exc_info:
-            text = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = _NUMBER_RE.sub("***********", text)
+            # the frames (code lines, no local variables) and the type, but not the message:
+            # an exception's message may quote a cell, a name or a diagnosis
+            kind, _, trace = record.exc_info
+            text = "Traceback (most recent call last):\n" + "".join(traceback.format_tb(trace))
+            record.exc_text = _NUMBER_RE.sub("***********", text) + f"{kind.__name__} (melding utelatt)"
             record.exc_info = None
         return True
 

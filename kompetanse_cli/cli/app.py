@@ -8,7 +8,7 @@ import sys
 import typer
 
 from kompetanse_cli import __version__
-from kompetanse_cli.cli import kartlegg, person, personvern, regler, screen, settings
+from kompetanse_cli.cli import kartlegg, person, personvern, rapport, referat, regler, screen, settings
 from kompetanse_cli.cli.common import err_console
 from kompetanse_cli.errors import EXIT_USAGE, KtError
 
@@ -50,6 +50,8 @@ person.register(app)
 app.add_typer(regler.app, name="regler")
 settings.register(app)
 personvern.register(app)
+referat.register(app)
+rapport.register(app)
 
 
 def _log_unexpected(error: Exception) -> str:

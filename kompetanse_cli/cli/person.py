@@ -8,6 +8,7 @@ import sys
 import typer
 from rich.table import Table
 
+from kompetanse_cli.personid import require_person
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, no_date, open_db
 from kompetanse_cli.errors import KtError, UsageError
@@ -91,9 +92,7 @@ def malform(
     """
     chosen = _malform(verdi)
     with open_db() as conn:
-        person = lists.person_by_short_id(conn, person_id)
-        if person is None:
-            raise UsageError(f"Fant ingen person med id «{person_id}».")
+        person = require_person(conn, person_id)
         store.set_malform(conn, person["id"], chosen)
         store.log(conn, veileder=config.veileder(), handling=f"målform satt til {chosen}", person=person["kort_id"])
     console.print(f"Målform for {person['kort_id']}: {'nynorsk' if chosen == 'nn' else 'bokmål'}.")

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, no_date, open_db, parse_date_option
+from kompetanse_cli.cli.common import console, err_console, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.personvern import backup, innsyn, sletting
 from kompetanse_cli.store import privacy as store
@@ -62,8 +62,11 @@ def slett(
         console.print("Ingenting er slettet.")
         return
     with open_db() as conn:
-        sletting.delete_person(conn, person_id, veileder=config.veileder())
+        scrubbed = sletting.delete_person(conn, person_id, veileder=config.veileder())
     console.print(f"Alt om {person_id} er slettet.")
+    if not scrubbed:
+        err_console.print("[yellow]Advarsel:[/] en annen kt brukte databasen, så de slettede dataene kan ennå ligge "
+                          "i loggfilen til databasen. Kjør `kt rydd` når ingen andre bruker kt.")
 
 
 def rydd(
@@ -87,9 +90,11 @@ def rydd(
         console.print(f"Aldri kartlagt, siste liste før {no_date(plan.limit_not_interviewed)}: "
                       f"{len(plan.never_interviewed)} personer")
         console.print(f"Ingen aktivitet siden før {no_date(plan.limit_inactive)}: {len(plan.inactive)} personer")
-        if vis or plan.total == 0:
-            if vis:
-                console.print("[dim]Ingenting er slettet (--vis).[/]")
+        if vis:
+            console.print("[dim]Ingenting er slettet (--vis).[/]")
+            return
+        if plan.total == 0:
+            sletting.scrub(conn)  # also finishes a `kt slett` that another kt's reading held back
             return
         if not _confirm(f"Slette {plan.total} personer for godt?", ja):
             console.print("Ingenting er slettet.")
@@ -158,8 +163,10 @@ def gjenopprett(
         console.print("Ingenting er endret.")
         return
     with open_db() as conn:
-        backup.restore_backup(conn, fil, veileder=config.veileder())
+        again = backup.restore_backup(conn, fil, veileder=config.veileder())
     console.print(f"Databasen er gjenopprettet fra {fil}.")
+    if again:
+        console.print(f"{again} personer som var slettet etter at kopien ble tatt, er slettet på nytt.")
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,7 @@ from kompetanse_cli.ingest.columns import header_score
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 CSV_DELIMITERS = (";", ",", "\t")
+CSV_FIELD_LIMIT = 1 << 20  # a cell of a million characters is garbage, but garbage gets a clear error
 SAMPLE_LINES = 40
 
 
@@ -72,13 +73,22 @@ def _spreadsheet_sheets(path: Path) -> list[Sheet]:
 
 
 def _csv_sheet(path: Path) -> Sheet:
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     raw = path.read_bytes()
     text = _decode(raw)
     delimiter = _sniff_delimiter(text)
     height = text.count("\n") + 1
 
     def rows() -> Iterator[list[object]]:
-        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        while True:
+            try:
+                yield next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                raise InputError(f"{path.name}: CSV-filen kan ikke leses fra rad {reader.line_num} "
+                                 "(en celle er altfor lang, eller sitering er ødelagt).") from None
 
     return Sheet(name=path.name, height=height, _rows=rows)
 
@@ -101,7 +111,10 @@ def _sniff_delimiter(text: str) -> str:
     best, best_score = CSV_DELIMITERS[0], -1
     for delimiter in CSV_DELIMITERS:
         rows = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-        score = max((header_score(row) for row in rows), default=0)
+        try:
+            score = max((header_score(row) for row in rows), default=0)
+        except csv.Error:
+            continue
         if score > best_score:
             best, best_score = delimiter, score
     return best

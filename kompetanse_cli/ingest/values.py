@@ -8,6 +8,7 @@ never repeats the cell's content (it may be a fødselsnummer or a diagnosis).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import lru_cache
 
@@ -20,11 +21,11 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 SERIAL_MIN, SERIAL_MAX = 18264, 73051
 
 ICPC_CHAPTERS = frozenset("ABDFHKLNPRSTUWXYZ")
-_ICPC_RE = re.compile(r"^([A-Za-z])\s*-?\s*(\d{2})(?:[.,]?(\d{1,2}))?\b")
-_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?$")
-_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_GRADE_RE = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*%?$")
-_STYRK_RE = re.compile(r"^(\d{1,4})\b\s*(.*)$")
+_ICPC_RE = re.compile(r"^([A-Za-z])\s*-?\s*(\d{2})(?:[.,]?(\d{1,2}))?\b", re.ASCII)
+_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?$", re.ASCII)
+_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$", re.ASCII)
+_GRADE_RE = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*%?$", re.ASCII)
+_STYRK_RE = re.compile(r"^(\d{1,4})\b\s*(.*)$", re.ASCII)
 
 
 class ValueProblem(ValueError):
@@ -33,6 +34,11 @@ class ValueProblem(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _is_ascii_digits(text: str) -> bool:
+    """Only 0–9: `str.isdigit()` also accepts ², ① and other scripts' digits."""
+    return text.isascii() and text.isdigit()
 
 
 def is_blank(value: object) -> bool:
@@ -63,7 +69,7 @@ def parse_fnr(value: object) -> str:
             raise ValueProblem("fødselsnummer er ikke et heltall")
         value = int(value)
     digits = re.sub(r"[\s.\-]", "", str(value))
-    if not digits.isdigit():
+    if not _is_ascii_digits(digits):
         raise ValueProblem("fødselsnummer skal bare inneholde sifre")
     if len(digits) == 10:
         digits = "0" + digits  # leading zero lost when the column was stored as a number
@@ -106,7 +112,7 @@ def parse_date(value: object) -> dt.date | None:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueProblem("forventet en dato (dd.mm.åååå), fant et tall")
     text = str(value).strip()
-    if text.replace(".", "", 1).isdigit():
+    if _is_ascii_digits(text.replace(".", "", 1)):
         return parse_date(float(text))
     match = _DATE_RE.match(text)
     if match:
@@ -132,6 +138,8 @@ def parse_grade(value: object) -> int | None:
         raise ValueProblem("forventet sykmeldingsgrad i prosent (20–100)")
     if isinstance(value, (int, float)):
         number = float(value)
+        if not math.isfinite(number):
+            raise ValueProblem("forventet sykmeldingsgrad i prosent (20–100)")
     else:
         match = _GRADE_RE.match(str(value).strip())
         if not match:

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kompetanse_cli.personid import require_person
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.interview.derived import MeasureFacts, measure_facts
 from kompetanse_cli.interview.template import (
@@ -19,7 +20,6 @@ from kompetanse_cli.interview.template import (
 )
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import interviews as store
-from kompetanse_cli.store import lists
 
 AKTUELL_FOR_TILTAK = ("ja", "delvis")
 
@@ -42,9 +42,7 @@ class PersonCard:
 
 
 def person_card(conn: sqlite3.Connection, short_id: str) -> PersonCard:
-    person = lists.person_by_short_id(conn, short_id)
-    if person is None:
-        raise UsageError(f"Fant ingen person med id «{short_id}». Se `kt liste` eller `kt screen`.")
+    person = require_person(conn, short_id)
     seen = store.latest_appearance(conn, person["id"])
     fom_text = (seen["sykmeldt_fom"] if seen else None) or person["sykmeldt_fom"]
     fom = dt.date.fromisoformat(fom_text) if fom_text else None

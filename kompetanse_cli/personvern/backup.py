@@ -8,6 +8,7 @@ from pathlib import Path
 from kompetanse_cli.errors import InputError
 from kompetanse_cli.store import db
 from kompetanse_cli.store import interviews as audit
+from kompetanse_cli.store import lists
 from kompetanse_cli.store import privacy as store
 
 
@@ -38,8 +39,16 @@ def check_backup(source: Path) -> int:
     return version
 
 
-def restore_backup(conn: sqlite3.Connection, source: Path, *, veileder: str | None) -> None:
+def restore_backup(conn: sqlite3.Connection, source: Path, *, veileder: str | None) -> int:
+    """Restore a backup; the audit trail is kept, and persons deleted after the backup was taken
+    are deleted again (a deletion on request must survive a restore). Returns how many."""
     check_backup(source)
-    store.restore_from(conn, source)
+    deleted_since = store.restore_from(conn, source)
     db.migrate_open(conn)
-    audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None)
+    ids = [row["id"] for short in deleted_since if (row := lists.person_by_short_id(conn, short)) is not None]
+    again = store.delete_persons(conn, ids) if ids else 0
+    audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None,
+              detaljer=f"{again} personer slettet på nytt" if again else None)
+    if again:
+        store.scrub_file(conn)
+    return again

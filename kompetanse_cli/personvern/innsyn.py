@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kompetanse_cli.personid import require_person
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
 from kompetanse_cli.store import audit, lists
@@ -49,9 +50,7 @@ def collect(conn: sqlite3.Connection, short_id: str, *, veileder: str | None, ha
 
     The look itself is logged first (`handling`, e.g. «person vist»), so it shows in its own innsyn.
     """
-    person = lists.person_by_short_id(conn, short_id)
-    if person is None:
-        raise UsageError(f"Fant ingen person med id «{short_id}».")
+    person = require_person(conn, short_id)
     audit.log(conn, veileder=veileder, handling=handling, person=person["kort_id"])
     sections: dict[str, list[dict[str, object]]] = {
         "person": [{k: person[k] for k in person.keys() if k not in HIDDEN}]}

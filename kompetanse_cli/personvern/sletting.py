@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from kompetanse_cli.personid import require_person
 from kompetanse_cli import config
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.store import interviews as audit
@@ -16,14 +17,12 @@ DEFAULT_MONTHS_NOT_INTERVIEWED = 3
 DEFAULT_MONTHS_INACTIVE = 12
 
 
-def delete_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None) -> None:
+def delete_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None) -> bool:
     """Remove every trace of the person; the audit trail keeps that a deletion happened."""
-    person = lists.person_by_short_id(conn, short_id)
-    if person is None:
-        raise UsageError(f"Fant ingen person med id «{short_id}».")
+    person = require_person(conn, short_id)
     store.delete_persons(conn, [person["id"]])
     audit.log(conn, veileder=veileder, handling="person slettet", person=person["kort_id"])
-    store.scrub_file(conn)
+    return store.scrub_file(conn)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -79,3 +78,8 @@ def apply_retention(conn: sqlite3.Connection, plan: RetentionPlan, *, veileder: 
     if deleted:
         store.scrub_file(conn)
     return deleted
+
+
+def scrub(conn: sqlite3.Connection) -> bool:
+    """Rewrite the database file so deleted data is not left readable in it."""
+    return store.scrub_file(conn)

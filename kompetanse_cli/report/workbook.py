@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -25,11 +26,13 @@ MAX_WIDTH = 60
 
 
 def neutralise(text: str) -> str:
-    """Text that a spreadsheet would treat as a formula gets a leading apostrophe-free quote mark.
+    """Text safe to put in a cell: no control characters a workbook cannot hold, and text that a
+    spreadsheet would treat as a formula gets a leading `'`.
 
     openpyxl stores strings as strings, but Excel re-evaluates `=…` when a user edits the cell,
     and CSV round-trips lose the type, so a leading `'` is added as OWASP recommends.
     """
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from kompetanse_cli.personid import require_person
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import audit
@@ -36,9 +37,7 @@ class Explanation:
 
 
 def explain_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None = None) -> Explanation:
-    person = store.person_by_short_id(conn, short_id)
-    if person is None:
-        raise UsageError(f"Fant ingen person med id «{short_id}». Id-en står i første kolonne i `kt screen`.")
+    person = require_person(conn, short_id)
     latest = store.latest_screening(conn, person["id"])
     audit.log(conn, veileder=veileder, handling="screening forklart", person=person["kort_id"])
     if latest is None:

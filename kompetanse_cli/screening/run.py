@@ -117,31 +117,41 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
         list_date_source=source, fylke=fylke, rule_sources=[s for r in region.rulesets for s in r.sources],
         columns=dict(listfile.columns.headers), ignored_columns=list(listfile.columns.ignored))
     digest = file_digest(path)
-    earlier = store.find_import(conn, digest, listfile.sheet.name)
+    present = frozenset(listfile.columns.fields)
+    with transaction(conn):
+        # looked up inside the write transaction, so two kt's importing the same file at once
+        # cannot both miss the other's import
+        earlier = store.find_import(conn, digest, listfile.sheet.name)
+        if earlier is None:
+            _import_rows(conn, listfile, result, region=region, day=day, source=source, digest=digest,
+                         present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke)
     if earlier is not None:
         _fill_from_earlier(conn, result, earlier)
         return result
-    present = frozenset(listfile.columns.fields)
-    with transaction(conn):
-        result.import_id = store.create_import(
-            conn, sha256=digest, ark=listfile.sheet.name, filnavn=path.name, listedato=day.isoformat(),
-            listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder)
-        people = store.PersonIds(conn)
-        total = listfile.estimated_rows
-        for batch in _batches(listfile.rows()):
-            good = [r for r in batch if isinstance(r, ListRow)]
-            result.rejected += [r for r in batch if isinstance(r, RowError)]
-            result.rows_read += len(batch)
-            _store_batch(conn, people, region, good, day, present, kontor, result)
-            if progress:
-                progress(result.rows_read, total)
-        store.save_rejected(conn, result.import_id, [(e.sheet, e.row, e.column, e.reason) for e in result.rejected])
-        store.finish_import(conn, result.import_id, rader_lest=result.rows_read, importerte=result.imported,
-                            avviste=len(result.rejected))
-        audit.log(conn, veileder=veileder, handling="liste importert og screenet", person=None,
-                  detaljer=f"{path.name}: {result.imported} importert, {len(result.rejected)} avvist")
     _fill_counts(conn, result)
     return result
+
+
+def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenResult, *, region: Region,
+                 day: dt.date, source: str, digest: str, present: frozenset[str], kontor: str | None,
+                 veileder: str | None, progress: Progress | None, fylke: FylkeChoice) -> None:
+    result.import_id = store.create_import(
+        conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
+        listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder)
+    people = store.PersonIds(conn)
+    total = listfile.estimated_rows
+    for batch in _batches(listfile.rows()):
+        good = [r for r in batch if isinstance(r, ListRow)]
+        result.rejected += [r for r in batch if isinstance(r, RowError)]
+        result.rows_read += len(batch)
+        _store_batch(conn, people, region, good, day, present, kontor, result)
+        if progress:
+            progress(result.rows_read, total)
+    store.save_rejected(conn, result.import_id, [(e.sheet, e.row, e.column, e.reason) for e in result.rejected])
+    store.finish_import(conn, result.import_id, rader_lest=result.rows_read, importerte=result.imported,
+                        avviste=len(result.rejected))
+    audit.log(conn, veileder=veileder, handling="liste importert og screenet", person=None,
+              detaljer=f"{result.file}: {result.imported} importert, {len(result.rejected)} avvist")
 
 
 def _batches(rows: Iterator[ListRow | RowError]) -> Iterator[list[ListRow | RowError]]:

@@ -7,7 +7,6 @@ shared PostgreSQL can be added later behind the same functions.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -214,7 +213,12 @@ def connect(path: Path | None = None) -> tuple[sqlite3.Connection, list[str]]:
     if version < schema_version():
         if existed and version > 0:
             backup = path.with_name(f"{path.stem}.før-skjema-{schema_version()}.{dt.date.today():%Y%m%d}.db")
-            shutil.copy2(path, backup)
+            backup.touch(mode=0o600)
+            copy = sqlite3.connect(backup)
+            try:
+                conn.backup(copy)  # the backup API sees what is still in the WAL, unlike a file copy
+            finally:
+                copy.close()
             backup.chmod(0o600)
             warnings.append(f"Databasen er oppgradert; en kopi av den gamle ligger i {backup.name}.")
         _migrate(conn, version)

@@ -53,7 +53,7 @@ def delete_persons(conn: sqlite3.Connection, person_ids: list[int]) -> int:
     return deleted
 
 
-def scrub_file(conn: sqlite3.Connection) -> None:
+def scrub_file(conn: sqlite3.Connection) -> bool:
     """Make deleted data unreadable in the file: fold the WAL back in and rebuild the database.
 
     `secure_delete` already zeroes deleted content in the pages; the checkpoint empties the WAL
@@ -61,7 +61,8 @@ def scrub_file(conn: sqlite3.Connection) -> None:
     """
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("VACUUM")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return busy == 0  # 1: another process held the database, the WAL could not be emptied
 
 
 def expired_persons(conn: sqlite3.Connection, *, never_interviewed_before: str,
@@ -97,13 +98,24 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> None:
         dest.close()
 
 
-def restore_from(conn: sqlite3.Connection, source: Path) -> None:
-    """Replace the database's content with a backup's (through the backup API)."""
+AUDIT_COLUMNS = ("tidspunkt", "veileder", "handling", "person", "detaljer")
+
+
+def restore_from(conn: sqlite3.Connection, source: Path) -> list[str]:
+    """Replace the database's content with a backup's (through the backup API), keeping the audit
+    trail: entries made after the backup are added back. Returns the short ids of persons deleted
+    since the backup was taken, so the caller can delete them again."""
+    current = [tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg ORDER BY id")]
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         src.backup(conn)
     finally:
         src.close()
+    kept = {tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg")}
+    newer = [entry for entry in current if entry not in kept]
+    with transaction(conn):
+        conn.executemany(f"INSERT INTO logg ({', '.join(AUDIT_COLUMNS)}) VALUES (?, ?, ?, ?, ?)", newer)
+    return [entry[3] for entry in newer if entry[2] == "person slettet" and entry[3]]
 
 
 def schema_version_of(path: Path) -> int:

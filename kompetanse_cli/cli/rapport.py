@@ -1,0 +1,166 @@
+"""`kt rapport`: tallies per fylke and office, with small counts suppressed, as text, JSON, Excel or HTML."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from kompetanse_cli import config
+from kompetanse_cli.cli.common import console, err_console, no_date, no_number, open_db, parse_date_option
+from kompetanse_cli.errors import UsageError
+from kompetanse_cli.fylker import FylkeChoice, normalize_name, resolve_fylke
+from kompetanse_cli.report.html import render_html, write_html
+from kompetanse_cli.report.rapport_xlsx import write_report_workbook
+from kompetanse_cli.report.suppression import DEFAULT_THRESHOLD, PRIMARY
+from kompetanse_cli.report.tallies import SHARE_OF, STAGES, Count, Distribution, Report, build_report
+
+ALL_FYLKER = ("alle", "allefylker", "helelandet", "landet")
+
+
+def _choose_fylke(given: str | None) -> FylkeChoice | None:
+    """`--fylke`, else the configured default; «alle» means every fylke (None)."""
+    name = given or config.load().get("fylke")
+    if not name:
+        raise UsageError("Oppgi fylke med --fylke, f.eks. --fylke agder, eller --fylke alle for alle fylker.")
+    if normalize_name(name) in ALL_FYLKER:
+        return None
+    return resolve_fylke(name)
+
+
+def rapport(
+    fylke: str = typer.Option(None, "--fylke", "-f", help="Fylket rapporten gjelder, eller «alle»."),
+    kontor: str = typer.Option(None, "--kontor", help="Bare kontorer med dette i navnet, f.eks. Lister."),
+    fra: str = typer.Option(None, "--fra", help="Fra og med dato, dd.mm.åååå (listedato for listene, samtaledato for kartleggingen)."),
+    til: str = typer.Option(None, "--til", help="Til og med dato, dd.mm.åååå."),
+    terskel: int = typer.Option(DEFAULT_THRESHOLD, "--terskel", help="Tall fra 1 til terskel − 1 skjules (prikkes)."),
+    som_json: bool = typer.Option(False, "--json", help="Skriv tallene som JSON (skjulte tall er null)."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Skriv rapporten som Excel-arbeidsbok, ett ark per tabell."),
+    html: Path = typer.Option(None, "--html", help="Skriv rapporten som én HTML-fil med figurer (kan skrives ut)."),
+) -> None:
+    """Tall for kompetansetiltak: fra liste til tiltak, svarene i registreringsskjemaet, tiltakene og screeningen.
+
+    Bare tall, aldri personer: tall fra 1 til 4 vises som «<5», og andre tall skjules («x») der et
+    lite tall ellers kunne regnes ut. Listene telles etter listedato, kartleggingen etter samtaledato.
+
+    Eksempler:
+
+        kt rapport --fylke agder
+
+        kt rapport --fylke agder --kontor Lister --fra 01.01.2022 --til 30.04.2022
+
+        kt rapport --fylke alle --html rapport.html --xlsx rapport.xlsx
+
+        kt rapport --fylke troms-og-finnmark --json
+    """
+    choice = _choose_fylke(fylke)
+    start, end = parse_date_option(fra, "--fra"), parse_date_option(til, "--til")
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise UsageError("--xlsx skriver en Excel-fil; gi filen endelsen .xlsx.")
+    if html is not None and html.suffix.lower() not in (".html", ".htm"):
+        raise UsageError("--html skriver en HTML-fil; gi filen endelsen .html.")
+    with open_db() as conn:
+        report = build_report(conn, fylke=choice, kontor=kontor, fra=start, til=end, threshold=terskel)
+    written = []
+    if xlsx is not None:
+        write_report_workbook(report, xlsx)
+        written.append(str(xlsx))
+    if html is not None:
+        write_html(html, render_html(report))
+        written.append(str(html))
+    if som_json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _render(report)
+    for name in written:
+        (err_console if som_json else console).print(f"Skrev {name}.")
+
+
+# ---------- the terminal ----------
+
+def _count(count: Count, threshold: int) -> str:
+    if count.mark == PRIMARY:
+        return f"<{threshold}"
+    if count.hidden:
+        return "x"
+    return no_number(count.value or 0, 0)
+
+
+def _share(share: float | None) -> str:
+    return "" if share is None else f"{no_number(share, 1)} %"
+
+
+def _render(report: Report) -> None:
+    meta = report.meta
+    if meta.fylke_note:
+        console.print(f"[cyan]Merk:[/] {meta.fylke_note}")
+    console.print(f"[bold]Kompetansetiltak for sykmeldte: {meta.fylke_name}[/]"
+                  + escape(f", {', '.join(meta.offices)}" if meta.offices else ""), soft_wrap=True)
+    console.print(f"Periode: {meta.period_text}. Data per {no_date(meta.data_date) or 'ukjent'}. "
+                  f"Terskel {meta.threshold}: tall under {meta.threshold} vises som «<{meta.threshold}».")
+    _render_funnel(report)
+    m = report.measures
+    for niva in (1, 2, 3):
+        console.rule(f"Nivå {niva}: {report.levels.get(niva, '')}")
+        if niva == 2:
+            for dist in (m.weeks_to_start, m.duration, m.past_sykepengeperiode):
+                _render_distribution(dist, meta.threshold)
+            past = _share(m.share_past) or "ikke oppgitt"
+            console.print(f"Andel planlagt ut over sykepengeperioden (av dem med kjent dato): [bold]{past}[/]\n")
+        for dist in report.questions:
+            if dist.niva == niva:
+                _render_distribution(dist, meta.threshold)
+    console.rule("Screening")
+    _render_distribution(report.screening.decisions, meta.threshold)
+    _render_distribution(report.screening.reasons, meta.threshold)
+    console.print(f"[dim]<{meta.threshold} = 1–{meta.threshold - 1} personer. x = skjult for at et lite tall ikke "
+                  "skal kunne regnes ut. Andeler vises ikke for skjulte tall. Hver person telles én gang per tabell.[/]")
+
+
+def _render_funnel(report: Report) -> None:
+    threshold = report.meta.threshold
+    table = Table(title="Fra liste til tiltak", title_justify="left", caption_justify="left",
+                  caption="Andeler: screenet og kandidater av listet; aktuell, vedtak, startet og fullført av kartlagt.")
+    table.add_column("Kontor")
+    for label in STAGES.values():
+        table.add_column(label, justify="right")
+    rows = report.funnel.display_rows()
+    if not rows:
+        console.print("\nIngen personer i utvalget.\n")
+        return
+    for row, style, heading in rows:
+        if heading:
+            table.add_row(f"[bold]{escape(heading)}[/]", *[""] * len(STAGES))
+        cells = []
+        for stage in STAGES:
+            count = row.counts[stage]
+            text = _count(count, threshold)
+            if stage in SHARE_OF and count.share is not None:
+                text += f" ({_share(count.share)})"
+            cells.append(text)
+        table.add_row(escape(row.label), *cells, style="bold" if style != "kontor" else None,
+                      end_section=style == "sum")
+    console.print(table)
+
+
+def _render_distribution(dist: Distribution, threshold: int) -> None:
+    console.print(f"[bold]{escape(dist.title)}[/] [dim]({dist.id})[/]", soft_wrap=True)
+    table = Table(show_edge=False, box=None, padding=(0, 2), caption=f"n = {_count(dist.n, threshold)}"
+                  + ("; en person kan telle under flere kriterier" if not dist.additive else ""),
+                  caption_justify="left")
+    table.add_column("Svar")
+    table.add_column("Antall", justify="right")
+    table.add_column("Andel", justify="right")
+    for row in dist.rows:
+        label = f"[dim]{escape(row.label)}[/]" if row.key == "ubesvart" else escape(row.label)
+        table.add_row(label, _count(row.count, threshold), _share(row.count.share))
+    console.print(table)
+    console.print()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rapport")(rapport)

@@ -1,0 +1,97 @@
+"""`kt rapport --html`: the report as one self-contained HTML file, for the screen and for paper.
+
+Rendered from `templates/rapport/rapport.html.j2` with jinja2 (autoescape on, StrictUndefined).
+Inline CSS, bar charts as inline SVG: no scripts, fonts or images from anywhere else, so the
+file can be mailed, archived and printed as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from kompetanse_cli.errors import InputError
+from kompetanse_cli.report.suppression import PRIMARY
+from kompetanse_cli.report.tallies import SHARE_OF, STAGE_HELP, STAGES, Count, Report
+
+TEMPLATE = "rapport.html.j2"
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Norwegian: a space between thousands, decimal comma (1 603; 58,3)."""
+    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+
+
+def format_share(share: float | None) -> str:
+    return "" if share is None else f"{format_number(share, 1)}\u00a0%"
+
+
+def format_count(count: Count, threshold: int) -> str:
+    """A count as published: the number, «<5» for a small one, «x» for one hidden to protect it."""
+    if count.mark == PRIMARY:
+        return f"<{threshold}"
+    if count.hidden:
+        return "x"
+    return format_number(count.value or 0)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    text: str  # what is written after the bar
+    width: float | None  # 0–100; None when hidden
+
+
+def funnel_bars(report: Report) -> list[Bar]:
+    """The total row as bars scaled to the largest shown count (Figur 4-5)."""
+    total = report.funnel.total.counts
+    largest = max((c.value for c in total.values() if c.value), default=0)
+    bars = []
+    for stage, label in STAGES.items():
+        count = total[stage]
+        text = format_count(count, report.meta.threshold)
+        if count.share is not None:
+            text += f" ({format_share(count.share)} av {STAGES[SHARE_OF[stage]].lower()})"
+        width = None if count.value is None else (100 * count.value / largest if largest else 0)
+        bars.append(Bar(label, text, width))
+    return bars
+
+
+def _environment() -> jinja2.Environment:
+    source = resources.files("kompetanse_cli.templates.rapport").joinpath(TEMPLATE).read_text(encoding="utf-8")
+    env = jinja2.Environment(loader=jinja2.DictLoader({TEMPLATE: source}), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["number"] = format_number
+    env.filters["share"] = format_share
+    env.filters["date"] = lambda day: day.strftime("%d.%m.%Y") if day else "ukjent"
+    return env
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one HTML document."""
+    threshold = report.meta.threshold
+    return _environment().get_template(TEMPLATE).render(
+        report=report, meta=report.meta, stages=STAGES, stage_help=STAGE_HELP, share_of=SHARE_OF,
+        funnel_bars=funnel_bars(report), count=lambda c: format_count(c, threshold),
+        questions_at=lambda niva: [q for q in report.questions if q.niva == niva])
+
+
+def write_html(path: Path, text: str) -> None:
+    """Write atomically (a temp file renamed into place), readable by the owner only."""
+    target = path.expanduser()
+    if not target.parent.exists():
+        raise InputError(f"Mappen {target.parent} finnes ikke.")
+    handle, tmp = tempfile.mkstemp(suffix=".html", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"Kunne ikke skrive {target}.") from None

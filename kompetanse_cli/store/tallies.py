@@ -1,0 +1,288 @@
+"""Tallies for `kt rapport`: every count is a GROUP BY over the store, never a loop over rows.
+
+Two selections are made once per report, as temporary tables, and the tallies read them:
+
+- `rapport_liste`: one row per person on a list in the period (by list date): the person's
+  latest appearance in the period (its fylke and office) and the decision made on it;
+- `rapport_utvalg`: one row per person with a kartlegging (nivå 1) in the period (by samtaledato,
+  or the day the registration was started when no samtaledato is given): fylke and office from
+  the latest list appearance (else the person), the sick leave's start, and the ids of levels 1–3.
+
+Free-text answers never leave SQL: they are counted as answered or not, never grouped by value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from kompetanse_cli.interview.derived import SYKEPENGEDAGER
+
+# Days from the sick leave's first day to its 248th sykepengedag (Monday–Friday), by the first
+# day's weekday as SQLite's strftime('%w') numbers them (0 = Sunday). 248 = 49 weeks of five
+# days + 3, so the end is 49 weeks (343 days) on plus the 2–4 days that hold the last two
+# weekdays. Checked against interview.derived.sykepenger_end in the tests.
+_DAYS_TO_LAST_SYKEPENGEDAG = {0: 346, 1: 345, 2: 345, 3: 345, 4: 347, 5: 347, 6: 347}
+assert SYKEPENGEDAGER == 248, "the table above assumes 248 sykepengedager"
+
+LIST_SELECTION = "rapport_liste"
+INTERVIEW_SELECTION = "rapport_utvalg"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What to count: fylker (None = all), offices (exact names; None = all) and the period."""
+
+    fylker: tuple[str, ...] | None = None
+    kontorer: tuple[str, ...] | None = None
+    fra: dt.date | None = None
+    til: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Bin:
+    """A range of whole weeks, both ends included; `high` None = no upper end."""
+
+    key: str
+    high: int | None
+
+
+def _place_filter(scope: Scope, fylke: str, kontor: str) -> tuple[str, list[object]]:
+    where, params = [], []
+    if scope.fylker is not None:
+        where.append(f"{fylke} IN ({','.join('?' * len(scope.fylker))})")
+        params += list(scope.fylker)
+    if scope.kontorer is not None:
+        where.append(f"{kontor} IN ({','.join('?' * len(scope.kontorer))})")
+        params += list(scope.kontorer)
+    return (" AND ".join(where) or "1"), params
+
+
+def _period_filter(scope: Scope, column: str) -> tuple[str, list[object]]:
+    where, params = [], []
+    if scope.fra is not None:
+        where.append(f"{column} >= ?")
+        params.append(scope.fra.isoformat())
+    if scope.til is not None:
+        where.append(f"{column} <= ?")
+        params.append(scope.til.isoformat())
+    return (" AND ".join(where) or "1"), params
+
+
+@contextmanager
+def selections(conn: sqlite3.Connection, scope: Scope) -> Iterator[None]:
+    """Make the two selections for a report inside one read snapshot; dropped afterwards."""
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN")  # WAL: every query below sees the same data, whatever others write meanwhile
+    try:
+        _drop(conn)
+        period, period_params = _period_filter(scope, "l.listedato")
+        place, place_params = _place_filter(scope, "fylke", "kontor")
+        conn.execute(
+            f"""CREATE TEMP TABLE {LIST_SELECTION} AS
+                SELECT person_id, fylke, kontor, screening_id, beslutning FROM (
+                    SELECT l.person_id, l.fylke, l.kontor, s.id AS screening_id, s.beslutning,
+                           ROW_NUMBER() OVER (PARTITION BY l.person_id
+                                              ORDER BY l.listedato DESC, l.id DESC, s.id DESC) AS nr
+                    FROM listeoppforing l LEFT JOIN screening s ON s.oppforing_id = l.id
+                    WHERE {period})
+                WHERE nr = 1 AND {place}""", period_params + place_params)
+        period, period_params = _period_filter(scope, "periodedato")
+        conn.execute(
+            f"""CREATE TEMP TABLE {INTERVIEW_SELECTION} AS
+                WITH siste AS (
+                    SELECT l.person_id, l.fylke, l.kontor, l.sykmeldt_fom,
+                           ROW_NUMBER() OVER (PARTITION BY l.person_id ORDER BY l.listedato DESC, l.id DESC) AS nr
+                    FROM listeoppforing l
+                    WHERE l.person_id IN (SELECT person_id FROM kartlegging WHERE niva = 1)
+                )
+                SELECT * FROM (
+                    SELECT k1.person_id, k1.id AS k1_id, k1.fullfort AS k1_fullfort, k2.id AS k2_id, k3.id AS k3_id,
+                           COALESCE(sl.fylke, p.fylke) AS fylke, COALESCE(sl.kontor, p.kontor) AS kontor,
+                           COALESCE(sl.sykmeldt_fom, p.sykmeldt_fom) AS sykmeldt_fom,
+                           sd.verdi AS samtaledato,
+                           COALESCE(sd.verdi, substr(k1.startet, 1, 10)) AS periodedato
+                    FROM kartlegging k1 JOIN person p ON p.id = k1.person_id
+                    LEFT JOIN siste sl ON sl.person_id = k1.person_id AND sl.nr = 1
+                    LEFT JOIN svar sd ON sd.kartlegging_id = k1.id AND sd.sporsmal = 'samtaledato'
+                    LEFT JOIN kartlegging k2 ON k2.person_id = k1.person_id AND k2.niva = 2
+                    LEFT JOIN kartlegging k3 ON k3.person_id = k1.person_id AND k3.niva = 3
+                    WHERE k1.niva = 1)
+                WHERE {period} AND {place}""", period_params + place_params)
+        yield
+    finally:
+        _drop(conn)
+        if began and conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def _drop(conn: sqlite3.Connection) -> None:
+    for name in (LIST_SELECTION, INTERVIEW_SELECTION):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+# ---------- places ----------
+
+def office_names(conn: sqlite3.Connection, fylker: tuple[str, ...] | None) -> list[str]:
+    """Every office name on a list appearance or a person (in these fylker), for --kontor."""
+    where, params = ("", []) if fylker is None else (
+        f" WHERE fylke IN ({','.join('?' * len(fylker))})", list(fylker))
+    return [r[0] for r in conn.execute(
+        f"SELECT kontor FROM listeoppforing{where} UNION SELECT kontor FROM person{where}", params + params)
+        if r[0]]
+
+
+def data_date(conn: sqlite3.Connection) -> dt.date | None:
+    """The day the data last changed: the newest import or registration."""
+    row = conn.execute("SELECT MAX(d) FROM (SELECT MAX(importert) AS d FROM import"
+                       " UNION ALL SELECT MAX(endret) FROM kartlegging)").fetchone()
+    return dt.date.fromisoformat(row[0][:10]) if row and row[0] else None
+
+
+# ---------- the funnel ----------
+
+def funnel_lists(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Per fylke and office: persons listed, screened, and by decision."""
+    return conn.execute(
+        f"""SELECT fylke, kontor, COUNT(*) AS listed, COUNT(beslutning) AS screened,
+                   COUNT(*) FILTER (WHERE beslutning = 'kandidat') AS candidates,
+                   COUNT(*) FILTER (WHERE beslutning = 'manuell') AS manuell,
+                   COUNT(*) FILTER (WHERE beslutning = 'ikke_kandidat') AS ikke_kandidat
+            FROM {LIST_SELECTION} GROUP BY fylke, kontor""").fetchall()
+
+
+def funnel_interviews(conn: sqlite3.Connection, today: dt.date) -> list[sqlite3.Row]:
+    """Per fylke and office: kartlagt (nivå 1 fullført), aktuell (ja/delvis, of those kartlagt),
+    vedtak (vedtaksdato given), started (planlagt_start by today, or gjennomfort answered),
+    finished (gjennomfort = ja)."""
+    return conn.execute(
+        f"""SELECT u.fylke, u.kontor,
+                   COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL) AS kartlagt,
+                   COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL AND a.verdi IN ('ja', 'delvis')) AS aktuell,
+                   COUNT(*) FILTER (WHERE v.verdi IS NOT NULL) AS vedtak,
+                   COUNT(*) FILTER (WHERE ps.verdi <= ? OR g.verdi IS NOT NULL) AS started,
+                   COUNT(*) FILTER (WHERE g.verdi = 'ja') AS finished
+            FROM {INTERVIEW_SELECTION} u
+            LEFT JOIN svar a ON a.kartlegging_id = u.k1_id AND a.sporsmal = 'aktuell'
+            LEFT JOIN svar v ON v.kartlegging_id = u.k2_id AND v.sporsmal = 'vedtaksdato'
+            LEFT JOIN svar ps ON ps.kartlegging_id = u.k2_id AND ps.sporsmal = 'planlagt_start'
+            LEFT JOIN svar g ON g.kartlegging_id = u.k3_id AND g.sporsmal = 'gjennomfort'
+            GROUP BY u.fylke, u.kontor""", (today.isoformat(),)).fetchall()
+
+
+# ---------- answers ----------
+
+def level_sizes(conn: sqlite3.Connection) -> dict[int, int]:
+    """Persons with a kartlegging at each level (the n of every question always asked there)."""
+    row = conn.execute(f"SELECT COUNT(*), COUNT(k2_id), COUNT(k3_id) FROM {INTERVIEW_SELECTION}").fetchone()
+    return {1: row[0], 2: row[1], 3: row[2]}
+
+
+def answer_counts(conn: sqlite3.Connection, niva: int, choice_questions: Sequence[str],
+                  other_questions: Sequence[str]) -> dict[str, dict[str, int]]:
+    """question → answer key → persons, for questions asked of everyone at the level.
+
+    Choice questions are counted per key; other questions (dates, text) as «besvart».
+    Skipped answers (NULL) are left out: the caller counts them as «ubesvart».
+    """
+    found: dict[str, dict[str, int]] = {}
+    questions = list(choice_questions) + list(other_questions)
+    if not questions:
+        return found
+    choice_marks = ",".join("?" * len(choice_questions)) or "NULL"
+    rows = conn.execute(
+        f"""SELECT s.sporsmal, CASE WHEN s.sporsmal IN ({choice_marks}) THEN s.verdi ELSE 'besvart' END, COUNT(*)
+            FROM {INTERVIEW_SELECTION} u JOIN svar s ON s.kartlegging_id = u.k{_level(niva)}_id
+            WHERE s.sporsmal IN ({','.join('?' * len(questions))}) AND s.verdi IS NOT NULL
+            GROUP BY 1, 2""", [*choice_questions, *questions])
+    for question, key, count in rows:
+        found.setdefault(question, {})[key] = count
+    return found
+
+
+def conditional_counts(conn: sqlite3.Connection, niva: int, question: str, *, choices: bool,
+                       conditions: Sequence[tuple[int, str, Sequence[str]]]) -> dict[str | None, int]:
+    """For a question shown only under conditions (level, question, keys): answer key → persons
+    among those it was shown to; the key None counts those who left it unanswered."""
+    joins, params = [], []
+    for number, (cond_level, cond_question, keys) in enumerate(conditions):
+        joins.append(f"JOIN svar c{number} ON c{number}.kartlegging_id = u.k{_level(cond_level)}_id"
+                     f" AND c{number}.sporsmal = ? AND c{number}.verdi IN ({','.join('?' * len(keys))})")
+        params += [cond_question, *keys]
+    value = "s.verdi" if choices else "CASE WHEN s.verdi IS NULL THEN NULL ELSE 'besvart' END"
+    rows = conn.execute(
+        f"""SELECT {value}, COUNT(*) FROM {INTERVIEW_SELECTION} u {' '.join(joins)}
+            LEFT JOIN svar s ON s.kartlegging_id = u.k{_level(niva)}_id AND s.sporsmal = ?
+            WHERE u.k{_level(niva)}_id IS NOT NULL
+            GROUP BY 1""", [*params, question])
+    return {key: count for key, count in rows}
+
+
+def _level(niva: int) -> int:
+    if niva not in (1, 2, 3):
+        raise ValueError(f"unknown level {niva}")
+    return niva
+
+
+# ---------- the measures (nivå 2) ----------
+
+def _bin_case(expression: str, bins: Sequence[Bin]) -> str:
+    """CASE over whole weeks; the last bin takes everything above (and the first everything below)."""
+    parts = [f"WHEN {expression} <= {int(b.high)} THEN '{b.key}'" for b in bins[:-1] if b.high is not None]
+    return f"CASE {' '.join(parts)} ELSE '{bins[-1].key}' END"
+
+
+def weeks_to_start(conn: sqlite3.Connection, bins: Sequence[Bin], missing: str) -> dict[str, int]:
+    """Persons with nivå 2 by whole weeks from samtaledato to planlagt_start (a start before the
+    conversation counts as 0 weeks); `missing` counts those lacking either date."""
+    weeks = "(CAST(julianday(ps.verdi) - julianday(u.samtaledato) AS INTEGER) / 7)"
+    return _bins(conn, f"""CASE WHEN u.samtaledato IS NULL OR ps.verdi IS NULL THEN '{missing}'
+                               ELSE {_bin_case(weeks, bins)} END""", missing)
+
+
+def planned_duration(conn: sqlite3.Connection, bins: Sequence[Bin], missing: str) -> dict[str, int]:
+    """Persons with nivå 2 by planned duration in weeks, start and end day included, rounded up
+    (as interview.derived.measure_facts); `missing` counts those lacking either date."""
+    weeks = "((CAST(julianday(pe.verdi) - julianday(ps.verdi) AS INTEGER) + 7) / 7)"
+    return _bins(conn, f"""CASE WHEN ps.verdi IS NULL OR pe.verdi IS NULL THEN '{missing}'
+                               ELSE {_bin_case(weeks, bins)} END""", missing)
+
+
+def past_sykepengeperiode(conn: sqlite3.Connection, *, past: str, within: str, missing: str) -> dict[str, int]:
+    """Persons with nivå 2 whose planlagt_slutt falls after the 248th sykepengedag (`past`), on or
+    before it (`within`), or who lack the end date or the sick leave's start (`missing`)."""
+    last_day = last_sykepengedag_sql("u.sykmeldt_fom")
+    return _bins(conn, f"""CASE WHEN pe.verdi IS NULL OR u.sykmeldt_fom IS NULL THEN '{missing}'
+                               WHEN pe.verdi > {last_day} THEN '{past}' ELSE '{within}' END""", missing)
+
+
+def last_sykepengedag_sql(column: str) -> str:
+    """SQL for the 248th sykepengedag of a sick leave starting on the ISO date in `column`."""
+    offset = " ".join(f"WHEN '{weekday}' THEN {days}" for weekday, days in _DAYS_TO_LAST_SYKEPENGEDAG.items())
+    return f"date({column}, '+' || (CASE strftime('%w', {column}) {offset} END) || ' days')"
+
+
+def _bins(conn: sqlite3.Connection, case: str, missing: str) -> dict[str, int]:
+    rows = conn.execute(
+        f"""SELECT {case} AS bin, COUNT(*) FROM {INTERVIEW_SELECTION} u
+            LEFT JOIN svar ps ON ps.kartlegging_id = u.k2_id AND ps.sporsmal = 'planlagt_start'
+            LEFT JOIN svar pe ON pe.kartlegging_id = u.k2_id AND pe.sporsmal = 'planlagt_slutt'
+            WHERE u.k2_id IS NOT NULL GROUP BY 1""")
+    return {key: count for key, count in rows}
+
+
+# ---------- screening ----------
+
+def screening_reasons(conn: sqlite3.Connection) -> dict[str, int]:
+    """criterion → persons whose latest decision in the period is ikke_kandidat with that
+    criterion ikke_oppfylt (a person may count under several criteria)."""
+    rows = conn.execute(
+        f"""SELECT json_extract(j.value, '$[0]'), COUNT(DISTINCT r.person_id)
+            FROM {LIST_SELECTION} r JOIN screening s ON s.id = r.screening_id, json_each(s.resultater) j
+            WHERE r.beslutning = 'ikke_kandidat' AND json_extract(j.value, '$[1]') = 'ikke_oppfylt'
+            GROUP BY 1""")
+    return {key: count for key, count in rows}

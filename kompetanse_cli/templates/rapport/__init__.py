@@ -1,0 +1,1 @@
+"""Rapportmalen: `kt rapport --html` (jinja2, autoescape)."""

@@ -1,0 +1,1 @@
+"""Referatmaler: brevet til kandidaten (bokmål og nynorsk) og meldingen til NAV-kontoret."""
