@@ -139,7 +139,7 @@ def liste(
     choice = resolve_fylke(fylke) if fylke else None
     stage = parse_stage(status) if status else None
     with open_db() as conn:
-        rows = list(list_persons(conn, fylke=choice, kontor=kontor, stage=stage))
+        rows = list(list_persons(conn, fylke=choice, kontor=kontor, stage=stage, veileder=config.veileder()))
     if som_json:
         sys.stdout.write(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
         return

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FylkeChoice, normalize_name
 from kompetanse_cli.screening.run import mask_fnr
+from kompetanse_cli.store import audit
 from kompetanse_cli.store import overview as store
 
 # In order: a person's stage is the furthest one reached.
@@ -65,7 +66,11 @@ def parse_stage(text: str) -> str:
 
 
 def list_persons(conn: sqlite3.Connection, *, fylke: FylkeChoice | None = None, kontor: str | None = None,
-                 stage: str | None = None) -> Iterator[PersonStage]:
+                 stage: str | None = None, veileder: str | None = None) -> Iterator[PersonStage]:
+    """Persons with their stage; the look itself is logged (without persons: it is an overview)."""
+    shown = ", ".join(f"{k}={v}" for k, v in (("fylke", fylke and fylke.label), ("kontor", kontor),
+                                                 ("status", stage)) if v)
+    audit.log(conn, veileder=veileder, handling="oversikt vist", person=None, detaljer=shown or None)
     for row in store.person_rows(conn, fylke=fylke.keys if fylke else None, kontor=kontor):
         found, day = stage_of(row)
         if stage and found != stage:

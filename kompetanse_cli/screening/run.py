@@ -127,6 +127,7 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
                          present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke)
     if earlier is not None:
         _fill_from_earlier(conn, result, earlier)
+        audit.log(conn, veileder=veileder, handling="liste vist på nytt", person=None, detaljer=result.file)
         return result
     _fill_counts(conn, result)
     return result
