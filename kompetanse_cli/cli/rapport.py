@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -17,9 +18,11 @@ from kompetanse_cli.fylker import FylkeChoice, normalize_name, resolve_fylke
 from kompetanse_cli.report.html import render_html, write_html
 from kompetanse_cli.report.rapport_xlsx import write_report_workbook
 from kompetanse_cli.report.suppression import DEFAULT_THRESHOLD, PRIMARY
-from kompetanse_cli.report.tallies import SHARE_OF, STAGES, Count, Distribution, Report, build_report
+from kompetanse_cli.report.tallies import STAGES, Count, Distribution, Report, build_report
 
 ALL_FYLKER = ("alle", "allefylker", "helelandet", "landet")
+LIST_STAGES = ("listed", "screened", "candidates")
+INTERVIEW_STAGES = ("kartlagt", "aktuell", "vedtak", "started", "finished")
 
 
 def _choose_fylke(given: str | None) -> FylkeChoice | None:
@@ -97,7 +100,7 @@ def _share(share: float | None) -> str:
 def _render(report: Report) -> None:
     meta = report.meta
     if meta.fylke_note:
-        console.print(f"[cyan]Merk:[/] {meta.fylke_note}")
+        console.print(f"[cyan]Merk:[/] {escape(meta.fylke_note)}")
     console.print(f"[bold]Kompetansetiltak for sykmeldte: {meta.fylke_name}[/]"
                   + escape(f", {', '.join(meta.offices)}" if meta.offices else ""), soft_wrap=True)
     console.print(f"Periode: {meta.period_text}. Data per {no_date(meta.data_date) or 'ukjent'}. "
@@ -122,29 +125,33 @@ def _render(report: Report) -> None:
 
 
 def _render_funnel(report: Report) -> None:
-    threshold = report.meta.threshold
-    table = Table(title="Fra liste til tiltak", title_justify="left", caption_justify="left",
-                  caption="Andeler: screenet og kandidater av listet; aktuell, vedtak, startet og fullført av kartlagt.")
-    table.add_column("Kontor")
-    for label in STAGES.values():
-        table.add_column(label, justify="right")
+    """Two tables that fit a terminal: the lists (as Tabell 4-1) and the interviews (as Figur 4-5)."""
     rows = report.funnel.display_rows()
     if not rows:
         console.print("\nIngen personer i utvalget.\n")
         return
-    for row, style, heading in rows:
-        if heading:
-            table.add_row(f"[bold]{escape(heading)}[/]", *[""] * len(STAGES))
-        cells = []
-        for stage in STAGES:
-            count = row.counts[stage]
-            text = _count(count, threshold)
-            if stage in SHARE_OF and count.share is not None:
-                text += f" ({_share(count.share)})"
-            cells.append(text)
-        table.add_row(escape(row.label), *cells, style="bold" if style != "kontor" else None,
-                      end_section=style == "sum")
-    console.print(table)
+    threshold = report.meta.threshold
+    for title, stages, caption in (
+            ("Listene", LIST_STAGES, "Andeler av listet. Listedato i perioden; siste liste per person."),
+            ("Kartlegging og tiltak", INTERVIEW_STAGES,
+             "Andeler av kartlagt. Samtaledato i perioden; også personer som ikke kom fra en liste.")):
+        table = Table(title=title, title_justify="left", caption=caption, caption_justify="left",
+                      box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+        table.add_column("Kontor")
+        for stage in stages:
+            table.add_column(STAGES[stage], justify="right", no_wrap=True)
+        for row, style, heading in rows:
+            if heading:
+                table.add_row(f"[bold]{escape(heading)}[/]")
+            cells = []
+            for stage in stages:
+                count = row.counts[stage]
+                share = f"\n[dim]{_share(count.share)}[/]" if count.share is not None else ""
+                cells.append(_count(count, threshold) + share)
+            table.add_row(escape(row.label), *cells, style="bold" if style != "kontor" else None,
+                          end_section=style == "sum")
+        console.print(table)
+        console.print()
 
 
 def _render_distribution(dist: Distribution, threshold: int) -> None:
@@ -156,7 +163,7 @@ def _render_distribution(dist: Distribution, threshold: int) -> None:
     table.add_column("Antall", justify="right")
     table.add_column("Andel", justify="right")
     for row in dist.rows:
-        label = f"[dim]{escape(row.label)}[/]" if row.key == "ubesvart" else escape(row.label)
+        label = f"[dim]{escape(row.label)}[/]" if row.missing else escape(row.label)
         table.add_row(label, _count(row.count, threshold), _share(row.count.share))
     console.print(table)
     console.print()

@@ -17,6 +17,7 @@ table either. Nothing here prints; aggregate numbers only, never a person.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ class Row:
     key: str
     label: str
     count: Count
+    missing: bool = False  # «Ubesvart» or a missing date: not an answer anyone gave
 
 
 @dataclass
@@ -352,6 +354,12 @@ def _place_order(fylke: str | None) -> tuple[int, str]:
     return (1, "") if fylke is None else (0, FYLKER.get(fylke, fylke))
 
 
+def _office_order(kontor: str | None) -> tuple[bool, list[object]]:
+    """Offices by name, numbers in them as numbers (NAV Oslo 2 before NAV Oslo 10), unknown last."""
+    parts = re.split(r"(\d+)", (kontor or "").casefold())
+    return kontor is None, [(0, int(p)) if p.isdigit() else (1, p) for p in parts]
+
+
 def _count_funnel(conn: sqlite3.Connection, cells: _Cells, today: dt.date) -> list[tuple[str, str | None, str | None]]:
     """Adds the funnel's cells; returns the row keys in display order: (level, fylke, kontor)."""
     raw: dict[tuple[str | None, str | None], dict[str, int]] = {}
@@ -361,7 +369,7 @@ def _count_funnel(conn: sqlite3.Connection, cells: _Cells, today: dt.date) -> li
         raw.setdefault((row["fylke"], row["kontor"]), {}).update({f: row[f] for f in _INTERVIEW_FIELDS})
     order: list[tuple[str, str | None, str | None]] = []
     by_fylke: dict[str | None, list[str | None]] = {}
-    for fylke, kontor in sorted(raw, key=lambda k: (_place_order(k[0]), k[1] is None, k[1] or "")):
+    for fylke, kontor in sorted(raw, key=lambda k: (_place_order(k[0]), _office_order(k[1]))):
         by_fylke.setdefault(fylke, []).append(kontor)
     for fylke, offices in by_fylke.items():
         for kontor in offices:
@@ -436,36 +444,37 @@ def _distribution(cells: _Cells, question: Question, n_key: Hashable, keys: list
     condition = "; ".join(f"{other} = {' / '.join(values)}" for other, values in question.vis_naar.items()) or None
     return Distribution(
         id=question.id, title=question.tekst, niva=question.niva, n=cells.count(n_key), condition=condition,
-        rows=[Row(k, label, cells.count(("q", question.id, k), n_key)) for k, label in keys])
+        rows=[Row(k, label, cells.count(("q", question.id, k), n_key), missing=k == UBESVART) for k, label in keys])
 
 
 # ---------- the measures ----------
 
 def _count_measures(conn: sqlite3.Connection, cells: _Cells) -> dict[str, list[tuple[str, str]]]:
     """Adds the measures' cells (persons with nivå 2); returns each table's (key, label) rows."""
-    tables = {
-        "weeks": (WEEKS_TO_START, store.weeks_to_start),
-        "duration": (DURATION, store.planned_duration),
+    counted = store.measure_counts(
+        conn, weeks=[store.Bin(key, high) for key, _, high in WEEKS_TO_START],
+        duration=[store.Bin(key, high) for key, _, high in DURATION], missing=UBESVART,
+        past=PAST, within=WITHIN, unknown=MISSING)
+    found: dict[str, list[tuple[str, str]]] = {
+        "weeks": [(key, label) for key, label, _ in WEEKS_TO_START] + [(UBESVART, "Mangler dato")],
+        "duration": [(key, label) for key, label, _ in DURATION] + [(UBESVART, "Mangler dato")],
+        "past": list(PAST_LABELS.items()),
     }
-    found: dict[str, list[tuple[str, str]]] = {}
-    for name, (bins, query) in tables.items():
-        counted = query(conn, [store.Bin(key, high) for key, _, high in bins], UBESVART)
-        keys = [(key, label) for key, label, _ in bins] + [(UBESVART, "Mangler dato")]
-        cells.group(("n", 2), [cells.add(("m", name, k), counted.get(k, 0)) for k, _ in keys])
-        found[name] = keys
-    counted = store.past_sykepengeperiode(conn, past=PAST, within=WITHIN, missing=MISSING)
-    found["past"] = list(PAST_LABELS.items())
-    cells.group(("n", 2), [cells.add(("m", "past", k), counted.get(k, 0)) for k in PAST_LABELS])
+    for name, keys in found.items():
+        cells.group(("n", 2), [cells.add(("m", name, k), counted[name].get(k, 0)) for k, _ in keys])
     return found
 
 
 def _measures(cells: _Cells, questions: list[tuple], tables: dict[str, list[tuple[str, str]]]) -> Measures:
-    type_question = next(q for q in questions if q[0].id == "tiltakstype")
     n = cells.count(("n", 2))
+    type_question = next((q for q in questions if q[0].id == "tiltakstype"), None)
+    measure_type = (_distribution(cells, *type_question) if type_question
+                    else Distribution("tiltakstype", "Type kompetansetiltak", n, [], niva=2))
 
     def table(name: str, ident: str, title: str) -> Distribution:
-        return Distribution(ident, title, n, [Row(k, label, cells.count(("m", name, k), ("n", 2)))
-                                              for k, label in tables[name]], niva=2)
+        return Distribution(ident, title, n, [Row(k, label, cells.count(("m", name, k), ("n", 2)),
+                                                  missing=k in (UBESVART, MISSING)) for k, label in tables[name]],
+                            niva=2)
 
     past, within = ("m", "past", PAST), ("m", "past", WITHIN)
     known = cells.values[past] + cells.values[within]
@@ -473,7 +482,7 @@ def _measures(cells: _Cells, questions: list[tuple], tables: dict[str, list[tupl
     if known and cells.marks[past] is None and cells.marks[within] is None:
         share_past = percent(cells.values[past], known)
     return Measures(
-        type=_distribution(cells, *type_question),
+        type=measure_type,
         weeks_to_start=table("weeks", "uker_til_oppstart", "Uker fra kartleggingssamtale til planlagt oppstart"),
         duration=table("duration", "planlagt_varighet", "Planlagt varighet på kompetansetiltaket"),
         past_sykepengeperiode=table("past", "ut_over_sykepengeperioden",

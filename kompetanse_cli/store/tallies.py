@@ -80,26 +80,23 @@ def selections(conn: sqlite3.Connection, scope: Scope) -> Iterator[None]:
         conn.execute("BEGIN")  # WAL: every query below sees the same data, whatever others write meanwhile
     try:
         _drop(conn)
-        period, period_params = _period_filter(scope, "l.listedato")
-        place, place_params = _place_filter(scope, "fylke", "kontor")
+        period, period_params = _period_filter(scope, "l2.listedato")
+        place, place_params = _place_filter(scope, "l.fylke", "l.kontor")
+        # each person's latest appearance in the period and the latest decision on it, found
+        # through the person index (faster than a window over every appearance)
         conn.execute(
             f"""CREATE TEMP TABLE {LIST_SELECTION} AS
-                SELECT person_id, fylke, kontor, screening_id, beslutning FROM (
-                    SELECT l.person_id, l.fylke, l.kontor, s.id AS screening_id, s.beslutning,
-                           ROW_NUMBER() OVER (PARTITION BY l.person_id
-                                              ORDER BY l.listedato DESC, l.id DESC, s.id DESC) AS nr
-                    FROM listeoppforing l LEFT JOIN screening s ON s.oppforing_id = l.id
-                    WHERE {period})
-                WHERE nr = 1 AND {place}""", period_params + place_params)
+                SELECT l.person_id, l.fylke, l.kontor, s.id AS screening_id, s.beslutning
+                FROM person p
+                JOIN listeoppforing l ON l.id = (
+                    SELECT l2.id FROM listeoppforing l2 WHERE l2.person_id = p.id AND {period}
+                    ORDER BY l2.listedato DESC, l2.id DESC LIMIT 1)
+                LEFT JOIN screening s ON s.id = (SELECT MAX(s2.id) FROM screening s2 WHERE s2.oppforing_id = l.id)
+                WHERE {place}""", period_params + place_params)
+        place, place_params = _place_filter(scope, "fylke", "kontor")
         period, period_params = _period_filter(scope, "periodedato")
         conn.execute(
             f"""CREATE TEMP TABLE {INTERVIEW_SELECTION} AS
-                WITH siste AS (
-                    SELECT l.person_id, l.fylke, l.kontor, l.sykmeldt_fom,
-                           ROW_NUMBER() OVER (PARTITION BY l.person_id ORDER BY l.listedato DESC, l.id DESC) AS nr
-                    FROM listeoppforing l
-                    WHERE l.person_id IN (SELECT person_id FROM kartlegging WHERE niva = 1)
-                )
                 SELECT * FROM (
                     SELECT k1.person_id, k1.id AS k1_id, k1.fullfort AS k1_fullfort, k2.id AS k2_id, k3.id AS k3_id,
                            COALESCE(sl.fylke, p.fylke) AS fylke, COALESCE(sl.kontor, p.kontor) AS kontor,
@@ -107,12 +104,18 @@ def selections(conn: sqlite3.Connection, scope: Scope) -> Iterator[None]:
                            sd.verdi AS samtaledato,
                            COALESCE(sd.verdi, substr(k1.startet, 1, 10)) AS periodedato
                     FROM kartlegging k1 JOIN person p ON p.id = k1.person_id
-                    LEFT JOIN siste sl ON sl.person_id = k1.person_id AND sl.nr = 1
+                    -- the latest list appearance, found through the person index (a window over
+                    -- every appearance would be joined without an index)
+                    LEFT JOIN listeoppforing sl ON sl.id = (
+                        SELECT l.id FROM listeoppforing l WHERE l.person_id = k1.person_id
+                        ORDER BY l.listedato DESC, l.id DESC LIMIT 1)
                     LEFT JOIN svar sd ON sd.kartlegging_id = k1.id AND sd.sporsmal = 'samtaledato'
                     LEFT JOIN kartlegging k2 ON k2.person_id = k1.person_id AND k2.niva = 2
                     LEFT JOIN kartlegging k3 ON k3.person_id = k1.person_id AND k3.niva = 3
                     WHERE k1.niva = 1)
                 WHERE {period} AND {place}""", period_params + place_params)
+        for level in (1, 2, 3):
+            conn.execute(f"CREATE INDEX temp.{INTERVIEW_SELECTION}_k{level} ON {INTERVIEW_SELECTION}(k{level}_id)")
         yield
     finally:
         _drop(conn)
@@ -190,17 +193,22 @@ def answer_counts(conn: sqlite3.Connection, niva: int, choice_questions: Sequenc
     Skipped answers (NULL) are left out: the caller counts them as «ubesvart».
     """
     found: dict[str, dict[str, int]] = {}
-    questions = list(choice_questions) + list(other_questions)
-    if not questions:
-        return found
-    choice_marks = ",".join("?" * len(choice_questions)) or "NULL"
-    rows = conn.execute(
-        f"""SELECT s.sporsmal, CASE WHEN s.sporsmal IN ({choice_marks}) THEN s.verdi ELSE 'besvart' END, COUNT(*)
-            FROM {INTERVIEW_SELECTION} u JOIN svar s ON s.kartlegging_id = u.k{_level(niva)}_id
-            WHERE s.sporsmal IN ({','.join('?' * len(questions))}) AND s.verdi IS NOT NULL
-            GROUP BY 1, 2""", [*choice_questions, *questions])
-    for question, key, count in rows:
-        found.setdefault(question, {})[key] = count
+    # svar by question through its (sporsmal, verdi) index, kept to the selection's levels
+    in_selection = f"s.kartlegging_id IN (SELECT k{_level(niva)}_id FROM {INTERVIEW_SELECTION})"
+    if choice_questions:
+        for question, key, count in conn.execute(
+                f"""SELECT s.sporsmal, s.verdi, COUNT(*) FROM svar s
+                    WHERE s.sporsmal IN ({','.join('?' * len(choice_questions))}) AND s.verdi IS NOT NULL
+                      AND {in_selection}
+                    GROUP BY 1, 2""", list(choice_questions)):
+            found.setdefault(question, {})[key] = count
+    if other_questions:
+        for question, count in conn.execute(
+                f"""SELECT s.sporsmal, COUNT(*) FROM svar s
+                    WHERE s.sporsmal IN ({','.join('?' * len(other_questions))}) AND s.verdi IS NOT NULL
+                      AND {in_selection}
+                    GROUP BY 1""", list(other_questions)):
+            found.setdefault(question, {})["besvart"] = count
     return found
 
 
@@ -233,31 +241,41 @@ def _level(niva: int) -> int:
 def _bin_case(expression: str, bins: Sequence[Bin]) -> str:
     """CASE over whole weeks; the last bin takes everything above (and the first everything below)."""
     parts = [f"WHEN {expression} <= {int(b.high)} THEN '{b.key}'" for b in bins[:-1] if b.high is not None]
-    return f"CASE {' '.join(parts)} ELSE '{bins[-1].key}' END"
+    return f"CASE {' '.join(parts)} ELSE '{bins[-1].key}' END" if parts else f"'{bins[-1].key}'"
 
 
-def weeks_to_start(conn: sqlite3.Connection, bins: Sequence[Bin], missing: str) -> dict[str, int]:
-    """Persons with nivå 2 by whole weeks from samtaledato to planlagt_start (a start before the
-    conversation counts as 0 weeks); `missing` counts those lacking either date."""
-    weeks = "(CAST(julianday(ps.verdi) - julianday(u.samtaledato) AS INTEGER) / 7)"
-    return _bins(conn, f"""CASE WHEN u.samtaledato IS NULL OR ps.verdi IS NULL THEN '{missing}'
-                               ELSE {_bin_case(weeks, bins)} END""", missing)
+def measure_counts(conn: sqlite3.Connection, *, weeks: Sequence[Bin], duration: Sequence[Bin], missing: str,
+                   past: str, within: str, unknown: str) -> dict[str, dict[str, int]]:
+    """Persons with nivå 2, counted three ways in one pass:
 
+    - «weeks»: whole weeks from samtaledato to planlagt_start (a start before the conversation
+      counts as 0 weeks), in the `weeks` bins;
+    - «duration»: planned weeks, start and end day included, rounded up (as
+      interview.derived.measure_facts), in the `duration` bins;
+    - «past»: planlagt_slutt after the 248th sykepengedag (`past`), on or before it (`within`), or
+      no end date or no sick-leave start (`unknown`).
 
-def planned_duration(conn: sqlite3.Connection, bins: Sequence[Bin], missing: str) -> dict[str, int]:
-    """Persons with nivå 2 by planned duration in weeks, start and end day included, rounded up
-    (as interview.derived.measure_facts); `missing` counts those lacking either date."""
-    weeks = "((CAST(julianday(pe.verdi) - julianday(ps.verdi) AS INTEGER) + 7) / 7)"
-    return _bins(conn, f"""CASE WHEN ps.verdi IS NULL OR pe.verdi IS NULL THEN '{missing}'
-                               ELSE {_bin_case(weeks, bins)} END""", missing)
-
-
-def past_sykepengeperiode(conn: sqlite3.Connection, *, past: str, within: str, missing: str) -> dict[str, int]:
-    """Persons with nivå 2 whose planlagt_slutt falls after the 248th sykepengedag (`past`), on or
-    before it (`within`), or who lack the end date or the sick leave's start (`missing`)."""
-    last_day = last_sykepengedag_sql("u.sykmeldt_fom")
-    return _bins(conn, f"""CASE WHEN pe.verdi IS NULL OR u.sykmeldt_fom IS NULL THEN '{missing}'
-                               WHEN pe.verdi > {last_day} THEN '{past}' ELSE '{within}' END""", missing)
+    `missing` counts those lacking a date for the first two.
+    """
+    to_start = "(CAST(julianday(ps.verdi) - julianday(u.samtaledato) AS INTEGER) / 7)"
+    length = "((CAST(julianday(pe.verdi) - julianday(ps.verdi) AS INTEGER) + 7) / 7)"
+    rows = conn.execute(
+        f"""SELECT CASE WHEN u.samtaledato IS NULL OR ps.verdi IS NULL THEN '{missing}'
+                        ELSE {_bin_case(to_start, weeks)} END,
+                   CASE WHEN ps.verdi IS NULL OR pe.verdi IS NULL THEN '{missing}'
+                        ELSE {_bin_case(length, duration)} END,
+                   CASE WHEN pe.verdi IS NULL OR u.sykmeldt_fom IS NULL THEN '{unknown}'
+                        WHEN pe.verdi > {last_sykepengedag_sql("u.sykmeldt_fom")} THEN '{past}' ELSE '{within}' END,
+                   COUNT(*)
+            FROM {INTERVIEW_SELECTION} u
+            LEFT JOIN svar ps ON ps.kartlegging_id = u.k2_id AND ps.sporsmal = 'planlagt_start'
+            LEFT JOIN svar pe ON pe.kartlegging_id = u.k2_id AND pe.sporsmal = 'planlagt_slutt'
+            WHERE u.k2_id IS NOT NULL GROUP BY 1, 2, 3""").fetchall()
+    found: dict[str, dict[str, int]] = {"weeks": {}, "duration": {}, "past": {}}
+    for weeks_key, duration_key, past_key, count in rows:  # at most a few dozen combinations
+        for table, key in (("weeks", weeks_key), ("duration", duration_key), ("past", past_key)):
+            found[table][key] = found[table].get(key, 0) + count
+    return found
 
 
 def last_sykepengedag_sql(column: str) -> str:
@@ -266,23 +284,16 @@ def last_sykepengedag_sql(column: str) -> str:
     return f"date({column}, '+' || (CASE strftime('%w', {column}) {offset} END) || ' days')"
 
 
-def _bins(conn: sqlite3.Connection, case: str, missing: str) -> dict[str, int]:
-    rows = conn.execute(
-        f"""SELECT {case} AS bin, COUNT(*) FROM {INTERVIEW_SELECTION} u
-            LEFT JOIN svar ps ON ps.kartlegging_id = u.k2_id AND ps.sporsmal = 'planlagt_start'
-            LEFT JOIN svar pe ON pe.kartlegging_id = u.k2_id AND pe.sporsmal = 'planlagt_slutt'
-            WHERE u.k2_id IS NOT NULL GROUP BY 1""")
-    return {key: count for key, count in rows}
-
-
 # ---------- screening ----------
 
 def screening_reasons(conn: sqlite3.Connection) -> dict[str, int]:
     """criterion → persons whose latest decision in the period is ikke_kandidat with that
     criterion ikke_oppfylt (a person may count under several criteria)."""
+    # instr() first: most triples are met, and a substring test is cheaper than parsing them
     rows = conn.execute(
         f"""SELECT json_extract(j.value, '$[0]'), COUNT(DISTINCT r.person_id)
             FROM {LIST_SELECTION} r JOIN screening s ON s.id = r.screening_id, json_each(s.resultater) j
-            WHERE r.beslutning = 'ikke_kandidat' AND json_extract(j.value, '$[1]') = 'ikke_oppfylt'
+            WHERE r.beslutning = 'ikke_kandidat' AND instr(j.value, '"ikke_oppfylt"')
+              AND json_extract(j.value, '$[1]') = 'ikke_oppfylt'
             GROUP BY 1""")
     return {key: count for key, count in rows}
