@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from tests.conftest import SAMPLES, DATA, run_kt, synthetic_fnr
+from tests.conftest import DATA, SAMPLES, run_kt, synthetic_fnr
 
 LISTER = SAMPLES / "uke10_lister.xlsx"
 HEADER = ["Fødselsnr", "Navn", "Sykmeldt fom", "Sykmeldt tom", "Grad", "Diagnose", "Arbeidsgiver", "Yrke",

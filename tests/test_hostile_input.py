@@ -25,7 +25,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from kompetanse_cli.errors import KtError
 from kompetanse_cli.ingest import values
 from kompetanse_cli.ingest.listfile import ListRow, RowError, open_list, styrk_titles
-
 from kompetanse_cli.report.workbook import FORMULA_STARTS, Column, SheetSpec, neutralise, write_workbook
 from tests.conftest import run_kt, synthetic_fnr
 from tests.test_cli_screen import person_row, write_list

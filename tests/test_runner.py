@@ -10,7 +10,12 @@ import pytest
 
 from kompetanse_cli.interview.runner import Move, Prompt, Summary, first_open, run_level
 from kompetanse_cli.interview.template import (
-    AnswerProblem, is_shown, load_template_file, parse_answer, show_value, shown_questions,
+    AnswerProblem,
+    is_shown,
+    load_template_file,
+    parse_answer,
+    show_value,
+    shown_questions,
 )
 
 # straight from the package, so a template in a real KT_HOME/maler can never be picked up at import time

@@ -13,8 +13,13 @@ import pytest
 
 from kompetanse_cli.errors import InputError
 from kompetanse_cli.interview.template import (
-    DEFAULT_TEMPLATE, check_template_file, find_template_file, load_template, load_template_file,
-    shown_questions, template_for_fylke,
+    DEFAULT_TEMPLATE,
+    check_template_file,
+    find_template_file,
+    load_template,
+    load_template_file,
+    shown_questions,
+    template_for_fylke,
 )
 from tests.conftest import run_kt
 

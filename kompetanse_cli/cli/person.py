@@ -8,13 +8,13 @@ import sys
 import typer
 from rich.table import Table
 
-from kompetanse_cli.personid import require_person
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, no_date, open_db
 from kompetanse_cli.errors import KtError, UsageError
 from kompetanse_cli.fylker import resolve_fylke
 from kompetanse_cli.ingest import values
 from kompetanse_cli.interview.overview import list_persons, parse_stage
+from kompetanse_cli.personid import require_person
 from kompetanse_cli.store import interviews as store
 from kompetanse_cli.store import lists
 

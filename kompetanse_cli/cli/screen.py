@@ -20,7 +20,7 @@ from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
 from kompetanse_cli.ingest.columns import FIELD_LABELS
 from kompetanse_cli.report.export import export_screening
-from kompetanse_cli.screening.engine import DECISION_LABELS, KANDIDAT, MANUELL, IKKE_KANDIDAT
+from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL
 from kompetanse_cli.screening.explain import explain_person
 from kompetanse_cli.screening.rules import CRITERIA
 from kompetanse_cli.screening.run import PersonOutcome, ScreenResult, outcomes, screen_file

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kompetanse_cli.interview.template import (
-    AnswerProblem, Question, Template, hidden_answers, parse_answer, shown_questions,
+    AnswerProblem,
+    Question,
+    Template,
+    hidden_answers,
+    parse_answer,
+    shown_questions,
 )
 
 

@@ -12,12 +12,18 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from kompetanse_cli.personid import require_person
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.interview.derived import MeasureFacts, measure_facts
 from kompetanse_cli.interview.template import (
-    AnswerProblem, Template, hidden_answers, is_shown, parse_answer, shown_questions, template_for_fylke,
+    AnswerProblem,
+    Template,
+    hidden_answers,
+    is_shown,
+    parse_answer,
+    shown_questions,
+    template_for_fylke,
 )
+from kompetanse_cli.personid import require_person
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import interviews as store
 

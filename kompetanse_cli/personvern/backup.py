@@ -6,9 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from kompetanse_cli.errors import InputError
-from kompetanse_cli.store import db
+from kompetanse_cli.store import db, lists
 from kompetanse_cli.store import interviews as audit
-from kompetanse_cli.store import lists
 from kompetanse_cli.store import privacy as store
 
 

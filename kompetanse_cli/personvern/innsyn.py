@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kompetanse_cli.errors import UsageError
+from kompetanse_cli.files import write_private
 from kompetanse_cli.personid import require_person
-from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
 from kompetanse_cli.store import audit, lists
 from kompetanse_cli.store import privacy as store
@@ -70,7 +69,7 @@ def export(innsyn: Innsyn, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".json":
         text = json.dumps(innsyn.as_dict(), ensure_ascii=False, indent=2, default=str)
-        _write_private(path, text.encode("utf-8"))
+        write_private(path, text.encode("utf-8"))
     elif suffix == ".xlsx":
         sheets = []
         for name, rows in innsyn.sections.items():
@@ -85,14 +84,3 @@ def export(innsyn: Innsyn, path: Path) -> None:
 
 def _cell(value: object) -> object:
     return value if value is None or isinstance(value, (int, str)) else str(value)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    target = path.expanduser()
-    if not target.parent.exists():
-        raise InputError(f"Mappen {target.parent} finnes ikke.")
-    handle, tmp = tempfile.mkstemp(dir=target.parent, suffix=target.suffix)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, target)

@@ -6,9 +6,9 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from kompetanse_cli.personid import require_person
 from kompetanse_cli import config
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.personid import require_person
 from kompetanse_cli.store import interviews as audit
 from kompetanse_cli.store import lists
 from kompetanse_cli.store import privacy as store

@@ -7,15 +7,13 @@ file can be mailed, archived and printed as it is.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 
-from kompetanse_cli.errors import InputError
+from kompetanse_cli.files import write_private
 from kompetanse_cli.report.suppression import PRIMARY
 from kompetanse_cli.report.tallies import SHARE_OF, STAGE_HELP, STAGES, Count, Report
 
@@ -83,15 +81,4 @@ def render_html(report: Report) -> str:
 
 def write_html(path: Path, text: str) -> None:
     """Write atomically (a temp file renamed into place), readable by the owner only."""
-    target = path.expanduser()
-    if not target.parent.exists():
-        raise InputError(f"Mappen {target.parent} finnes ikke.")
-    handle, tmp = tempfile.mkstemp(suffix=".html", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"Kunne ikke skrive {target}.") from None
+    write_private(path, text.encode("utf-8"))

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import sqlite3
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
@@ -31,12 +29,13 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from kompetanse_cli.personid import require_person
 from kompetanse_cli import paths
 from kompetanse_cli.errors import InputError, UsageError
+from kompetanse_cli.files import write_private
 from kompetanse_cli.interview.derived import measure_facts
 from kompetanse_cli.interview.session import AKTUELL_FOR_TILTAK, PersonCard, answers_at, person_card
 from kompetanse_cli.interview.template import show_value, template_for_fylke
+from kompetanse_cli.personid import require_person
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import interviews
 from kompetanse_cli.store import letters as store
@@ -435,19 +434,7 @@ def write_letter(letter: RenderedLetter, path: Path, *, overwrite: bool = False)
         raise UsageError(f"{path} er en mappe. Oppgi et filnavn, f.eks. --ut {path / ('referat.' + letter.format)}.")
     if path.exists() and not overwrite:
         raise UsageError(f"{path} finnes allerede. Bruk --overskriv for å erstatte den.")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".kt-brev-", suffix=".tmp")  # 0600: personal data
-    except PermissionError:
-        raise InputError(f"Har ikke skrivetilgang til mappen {folder}.") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(letter.content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_private(path, letter.content)
     return path
 
 

@@ -7,8 +7,6 @@ a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, and tab/CR tricks) is 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kompetanse_cli.errors import InputError
+from kompetanse_cli.files import write_private
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
@@ -56,18 +54,7 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec]) -> None:
     workbook.remove(workbook.active)
     for spec in sheets:
         _write_sheet(workbook.create_sheet(spec.title[:31]), spec)
-    target = path.expanduser()
-    if not target.parent.exists():
-        raise InputError(f"Mappen {target.parent} finnes ikke.")
-    handle, tmp = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
-    os.close(handle)
-    try:
-        workbook.save(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"Kunne ikke skrive {target}. Er filen åpen i Excel?") from None
+    write_private(path, workbook.save)
 
 
 def _write_sheet(sheet, spec: SheetSpec) -> None:

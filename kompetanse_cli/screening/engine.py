@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, NamedTuple
+from typing import NamedTuple
+from collections.abc import Callable
 
 from kompetanse_cli.fylker import FYLKER, find_kommune
 from kompetanse_cli.ingest.listfile import ListRow

@@ -6,8 +6,8 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from kompetanse_cli.personid import require_person
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.personid import require_person
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store

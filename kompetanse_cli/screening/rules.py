@@ -17,8 +17,8 @@ from typing import Any
 
 from kompetanse_cli import paths
 from kompetanse_cli.errors import InputError, UsageError
-from kompetanse_cli.tomlfile import read_toml
 from kompetanse_cli.fylker import FYLKER, FylkeChoice, find_kommune
+from kompetanse_cli.tomlfile import read_toml
 
 # What each criterion means, in the order kt checks and shows them.
 CRITERIA: dict[str, str] = {
