@@ -311,3 +311,25 @@ def test_person_already_kartlagt_is_marked_on_the_next_list(tmp_path: Path, monk
     assert again["tidligere"] == "på liste 28.02.2022 (kandidat)"
     shown = run_kt("screen", str(week10), "--fylke", "agder")
     assert "under kartlegging" in shown.stdout
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["screen", "--bogus"], "Ukjent valg: --bogus."),
+    (["screen"], "Mangler fil."),
+    (["nokommando"], "Ukjent kommando «nokommando»."),
+    (["screen", "x.xlsx", "--fylke"], "Valget --fylke trenger en verdi."),
+])
+def test_parser_errors_are_in_norwegian(args: list[str], expected: str) -> None:
+    result = run_kt(*args)
+    assert result.code == 2
+    assert expected in result.stderr
+    assert "Error" not in result.stderr and "Usage" not in result.stderr
+
+
+def test_help_is_in_norwegian() -> None:
+    result = run_kt("screen", "--help")
+    assert result.stdout.startswith("Bruk: kt screen [VALG] FIL")
+    for word in ("Argumenter:", "Valg:", "Vis denne hjelpen og avslutt.", "[påkrevd]"):
+        assert word in result.stdout
+    for english in ("Usage:", "Options:", "Show this message", "[required]"):
+        assert english not in result.stdout

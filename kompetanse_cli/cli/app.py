@@ -8,9 +8,11 @@ import sys
 import typer
 
 from kompetanse_cli import __version__
-from kompetanse_cli.cli import kartlegg, person, personvern, rapport, referat, regler, screen, settings
+from kompetanse_cli.cli import kartlegg, norsk, parser_errors, person, personvern, rapport, referat, regler, screen, settings
 from kompetanse_cli.cli.common import err_console
 from kompetanse_cli.errors import EXIT_USAGE, KtError
+
+norsk.install()
 
 app = typer.Typer(
     name="kt",
@@ -85,7 +87,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
         if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
-            error.show()  # the command line parser's own usage errors
+            message, help_command = parser_errors.describe(error)  # the command line parser's own
+            err_console.print(f"[bold red]Feil:[/] {message}", soft_wrap=True)
+            err_console.print(f"[dim]Tips:[/] se `{help_command}` for bruk og eksempler.", soft_wrap=True)
             sys.exit(EXIT_USAGE)
         if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
             raise
