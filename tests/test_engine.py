@@ -109,12 +109,14 @@ CASES = [
           absent=("arbeidsgiver", "orgnr"), arbeidsgiver=None, orgnr=None),
     # --- sykepengeperiode (sykmeldt_fom is required, so never unknown) --------------------
     _case("sykepengeperiode-10-uker-oppfylt", "sykepengeperiode", OPPFYLT, KANDIDAT),
+    # 248 sykepengedager (weekdays) from the start: sick since 26.05.2021 (285 days before the list
+    # date 07.03.2022) → last day 06.05.2022, 8 whole weeks left; from 292 days before, 7 weeks.
     _case("sykepengeperiode-akkurat-8-uker-igjen-oppfylt", "sykepengeperiode", OPPFYLT, KANDIDAT,
-          sykmeldt_fom=_days_before(44 * 7)),
+          sykmeldt_fom=_days_before(285)),
     _case("sykepengeperiode-8-uker-igjen-siste-dag-oppfylt", "sykepengeperiode", OPPFYLT, KANDIDAT,
-          sykmeldt_fom=_days_before(45 * 7 - 1)),
+          sykmeldt_fom=_days_before(291)),
     _case("sykepengeperiode-7-uker-igjen-ikke-oppfylt", "sykepengeperiode", IKKE_OPPFYLT, IKKE_KANDIDAT,
-          sykmeldt_fom=_days_before(45 * 7)),
+          sykmeldt_fom=_days_before(292)),
     _case("sykepengeperiode-brukt-opp-ikke-oppfylt", "sykepengeperiode", IKKE_OPPFYLT, IKKE_KANDIDAT,
           sykmeldt_fom=_days_before(60 * 7)),
     _case("sykepengeperiode-start-etter-listedato-oppfylt", "sykepengeperiode", OPPFYLT, KANDIDAT,

@@ -30,7 +30,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kompetanse_cli.interview.derived import sykepenger_end
+from kompetanse_cli.sykepenger import sykepenger_end
 from kompetanse_cli.store import db
 from kompetanse_cli.store import tallies as store
 from tests.conftest import run_kt, synthetic_fnr

@@ -5,19 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-SYKEPENGEDAGER = 248  # five a week: 52 weeks
-
-
-def sykepenger_end(sykmeldt_fom: dt.date) -> dt.date:
-    """The last day of the sykepengeperiode: 248 sykepengedager (Monday–Friday) from the start."""
-    day, counted = sykmeldt_fom, 0
-    while True:
-        if day.weekday() < 5:
-            counted += 1
-            if counted == SYKEPENGEDAGER:
-                return day
-        day += dt.timedelta(days=1)
-
+from kompetanse_cli.sykepenger import sykepenger_end
 
 @dataclass(frozen=True)
 class MeasureFacts:

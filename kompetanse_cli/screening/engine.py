@@ -17,8 +17,8 @@ from kompetanse_cli.fylker import FYLKER, find_kommune
 from kompetanse_cli.ingest.listfile import ListRow
 from kompetanse_cli.ingest.values import birth_date
 from kompetanse_cli.screening.rules import CRITERIA, RuleSet
+from kompetanse_cli.sykepenger import weeks_left
 
-SYKEPENGE_WEEKS = 52  # 248 sykepengedager, five a week
 
 KANDIDAT, IKKE_KANDIDAT, MANUELL = "kandidat", "ikke_kandidat", "manuell"
 OPPFYLT, IKKE_OPPFYLT, UKJENT = "oppfylt", "ikke_oppfylt", "ukjent"
@@ -100,7 +100,7 @@ def _arbeidsgiver(facts: Facts, _: dict, __: RuleSet) -> CriterionResult:
 
 
 def _sykepengeperiode(facts: Facts, rule: dict, _: RuleSet) -> CriterionResult:
-    left = SYKEPENGE_WEEKS - facts.weeks_on_leave
+    left = weeks_left(facts.row.sykmeldt_fom, facts.list_date)
     minimum = rule["min_uker_igjen"]
     if left >= minimum:
         return CriterionResult("sykepengeperiode", OPPFYLT, f"{left} uker igjen av sykepengeperioden (krav: {minimum})")

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from kompetanse_cli.interview.derived import SYKEPENGEDAGER
+from kompetanse_cli.sykepenger import SYKEPENGEDAGER
 
 # Days from the sick leave's first day to its 248th sykepengedag (Monday–Friday), by the first
 # day's weekday as SQLite's strftime('%w') numbers them (0 = Sunday). 248 = 49 weeks of five
