@@ -333,3 +333,37 @@ def test_help_is_in_norwegian() -> None:
         assert word in result.stdout
     for english in ("Usage:", "Options:", "Show this message", "[required]"):
         assert english not in result.stdout
+
+
+def test_pa_nytt_screens_an_imported_file_again_with_another_date(kt_home: Path, tmp_path: Path) -> None:
+    start = dt.date(2022, 1, 3)
+    path = tmp_path / "liste.xlsx"
+    write_list(path, [person_row(synthetic_fnr(dt.date(1980, 5, 17)), start=start)])  # no date in the file
+    first = screen_json(str(path), "--fylke", "agder")
+    assert first["list_date_source"].startswith("dagens dato")
+    assert first["persons"][0]["decision"] == "ikke_kandidat"  # today the sick leave is long used up
+    told = screen_json(str(path), "--fylke", "agder", "--listedato", "07.03.2022")
+    assert told["imported"] == 0 and told["earlier_differs"]
+    again = screen_json(str(path), "--fylke", "agder", "--listedato", "07.03.2022", "--på-nytt")
+    assert again["replaced_earlier"] and again["imported"] == 1
+    assert again["persons"][0]["decision"] == "kandidat"
+    assert again["persons"][0]["id"] != first["persons"][0]["id"]  # the person came only from that import
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM import") == [(1,)]
+    assert db_rows(kt_home, "SELECT COUNT(*), MIN(listedato) FROM listeoppforing") == [(1, "2022-03-07")]
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(1,)]
+
+
+def test_corrected_list_adds_only_the_corrected_rows(kt_home: Path, tmp_path: Path) -> None:
+    start = dt.date(2022, 1, 3)
+    good = person_row(synthetic_fnr(dt.date(1980, 5, 17)), start=start)
+    fixed = person_row(synthetic_fnr(dt.date(1981, 6, 18)), start=start)
+    broken = list(fixed)
+    broken[4] = 150  # grade outside 20–100: rejected
+    first = screen_json(str(write_list(tmp_path / "v1.xlsx", [good, broken], title="Uttak 07.03.2022")),
+                        "--fylke", "agder")
+    assert first["imported"] == 1 and len(first["rejected"]) == 1
+    second = screen_json(str(write_list(tmp_path / "v2.xlsx", [good, fixed], title="Uttak 07.03.2022")),
+                         "--fylke", "agder")
+    assert second["imported"] == 1 and second["already_listed"] == 1
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(2,)]
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(2,)]

@@ -73,9 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, prog_name="kt", standalone_mode=False)
     except KtError as error:
-        err_console.print(f"[bold red]Feil:[/] {error.message}", soft_wrap=True)
+        err_console.print(f"[bold red]Feil:[/] {error.message}")
         if error.hint:
-            err_console.print(f"[dim]Tips:[/] {error.hint}", soft_wrap=True)
+            err_console.print(f"[dim]Tips:[/] {error.hint}")
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         err_console.print("Avbrutt.")

@@ -49,6 +49,8 @@ def screen(
     alle: bool = typer.Option(False, "--alle", help="Vis (og eksporter) alle, ikke bare kandidater og de som må vurderes."),
     som_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON (for skript)."),
     eksport: Path = typer.Option(None, "--eksport", help="Skriv en Excel-arbeidsbok med kandidatene (med --alle: alle)."),
+    pa_nytt: bool = typer.Option(False, "--på-nytt", "--pa-nytt",
+                                 help="Screen en fil som er importert før på nytt (f.eks. med en annen listedato)."),
 ) -> None:
     """Les en ukeliste over sykmeldte, screen alle etter fylkets regler, og lagre resultatet.
 
@@ -67,11 +69,13 @@ def screen(
     day = parse_date_option(listedato, "--listedato")
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
         raise UsageError("--eksport skriver en Excel-fil; gi filen endelsen .xlsx.")
+    if eksport is not None and not eksport.expanduser().parent.is_dir():
+        raise UsageError(f"Mappen {eksport.expanduser().parent} finnes ikke; velg en annen fil for --eksport.")
     with open_db() as conn:
         with _progress(quiet=som_json) as report:
             result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
                                  kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
-                                 progress=report)
+                                 progress=report, again=pa_nytt)
         if eksport is not None:
             written = export_screening(conn, result, eksport, everyone=alle, veileder=config.veileder())
         if som_json:
@@ -114,7 +118,8 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
         "file": result.file, "sheet": result.sheet, "header_row": result.header_row,
         "list_date": result.list_date.isoformat(), "list_date_source": result.list_date_source,
         "fylke": list(result.fylke.keys), "fylke_note": result.fylke.note,
-        "already_imported": result.already_imported_at,
+        "already_imported": result.already_imported_at, "replaced_earlier": result.replaced_earlier,
+        "earlier_differs": result.earlier_differs, "already_listed": result.already_listed,
         "columns": result.columns, "ignored_columns": result.ignored_columns,
         "rows_read": result.rows_read, "imported": result.imported if not result.already_imported_at else 0,
         "rejected": [{"sheet": e.sheet, "row": e.row, "column": e.column, "reason": e.reason} for e in result.rejected],
@@ -131,16 +136,29 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
 def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool) -> None:
     if result.fylke.note:
         console.print(f"[cyan]Merk:[/] {result.fylke.note}")
-    console.print(f"[bold]{result.file}[/], ark «{result.sheet}», overskrift på rad {result.header_row}. "
+    where = "" if result.sheet == result.file else f", ark «{result.sheet}»"
+    console.print(f"[bold]{result.file}[/]{where}, overskrift på rad {result.header_row}. "
                   f"Listedato {no_date(result.list_date)} ({result.list_date_source}).")
     recognised = ", ".join(f"{h} → {FIELD_LABELS[f]}" for f, h in result.columns.items())
-    console.print(f"Kolonner gjenkjent: {recognised}.", soft_wrap=True)
+    console.print(f"Kolonner gjenkjent: {recognised}.")
     if result.ignored_columns:
-        console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.", soft_wrap=True)
+        console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.")
+    if result.list_date_source.startswith("dagens dato"):
+        console.print("[bold yellow]Advarsel:[/] fant ingen listedato i filen, så dagens dato er brukt. Alder, uker "
+                      "sykmeldt og «allerede friskmeldt» regnes fra den. Er listen eldre, kjør på nytt med "
+                      "--listedato dd.mm.åååå --på-nytt.")
     if result.already_imported_at:
         when = dt.datetime.fromisoformat(result.already_imported_at)
         console.print(f"[yellow]Filen er allerede importert {when:%d.%m.%Y kl. %H:%M}; ingenting nytt er lagt til.[/] "
                       "Viser resultatet fra den gangen.")
+        if result.earlier_differs:
+            console.print(f"[yellow]Du ba om {', '.join(result.earlier_differs)}.[/] Legg til --på-nytt for å "
+                          "screene filen på nytt med de nye valgene.")
+    if result.replaced_earlier:
+        console.print("[cyan]Filen var importert før; den forrige screeningen er erstattet.[/]")
+    if result.already_listed:
+        console.print(f"{result.already_listed} rader stod allerede på en liste med samme listedato (en tidligere "
+                      "versjon av listen) og er ikke lagt inn på nytt.")
     summary = Table.grid(padding=(0, 2))
     summary.add_row("Rader lest", str(result.rows_read))
     summary.add_row("Importert", "0" if result.already_imported_at else str(result.imported))

@@ -78,6 +78,9 @@ class ScreenResult:
     rejected: list[RowError] = field(default_factory=list)
     decisions: dict[str, int] = field(default_factory=dict)
     already_imported_at: str | None = None
+    earlier_differs: list[str] = field(default_factory=list)  # what --på-nytt would change
+    replaced_earlier: bool = False
+    already_listed: int = 0  # rows of an earlier version of the same list, not stored twice
     known_before: int = 0
 
     def count(self, decision: str) -> int:
@@ -107,8 +110,12 @@ def choose_list_date(given: dt.date | None, listfile: ListFile) -> tuple[dt.date
 
 def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, sheet: str | None = None,
                 list_date: dt.date | None = None, kontor: str | None = None, veileder: str | None = None,
-                progress: Progress | None = None) -> ScreenResult:
-    """Read, screen and store one list file. Re-importing the same file adds nothing."""
+                progress: Progress | None = None, again: bool = False) -> ScreenResult:
+    """Read, screen and store one list file.
+
+    Re-importing the same file adds nothing (and says what differs from the earlier import);
+    with `again`, the earlier import of this file is replaced, e.g. to use another list date.
+    """
     region = load_region(fylke)
     listfile = open_list(path, sheet=sheet)
     day, source = choose_list_date(list_date, listfile)
@@ -122,11 +129,20 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
         # looked up inside the write transaction, so two kt's importing the same file at once
         # cannot both miss the other's import
         earlier = store.find_import(conn, digest, listfile.sheet.name)
+        if earlier is not None and again:
+            store.delete_import(conn, earlier.id)
+            audit.log(conn, veileder=veileder, handling="liste fjernet for ny screening", person=None,
+                      detaljer=result.file)
+            earlier, result.replaced_earlier = None, True
         if earlier is None:
             _import_rows(conn, listfile, result, region=region, day=day, source=source, digest=digest,
                          present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke)
     if earlier is not None:
         _fill_from_earlier(conn, result, earlier)
+        if earlier.listedato != day.isoformat() and list_date is not None:
+            result.earlier_differs.append(f"listedato {day:%d.%m.%Y} (før: {result.list_date:%d.%m.%Y})")
+        if earlier.fylke != "+".join(fylke.keys):
+            result.earlier_differs.append(f"fylke {fylke.label}")
         audit.log(conn, veileder=veileder, handling="liste vist på nytt", person=None, detaljer=result.file)
         return result
     _fill_counts(conn, result)
@@ -173,6 +189,10 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, region: Regi
         rules = region.for_kommune(row.kommune)
         decided.append((row, screen_person(Facts(row, day, present), rules), rules.version))
     ids = people.resolve([(r.fnr, r.navn, d.fylke, r.kontor or kontor) for r, d, _ in decided])
+    listed = store.already_listed(conn, [ids[r.fnr] for r, _, _ in decided], day.isoformat(), result.import_id)
+    if listed:
+        result.already_listed += sum(1 for r, _, _ in decided if ids[r.fnr] in listed)
+        decided = [item for item in decided if ids[item[0].fnr] not in listed]
     appearance_ids = store.save_appearances(conn, [
         (ids[r.fnr], result.import_id, r.sheet, r.row, day.isoformat(), d.fylke, r.kontor or kontor,
          r.sykmeldt_fom.isoformat(), r.sykmeldt_tom.isoformat() if r.sykmeldt_tom else None, r.grad, r.diagnose,

@@ -188,3 +188,34 @@ def decode_results(text: str) -> list[tuple[str, str, str]]:
 
 def count_appearances(conn: sqlite3.Connection, person_id: int) -> int:
     return conn.execute("SELECT COUNT(*) FROM listeoppforing WHERE person_id = ?", (person_id,)).fetchone()[0]
+
+
+def delete_import(conn: sqlite3.Connection, import_id: int) -> int:
+    """Remove an import with its list rows and decisions, and the persons that came only from it
+    (never kartlagt, on no other list). Returns how many persons went with it."""
+    person_ids = [r[0] for r in conn.execute(
+        "SELECT DISTINCT person_id FROM listeoppforing WHERE import_id = ?", (import_id,))]
+    conn.execute("DELETE FROM import WHERE id = ?", (import_id,))
+    removed = 0
+    for start in range(0, len(person_ids), SQL_CHUNK):
+        chunk = person_ids[start:start + SQL_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        removed += conn.execute(
+            f"""DELETE FROM person WHERE id IN ({marks}) AND kilde = 'liste'
+                AND NOT EXISTS (SELECT 1 FROM listeoppforing WHERE person_id = person.id)
+                AND NOT EXISTS (SELECT 1 FROM kartlegging WHERE person_id = person.id)""", chunk).rowcount
+    return removed
+
+
+def already_listed(conn: sqlite3.Connection, person_ids: Sequence[int], listedato: str, import_id: int) -> set[int]:
+    """Persons already stored on a list with this list date from another import (an earlier
+    version of the same list, e.g. before rejected rows were corrected)."""
+    found: set[int] = set()
+    ids = list(set(person_ids))
+    for start in range(0, len(ids), SQL_CHUNK):
+        chunk = ids[start:start + SQL_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(r[0] for r in conn.execute(
+            f"SELECT person_id FROM listeoppforing WHERE person_id IN ({marks}) AND listedato = ? AND import_id != ?",
+            [*chunk, listedato, import_id]))
+    return found
