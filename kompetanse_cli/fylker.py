@@ -90,6 +90,15 @@ def kommuner() -> dict[str, Kommune]:
     return lookup
 
 
+# The first two digits of a kommunenummer name its fylke (2024 numbering). Kommuner of the trial
+# fylker are in kommuner.csv with their names and old numbers; others are known by number only.
+FYLKE_BY_PREFIX = {
+    "03": "oslo", "11": "rogaland", "15": "more-og-romsdal", "18": "nordland", "31": "ostfold",
+    "32": "akershus", "33": "buskerud", "34": "innlandet", "39": "vestfold", "40": "telemark", "42": "agder",
+    "46": "vestland", "50": "trondelag", "55": "troms", "56": "finnmark",
+}
+
+
 @lru_cache(maxsize=4096)
 def find_kommune(text: str | None) -> Kommune | None:
     """A kommune from a number (`4204`, `301`, `4204 Kristiansand`) or a name; None if unknown."""
@@ -98,5 +107,9 @@ def find_kommune(text: str | None) -> Kommune | None:
     table = kommuner()
     match = re.match(r"^\s*(\d{3,4})\b", text)
     if match:
-        return table.get(match.group(1).zfill(4))
+        number = match.group(1).zfill(4)
+        known = table.get(number)
+        if known is None and number[:2] in FYLKE_BY_PREFIX:
+            return Kommune(number, f"Kommune {number}", FYLKE_BY_PREFIX[number[:2]])
+        return known
     return table.get(normalize_name(text))

@@ -319,3 +319,11 @@ def test_reasons_never_contain_personal_data(rules):
                 assert row.fnr[:6] not in text  # not even the birth date part
                 for part in SYNTHETIC_NAME.split():
                     assert part not in text
+
+
+def test_kommune_outside_the_trial_fylker_is_not_in_the_trial(rules) -> None:
+    """A 2024 kommunenummer from another fylke (1103 Stavanger, Rogaland) fails geography, not «unknown»."""
+    result = screen(base_row(kommune="1103"), rules["agder"], FULL_PRESENT)
+    assert result_of(result, "geografi").status == IKKE_OPPFYLT
+    assert "(Rogaland)" in result_of(result, "geografi").reason
+    assert result.decision == IKKE_KANDIDAT
