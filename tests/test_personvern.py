@@ -122,7 +122,7 @@ def test_person_vis_shows_full_number_and_name_and_is_logged(two_persons: dict[s
     for section in ("Person", "Lister (2)", "Screening (2)", "Kartlegging (1)", "Svar (4)", "Endrede svar (1)",
                     "Brev (1)", "Logg"):
         check(section in shown, f"section {section} missing")
-    check("bachelor" in shown and "fagbrev" in shown, "answer or its history missing")
+    check("Bachelorgrad" in shown and "Fag- eller mesterbrev" in shown, "answer or its history missing")
     assert query(kt_home, "SELECT veileder, person FROM logg WHERE handling = 'person vist'") == [
         (VEILEDER, two_persons["person"])]
     unknown = run_kt("person", "vis", "zzzzz")
@@ -141,15 +141,17 @@ def test_innsyn_json_has_lists_screening_answers_history_and_audit(two_persons: 
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["id"] == person
     check(data["person"][0]["fnr"] == FNR and data["person"][0]["navn"] == NAME, "person section wrong")
+    # written for the person to read: Norwegian dates, decisions and answers in words
     assert [(a["listedato"], a["filnavn"], a["grad"]) for a in data["listeoppforinger"]] == [
-        ("2022-02-28", "uke8.xlsx", 100), ("2022-03-14", "uke10.xlsx", 80)]
-    assert [s["beslutning"] for s in data["screeninger"]] == ["kandidat", "ikke_kandidat"]
-    assert "ikke_oppfylt: Sykmeldt 80 %, under kravet på 100 %" in data["screeninger"][1]["resultater"]
+        ("28.02.2022", "uke8.xlsx", 100), ("14.03.2022", "uke10.xlsx", 80)]
+    assert [s["beslutning"] for s in data["screeninger"]] == ["Kandidat", "Ikke kandidat"]
+    assert "ikke oppfylt: Sykmeldt 80 %, under kravet på 100 %" in data["screeninger"][1]["resultater"]
     assert "oppfylt: Har arbeidsgiver" in data["screeninger"][0]["resultater"]
     answers = {a["sporsmal"]: a["verdi"] for a in data["svar"]}
-    assert answers["utdanning"] == "bachelor" and answers["samtaledato"] == "2022-03-10"
+    assert answers["Hva er brukerens høyeste fullførte utdanning?"] == "Bachelorgrad"
+    assert answers["Dato for kartleggingssamtalen"] == "10.03.2022"
     assert [(h["sporsmal"], h["verdi"], h["endret_av"]) for h in data["svarhistorikk"]] == [
-        ("utdanning", "fagbrev", VEILEDER)]
+        ("Hva er brukerens høyeste fullførte utdanning?", "Fag- eller mesterbrev (ev. fagskole)", VEILEDER)]
     assert [b["type"] for b in data["brev"]] == ["referat"]
     actions = [entry["handling"] for entry in data["logg"]]
     assert "screening forklart" in actions and "kartlegging nivå 1 åpnet" in actions
@@ -183,11 +185,13 @@ def test_innsyn_xlsx_has_one_sheet_per_section(two_persons: dict[str, str], tmp_
     fnr_cell = sheet.cell(row=2, column=header.index("Fødselsnummer") + 1)
     check(fnr_cell.value == FNR and fnr_cell.data_type == "s", "fødselsnummer not kept as text")  # leading zero
     check(table("Person")[0]["Navn"] == NAME, "name missing")
-    assert [r["Listedato"] for r in table("Lister")] == ["2022-02-28", "2022-03-14"]
-    assert [r["Beslutning"] for r in table("Screening")] == ["kandidat", "ikke_kandidat"]
+    assert [r["Listedato"] for r in table("Lister")] == ["28.02.2022", "14.03.2022"]
+    assert [r["Grad (%)"] for r in table("Lister")] == [100, 80]  # numbers stay numbers
+    assert [r["Beslutning"] for r in table("Screening")] == ["Kandidat", "Ikke kandidat"]
     assert "Sykmeldt 80 %" in table("Screening")[1]["Begrunnelser"]
-    assert {r["Spørsmål"]: r["Svar"] for r in table("Svar")}["utdanning"] == "bachelor"
-    assert [(r["Spørsmål"], r["Svar"]) for r in table("Endrede svar")] == [("utdanning", "fagbrev")]
+    assert {r["Spørsmål"]: r["Svar"] for r in table("Svar")}["Hva er brukerens høyeste fullførte utdanning?"] == "Bachelorgrad"
+    assert [(r["Spørsmål"], r["Svar"]) for r in table("Endrede svar")] == [
+        ("Hva er brukerens høyeste fullførte utdanning?", "Fag- eller mesterbrev (ev. fagskole)")]
     assert table("Logg")[-1]["Handling"] == "innsyn eksportert"
     assert all(cell.data_type != "f" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row)
     wrong = run_kt("innsyn", person, "--ut", str(tmp_path / "innsyn.csv"))
@@ -557,3 +561,12 @@ def test_too_open_permissions_are_tightened_with_a_warning(two_persons: dict[str
     assert stat.S_IMODE((kt_home / "kt.db").stat().st_mode) == 0o600
     quiet = run_kt("liste", "--json")
     assert "strammet inn" not in quiet.stderr
+
+
+def test_failed_innsyn_export_is_not_logged(two_persons: dict[str, str], kt_home: Path, tmp_path: Path) -> None:
+    person = two_persons["person"]
+    failed = run_kt("innsyn", person, "--ut", str(tmp_path / "finnes-ikke" / "innsyn.xlsx"))
+    assert failed.code == 1 and "finnes ikke" in failed.stderr
+    wrong_type = run_kt("innsyn", person, "--ut", str(tmp_path / "innsyn.pdf"))
+    assert wrong_type.code == 2
+    assert query(kt_home, "SELECT COUNT(*) FROM logg WHERE handling = 'innsyn eksportert'") == [(0,)]

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from rich.console import Console
 
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.formats import no_date, no_number  # noqa: F401 - re-exported for the commands
 from kompetanse_cli.ingest.values import ValueProblem, parse_date
 from kompetanse_cli.store import db
 
@@ -39,14 +40,3 @@ def parse_date_option(text: str | None, option: str) -> dt.date | None:
     if day is None:
         raise UsageError(f"{option}: «{text}» er ikke en dato. Skriv datoen som dd.mm.åååå, f.eks. 07.03.2022.")
     return day
-
-
-def no_date(day: dt.date | None) -> str:
-    """Norwegian date: 07.03.2022."""
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
-def no_number(value: float, decimals: int = 1) -> str:
-    """Norwegian decimal comma and thin-space thousands: 1 603 and 4,2."""
-    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
-    return text

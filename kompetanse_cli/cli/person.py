@@ -106,10 +106,10 @@ def vis(person_id: str = typer.Argument(..., metavar="ID", help="kt-id for perso
 
         kt person vis k7m2x
     """
-    from kompetanse_cli.personvern.innsyn import SECTION_TITLES, TITLES, collect
+    from kompetanse_cli.personvern.innsyn import SECTION_TITLES, TITLES, show_person
 
     with open_db() as conn:
-        found = collect(conn, person_id, veileder=config.veileder(), handling="person vist")
+        found = show_person(conn, person_id, veileder=config.veileder())
     for name, rows in found.sections.items():
         console.print(f"\n[bold]{SECTION_TITLES.get(name, name)}[/] ({len(rows)})")
         for row in rows:

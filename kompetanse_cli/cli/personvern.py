@@ -41,8 +41,7 @@ def innsyn_cmd(
         kt innsyn k7m2x --ut innsyn.json
     """
     with open_db() as conn:
-        found = innsyn.collect(conn, person_id, veileder=config.veileder(), handling="innsyn eksportert")
-        innsyn.export(found, ut)
+        found = innsyn.export_innsyn(conn, person_id, ut, veileder=config.veileder())
     console.print(f"Skrev innsyn for {found.short_id} til {ut}.")
 
 

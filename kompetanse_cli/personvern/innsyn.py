@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.formats import no_stored
+from kompetanse_cli.fylker import FYLKER
+from kompetanse_cli.interview.template import Template, show_value, template_for_fylke
 from kompetanse_cli.files import write_private
 from kompetanse_cli.personid import require_person
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
@@ -44,24 +47,66 @@ class Innsyn:
         return {"id": self.short_id, "laget": dt.datetime.now().replace(microsecond=0).isoformat(), **self.sections}
 
 
-def collect(conn: sqlite3.Connection, short_id: str, *, veileder: str | None, handling: str) -> Innsyn:
-    """Every stored row about the person, readable: reasons unpacked, internal ids left out.
+DATE_KEYS = {"listedato", "sykmeldt_fom", "sykmeldt_tom", "opprettet", "tidspunkt", "startet", "endret",
+             "fullfort"}
+DECISIONS = {"kandidat": "Kandidat", "ikke_kandidat": "Ikke kandidat", "manuell": "Må vurderes"}
+STATUSES = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
 
-    The look itself is logged first (`handling`, e.g. «person vist»), so it shows in its own innsyn.
-    """
+
+def collect(conn: sqlite3.Connection, short_id: str) -> Innsyn:
+    """Every stored row about the person, as a person reads it: Norwegian dates, questions and
+    answers in words (a skipped answer is «Ubesvart»), reasons unpacked, internal ids left out."""
     person = require_person(conn, short_id)
-    audit.log(conn, veileder=veileder, handling=handling, person=person["kort_id"])
-    sections: dict[str, list[dict[str, object]]] = {
-        "person": [{k: person[k] for k in person.keys() if k not in HIDDEN}]}
+    template = template_for_fylke(person["fylke"])
+    sections: dict[str, list[dict[str, object]]] = {"person": [_readable(dict(person), template)]}
     for name, rows in store.person_data(conn, person["id"]).items():
-        for row in rows:
-            if "resultater" in row and isinstance(row["resultater"], str):
-                row["resultater"] = "; ".join(f"{status}: {reason}" for _, status, reason
-                                              in lists.decode_results(row["resultater"]))
-        sections[name] = [{k: v for k, v in row.items() if k not in HIDDEN} for row in rows]
-    sections["logg"] = [{k: row[k] for k in row.keys() if k not in HIDDEN}
-                        for row in store.audit_rows(conn, person=person["kort_id"])]
+        sections[name] = [_readable(row, template) for row in rows]
+    sections["logg"] = [_readable(dict(row), template) for row in store.audit_rows(conn, person=person["kort_id"])]
     return Innsyn(person["kort_id"], sections)
+
+
+def _readable(row: dict[str, object], template: Template) -> dict[str, object]:
+    shown: dict[str, object] = {}
+    question = template.question(str(row["sporsmal"])) if "sporsmal" in row else None
+    for key, value in row.items():
+        if key in HIDDEN:
+            continue
+        if key in DATE_KEYS and isinstance(value, str):
+            value = no_stored(value)
+        elif key == "resultater" and isinstance(value, str):
+            value = "; ".join(f"{STATUSES.get(status, status)}: {reason}"
+                              for _, status, reason in lists.decode_results(value))
+        elif key == "beslutning" and isinstance(value, str):
+            value = DECISIONS.get(value, value)
+        elif key == "fylke" and isinstance(value, str):
+            value = FYLKER.get(value, value)
+        elif key == "malform":
+            value = "nynorsk" if value == "nn" else "bokmål"
+        elif key == "sporsmal" and question is not None:
+            value = question.tekst
+        elif key == "verdi" and "sporsmal" in row:
+            value = show_value(question, value) if question is not None else ("Ubesvart" if value is None else value)
+        shown[key] = value
+    return shown
+
+
+def show_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None) -> Innsyn:
+    """Everything about the person for the screen; the look is logged («person vist»)."""
+    found = collect(conn, short_id)
+    audit.log(conn, veileder=veileder, handling="person vist", person=found.short_id)
+    return found
+
+
+def export_innsyn(conn: sqlite3.Connection, short_id: str, path: Path, *, veileder: str | None) -> Innsyn:
+    """Write the innsyn file. The export is logged («innsyn eksportert») only once the file is
+    written, and the file already lists that entry, so the innsyn shows its own export."""
+    found = collect(conn, short_id)
+    stamp = dt.datetime.now().replace(microsecond=0).isoformat()
+    found.sections["logg"].append(_readable({"tidspunkt": stamp, "veileder": veileder, "handling": "innsyn eksportert",
+                                             "person": found.short_id, "detaljer": None}, template_for_fylke(None)))
+    export(found, path)
+    audit.log(conn, veileder=veileder, handling="innsyn eksportert", person=found.short_id)
+    return found
 
 
 def export(innsyn: Innsyn, path: Path) -> None:
@@ -74,7 +119,9 @@ def export(innsyn: Innsyn, path: Path) -> None:
         sheets = []
         for name, rows in innsyn.sections.items():
             keys = list(rows[0]) if rows else ["(ingen)"]
-            columns = [Column(TITLES.get(k, k.capitalize())) for k in keys]
+            columns = [Column(TITLES.get(k, k.capitalize()),
+                              "int" if rows and all(isinstance(r.get(k), int) or r.get(k) is None for r in rows)
+                              else "text") for k in keys]
             sheets.append(SheetSpec(SECTION_TITLES.get(name, name), columns,
                                     [[_cell(row.get(k)) for k in keys] for row in rows]))
         write_workbook(path, sheets)
