@@ -152,3 +152,28 @@ def test_person_malform_is_set_and_logged(tmp_path: Path, kt_home: Path) -> None
                             (person,)).fetchall() == [("målform satt til nn",)]
     finally:
         conn.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_slett_asks_in_norwegian_with_the_name(tmp_path: Path, kt_home: Path) -> None:
+    person = _screened_person(tmp_path)
+    env = {**os.environ, "KT_VEILEDER": "A123456", "COLUMNS": "120", "TERM": "dumb"}
+
+    def slett(reply: str) -> int:
+        child = pexpect.spawn(sys.executable, ["-m", "kompetanse_cli", "slett", person], env=env,
+                              encoding="utf-8", timeout=TIMEOUT)
+        child.expect_exact(f"Slette alt om Kari Testesen ({person})? Dette kan ikke angres. [j/N]")
+        child.sendline(reply)
+        child.expect(pexpect.EOF)
+        child.close()
+        return child.exitstatus
+
+    def count() -> int:
+        conn = sqlite3.connect(kt_home / "kt.db")
+        try:
+            return conn.execute("SELECT COUNT(*) FROM person").fetchone()[0]
+        finally:
+            conn.close()
+
+    assert slett("nei") == 0 and count() == 1
+    assert slett("ja") == 0 and count() == 0

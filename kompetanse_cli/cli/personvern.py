@@ -18,11 +18,18 @@ from kompetanse_cli.store import privacy as store
 
 
 def _confirm(question: str, yes: bool) -> bool:
+    """Ask ja/nei (default nei); `--ja` answers for scripts. Accepts j, ja, y, yes."""
     if yes:
         return True
     if not sys.stdin.isatty():
         raise UsageError("Dette må bekreftes. Uten terminal: legg til --ja.")
-    return typer.confirm(question, default=False)
+    while True:
+        reply = console.input(f"{question} [j/N] ").strip().lower()
+        if reply in ("j", "ja", "y", "yes"):
+            return True
+        if reply in ("", "n", "nei", "no"):
+            return False
+        console.print("Svar j (ja) eller n (nei).")
 
 
 def innsyn_cmd(
@@ -57,12 +64,14 @@ def slett(
 
         kt slett k7m2x
     """
-    if not _confirm(f"Slette alt om {person_id}? Dette kan ikke angres", ja):
-        console.print("Ingenting er slettet.")
-        return
     with open_db() as conn:
-        scrubbed = sletting.delete_person(conn, person_id, veileder=config.veileder())
-    console.print(f"Alt om {person_id} er slettet.")
+        person = sletting.find_person(conn, person_id)  # an unknown id is said before anything is asked
+        who = f"{person.navn} ({person.kort_id})" if person.navn else person.kort_id
+        if not _confirm(f"Slette alt om {who}? Dette kan ikke angres.", ja):
+            console.print("Ingenting er slettet.")
+            return
+        scrubbed = sletting.delete_person(conn, person.kort_id, veileder=config.veileder())
+    console.print(f"Alt om {person.kort_id} er slettet.")
     if not scrubbed:
         err_console.print("[yellow]Advarsel:[/] en annen kt brukte databasen, så de slettede dataene kan ennå ligge "
                           "i loggfilen til databasen. Kjør `kt rydd` når ingen andre bruker kt.")

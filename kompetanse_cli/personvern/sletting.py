@@ -17,6 +17,18 @@ DEFAULT_MONTHS_NOT_INTERVIEWED = 3
 DEFAULT_MONTHS_INACTIVE = 12
 
 
+@dataclass
+class PersonToDelete:
+    kort_id: str
+    navn: str | None
+
+
+def find_person(conn: sqlite3.Connection, short_id: str) -> PersonToDelete:
+    """Who a deletion would remove (for the confirmation question); unknown ids are an error."""
+    person = require_person(conn, short_id)
+    return PersonToDelete(person["kort_id"], person["navn"])
+
+
 def delete_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None) -> bool:
     """Remove every trace of the person; the audit trail keeps that a deletion happened."""
     person = require_person(conn, short_id)
