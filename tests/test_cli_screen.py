@@ -367,3 +367,19 @@ def test_corrected_list_adds_only_the_corrected_rows(kt_home: Path, tmp_path: Pa
     assert second["imported"] == 1 and second["already_listed"] == 1
     assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(2,)]
     assert db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(2,)]
+
+
+def test_text_that_looks_like_markup_is_shown_as_it_is(kt_home: Path, tmp_path: Path, monkeypatch) -> None:
+    """Names, employers and offices come from people's spreadsheets: «[/b]» must not break the output."""
+    monkeypatch.setenv("KT_VEILEDER", "A123456")
+    row = person_row(synthetic_fnr(dt.date(1980, 5, 17)), start=dt.date(2022, 1, 3), name="Ola [/b] Testmann",
+                     employer="[bold]Bygg[/] AS")
+    path = write_list(tmp_path / "liste.xlsx", [row], title="Uttak 07.03.2022")
+    shown = run_kt("screen", str(path), "--fylke", "agder", "--kontor", "NAV [red]Lister")
+    assert shown.code == 0, shown.output
+    assert "Ola [/b] Testmann" in shown.stdout and "NAV [red]Lister" in shown.stdout
+    person = screen_json(str(path), "--fylke", "agder")["persons"][0]["id"]
+    for args in (["forklar", person], ["liste"], ["person", "vis", person]):
+        result = run_kt(*args)
+        assert result.code == 0, args
+        assert "Ola [/b] Testmann" in result.stdout

@@ -6,6 +6,7 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 
 from kompetanse_cli import __version__
 from kompetanse_cli.cli import kartlegg, norsk, parser_errors, person, personvern, rapport, referat, regler, screen, settings
@@ -73,9 +74,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, prog_name="kt", standalone_mode=False)
     except KtError as error:
-        err_console.print(f"[bold red]Feil:[/] {error.message}")
+        err_console.print(f"[bold red]Feil:[/] {escape(error.message)}")
         if error.hint:
-            err_console.print(f"[dim]Tips:[/] {error.hint}")
+            err_console.print(f"[dim]Tips:[/] {escape(error.hint)}")
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         err_console.print("Avbrutt.")
@@ -88,8 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
         if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
             message, help_command = parser_errors.describe(error)  # the command line parser's own
-            err_console.print(f"[bold red]Feil:[/] {message}", soft_wrap=True)
-            err_console.print(f"[dim]Tips:[/] se `{help_command}` for bruk og eksempler.", soft_wrap=True)
+            err_console.print(f"[bold red]Feil:[/] {escape(message)}")
+            err_console.print(f"[dim]Tips:[/] se `{help_command}` for bruk og eksempler.")
             sys.exit(EXIT_USAGE)
         if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
             raise

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape as esc  # noqa: F401 - user data must never be read as markup
 
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import no_date, no_number  # noqa: F401 - re-exported for the commands

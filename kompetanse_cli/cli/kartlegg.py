@@ -10,7 +10,7 @@ from rich.rule import Rule
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, no_date, open_db
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FYLKER
 from kompetanse_cli.interview.bulk import import_registrations
@@ -82,9 +82,9 @@ def _veileder(interactive: bool) -> str:
 def _show_card(session: LevelSession) -> None:
     card = session.card
     table = Table.grid(padding=(0, 2))
-    table.add_row("Person", f"[bold]{card.short_id}[/]  {card.fnr_masked}  {card.navn or ''}")
-    table.add_row("Arbeidsgiver", card.arbeidsgiver or "ukjent")
-    table.add_row("Kontor", f"{card.kontor or 'ukjent'} ({FYLKER.get(card.fylke or '', 'ukjent fylke')})")
+    table.add_row("Person", f"[bold]{card.short_id}[/]  {card.fnr_masked}  {esc(card.navn or '')}")
+    table.add_row("Arbeidsgiver", esc(card.arbeidsgiver or "ukjent"))
+    table.add_row("Kontor", f"{esc(card.kontor or 'ukjent')} ({FYLKER.get(card.fylke or '', 'ukjent fylke')})")
     if card.sykmeldt_fom:
         when = f"på listen {no_date(card.list_date)}" if card.list_date else "i dag"
         table.add_row("Sykmeldt", f"fra {no_date(card.sykmeldt_fom)} ({card.weeks_on_leave} uker {when})")
@@ -100,7 +100,7 @@ def _interview(session: LevelSession) -> None:
     start = None
     if session.complete_already:
         console.print(f"Nivå {niva} ble fullført {no_date(_day(session.level.fullfort))}.")
-        if console.input("Vil du se gjennom og endre svar? [j/N] ").strip().lower() not in ("j", "ja", "y"):
+        if console.input("Vil du se gjennom og endre svar? \\[j/N] ").strip().lower() not in ("j", "ja", "y"):
             return
         start = len(shown_questions(template, niva, session.answers))
     elif session.answers:
@@ -139,14 +139,14 @@ def _day(text: str | None):
 def _ask(prompt: Prompt) -> str | Move:
     question = prompt.question
     console.print(Rule(f"Spørsmål {prompt.number} av {prompt.total}", align="left", style="dim"))
-    console.print(f"[bold]{question.tekst}[/]")
+    console.print(f"[bold]{esc(question.tekst)}[/]")
     if question.has_choices:
         for number, (key, label) in enumerate(question.valg.items(), start=1):
-            console.print(f"  {number:>2}  {label} [dim]({key})[/]")
+            console.print(f"  {number:>2}  {esc(label)} [dim]({esc(key)})[/]")
     elif question.type == "dato":
         console.print("  [dim]Dato som dd.mm.åååå[/]")
     if prompt.answered:
-        console.print(f"  Nå: [cyan]{show_value(question, prompt.current)}[/]")
+        console.print(f"  Nå: [cyan]{esc(show_value(question, prompt.current))}[/]")
     if prompt.error:
         console.print(f"  [red]{prompt.error}[/]")
     console.print(HINT)
@@ -154,7 +154,7 @@ def _ask(prompt: Prompt) -> str | Move:
         reply = console.input("> ")
         key = reply.strip().lower()
         if key == "?":
-            console.print(question.hjelp or "Ingen ekstra hjelp til dette spørsmålet.")
+            console.print(esc(question.hjelp or "Ingen ekstra hjelp til dette spørsmålet."))
             continue
         if key in MOVES:
             return MOVES[key]
@@ -168,7 +168,7 @@ def _review(summary: Summary) -> int | None:
     table.add_column("Spørsmål")
     table.add_column("Svar")
     for number, question in enumerate(summary.questions, start=1):
-        table.add_row(str(number), question.tekst, show_value(question, summary.answers.get(question.id)))
+        table.add_row(str(number), esc(question.tekst), esc(show_value(question, summary.answers.get(question.id))))
     console.print(table)
     while True:
         reply = console.input("Nummeret på et svar du vil endre, eller Enter for å fullføre: ").strip()

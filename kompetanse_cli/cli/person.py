@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, no_date, open_db
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
 from kompetanse_cli.errors import KtError, UsageError
 from kompetanse_cli.fylker import resolve_fylke
 from kompetanse_cli.ingest import values
@@ -117,7 +117,7 @@ def vis(person_id: str = typer.Argument(..., metavar="ID", help="kt-id for perso
             grid.add_column(style="dim")
             grid.add_column(overflow="fold")
             for key, value in row.items():
-                grid.add_row(TITLES.get(key, key), "" if value is None else str(value))
+                grid.add_row(TITLES.get(key, key), "" if value is None else esc(str(value)))
             console.print(grid)
             console.print()
 
@@ -150,7 +150,7 @@ def liste(
     for title in ("ID", "Fødselsnr", "Navn", "Fylke", "Kontor", "Status", "Dato"):
         table.add_column(title)
     for row in rows:
-        table.add_row(row.id, row.fnr_masked, row.navn or "", row.fylke or "", row.kontor or "", row.stage,
+        table.add_row(row.id, row.fnr_masked, esc(row.navn or ""), row.fylke or "", esc(row.kontor or ""), row.stage,
                       no_date(row.date))
     console.print(table)
 

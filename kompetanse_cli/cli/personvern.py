@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, no_date, open_db, parse_date_option
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.personvern import backup, innsyn, sletting
 from kompetanse_cli.store import privacy as store
@@ -24,7 +24,7 @@ def _confirm(question: str, yes: bool) -> bool:
     if not sys.stdin.isatty():
         raise UsageError("Dette må bekreftes. Uten terminal: legg til --ja.")
     while True:
-        reply = console.input(f"{question} [j/N] ").strip().lower()
+        reply = console.input(f"{question} \\[j/N] ").strip().lower()
         if reply in ("j", "ja", "y", "yes"):
             return True
         if reply in ("", "n", "nei", "no"):
@@ -66,7 +66,7 @@ def slett(
     """
     with open_db() as conn:
         person = sletting.find_person(conn, person_id)  # an unknown id is said before anything is asked
-        who = f"{person.navn} ({person.kort_id})" if person.navn else person.kort_id
+        who = f"{esc(person.navn)} ({person.kort_id})" if person.navn else person.kort_id
         if not _confirm(f"Slette alt om {who}? Dette kan ikke angres.", ja):
             console.print("Ingenting er slettet.")
             return
@@ -138,7 +138,7 @@ def logg(
         table.add_column(title)
     for row in rows:
         when = dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M")
-        table.add_row(when, row["veileder"] or "", row["handling"], row["person"] or "", row["detaljer"] or "")
+        table.add_row(when, row["veileder"] or "", row["handling"], row["person"] or "", esc(row["detaljer"] or ""))
     console.print(table)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, open_db
+from kompetanse_cli.cli.common import console, err_console, esc, open_db
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.report.referat import MALFORMER, format_for_path, record_letter, render_referat, write_letter
 
@@ -69,7 +69,7 @@ def referat(
             write_letter(letter, ut, overwrite=overskriv)
         record_letter(conn, letter, veileder=veileder, destination="til fil" if ut is not None else "til skjerm")
     for warning in letter.warnings:
-        err_console.print(f"[yellow]Advarsel:[/] {warning}", soft_wrap=True)
+        err_console.print(f"[yellow]Advarsel:[/] {esc(warning)}")
     if ut is None:
         sys.stdout.write(letter.text)
         sys.stdout.flush()

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kompetanse_cli.cli.common import console
+from kompetanse_cli.cli.common import console, esc
 from kompetanse_cli.cli.screen import choose_fylke
 from kompetanse_cli.errors import InputError
 from kompetanse_cli.screening.rules import CRITERIA, check_rule_file, load_region
@@ -50,7 +50,7 @@ def vis(
             settings = dict(rules.data.get(name, {}))
             active = settings.pop("aktiv", False)
             shown = "; ".join(f"{k} = {_show(v)}" for k, v in settings.items())
-            table.add_row(label, "ja" if active else "[dim]nei[/]", shown)
+            table.add_row(label, "ja" if active else "[dim]nei[/]", esc(shown))
         console.print(table)
 
 

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, no_date, open_db, parse_date_option
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
 from kompetanse_cli.ingest.columns import FIELD_LABELS
@@ -83,7 +83,7 @@ def screen(
             return
         _render(result, outcomes(conn, result.import_id, everyone=alle), everyone=alle)
     if eksport is not None:
-        console.print(f"Skrev {written} personer til {eksport}.")
+        console.print(f"Skrev {written} personer til {esc(str(eksport))}.")
 
 
 class _progress:
@@ -136,13 +136,13 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
 def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool) -> None:
     if result.fylke.note:
         console.print(f"[cyan]Merk:[/] {result.fylke.note}")
-    where = "" if result.sheet == result.file else f", ark «{result.sheet}»"
-    console.print(f"[bold]{result.file}[/]{where}, overskrift på rad {result.header_row}. "
+    where = "" if result.sheet == result.file else f", ark «{esc(result.sheet)}»"
+    console.print(f"[bold]{esc(result.file)}[/]{where}, overskrift på rad {result.header_row}. "
                   f"Listedato {no_date(result.list_date)} ({result.list_date_source}).")
-    recognised = ", ".join(f"{h} → {FIELD_LABELS[f]}" for f, h in result.columns.items())
+    recognised = ", ".join(f"{esc(h)} → {FIELD_LABELS[f]}" for f, h in result.columns.items())
     console.print(f"Kolonner gjenkjent: {recognised}.")
     if result.ignored_columns:
-        console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.")
+        console.print(f"Kolonner ikke brukt: {esc(', '.join(result.ignored_columns))}.")
     if result.list_date_source.startswith("dagens dato"):
         console.print("[bold yellow]Advarsel:[/] fant ingen listedato i filen, så dagens dato er brukt. Alder, uker "
                       "sykmeldt og «allerede friskmeldt» regnes fra den. Er listen eldre, kjør på nytt med "
@@ -171,7 +171,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     if result.rejected:
         console.print("\n[bold red]Avviste rader[/] (rettes i filen, så kan den importeres på nytt):")
         for error in result.rejected:
-            console.print(f"  ark «{error.sheet}», rad {error.row}, kolonne «{error.column}»: {error.reason}",
+            console.print(f"  ark «{esc(error.sheet)}», rad {error.row}, kolonne «{esc(error.column)}»: {error.reason}",
                           soft_wrap=True)
     shown = list(itertools.islice(persons, MAX_TABLE_ROWS))
     wanted = result.imported_or_stored if everyone else result.count(KANDIDAT) + result.count(MANUELL)
@@ -183,7 +183,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     offices = {p.kontor for p in shown}
     one_office = len(offices) == 1
     if one_office and None not in offices:
-        table.title += f" – {offices.pop()}"
+        table.title += f" – {esc(offices.pop())}"
     table.add_column("ID", no_wrap=True)
     table.add_column("Fødselsnr", no_wrap=True)
     table.add_column("Navn", max_width=24)
@@ -196,12 +196,12 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     table.add_column("Begrunnelse", ratio=1)
     for p in shown:
         style = {KANDIDAT: "green", MANUELL: "yellow", IKKE_KANDIDAT: "dim"}[p.decision]
-        reasons = "; ".join(_REQUIREMENT_RE.sub("", r) for r in p.reasons)
+        reasons = esc("; ".join(_REQUIREMENT_RE.sub("", r) for r in p.reasons))
         if p.tidligere:
             reasons += f" [dim](tidligere {p.tidligere})[/]"
         if p.kartlegging:
             reasons += f" [cyan]({p.kartlegging})[/]"
-        cells = [p.id, p.fnr_masked, p.navn or ""] + ([] if one_office else [p.kontor or ""])
+        cells = [p.id, p.fnr_masked, esc(p.navn or "")] + ([] if one_office else [esc(p.kontor or "")])
         table.add_row(*cells, str(p.weeks), f"{p.grad} %" if p.grad is not None else "",
                       p.diagnose_kapittel or "", f"[{style}]{DECISION_LABELS[p.decision]}[/]", reasons)
     console.print(table)
@@ -225,9 +225,9 @@ def forklar(
     if som_json:
         console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
         return
-    console.print(f"[bold]{explanation.id}[/]  {explanation.fnr_masked}  {explanation.navn or ''}")
-    console.print(f"Liste {no_date(explanation.list_date)} ({explanation.file}, rad {explanation.row}), "
-                  f"{explanation.kontor or 'ukjent kontor'}, {explanation.weeks} uker sykmeldt. "
+    console.print(f"[bold]{explanation.id}[/]  {explanation.fnr_masked}  {esc(explanation.navn or '')}")
+    console.print(f"Liste {no_date(explanation.list_date)} ({esc(explanation.file)}, rad {explanation.row}), "
+                  f"{esc(explanation.kontor or 'ukjent kontor')}, {explanation.weeks} uker sykmeldt. "
                   f"Regler: {explanation.fylke} ({explanation.rule_version}).")
     table = Table(show_header=True)
     table.add_column("Kriterium")
@@ -236,7 +236,7 @@ def forklar(
     for item in explanation.results:
         style = STATUS_STYLE[item["status"]]
         table.add_row(CRITERIA.get(item["kriterium"], item["kriterium"]),
-                      f"[{style}]{STATUS_TEXT[item['status']]}[/]", item["begrunnelse"])
+                      f"[{style}]{STATUS_TEXT[item['status']]}[/]", esc(item["begrunnelse"]))
     console.print(table)
     console.print(f"Beslutning: [bold]{DECISION_LABELS[explanation.decision]}[/]")
     if explanation.appearances > 1:
