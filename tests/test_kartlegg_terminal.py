@@ -177,3 +177,47 @@ def test_slett_asks_in_norwegian_with_the_name(tmp_path: Path, kt_home: Path) ->
 
     assert slett("nei") == 0 and count() == 1
     assert slett("ja") == 0 and count() == 0
+
+
+FULL_LEVEL_1 = """samtaledato = "10.03.2022"
+samtaleform = "telefon"
+identifisert_av = "nav_veileder"
+samtale_av = "prosjektgruppa"
+utdanning = "fagbrev"
+helse_naavaerende_jobb = "nei"
+ag_tilrettelagt = "delvis"
+ag_gjenvaerende_muligheter = "nei"
+manglende_kompetanse = "ja"
+onsker_annet_arbeid = "nei"
+aktuell = "ja"
+karriereveiledning = "nei"
+informert_inntekt = "ja"
+notat = "Kurs i truckkjøring."
+"""
+
+
+def test_a_later_answer_file_keeps_a_complete_level_complete(tmp_path: Path, kt_home: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KT_VEILEDER", "A123456")
+    person = _screened_person(tmp_path)
+
+    def answer(text: str) -> str:
+        path = tmp_path / "svar.toml"
+        path.write_text(text, encoding="utf-8")
+        result = run_kt("kartlegg", person, "--svar", str(path))
+        assert result.code == 0, result.output
+        return result.stdout
+
+    def complete() -> bool:
+        conn = sqlite3.connect(kt_home / "kt.db")
+        try:
+            return conn.execute("SELECT fullfort IS NOT NULL FROM kartlegging WHERE niva = 1").fetchone()[0] == 1
+        finally:
+            conn.close()
+
+    answer(FULL_LEVEL_1)
+    assert complete()
+    answer('samtaleform = "video"\n')  # a correction: nothing new is asked
+    assert complete()
+    out = answer('aktuell = "nei"\n')  # opens «hovedårsak»: the level needs that answer now
+    assert not complete() and "hovedaarsak_ikke_aktuell" in out

@@ -211,9 +211,14 @@ def validate_answers(template: Template, niva: int, given: dict[str, object], *,
 
 
 def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
-    """Validate the whole file first, then store every answer; complete the level when all are there."""
+    """Validate the whole file first, then store every answer; complete the level when all are there.
+
+    A level that was complete stays complete, unless the new answers open a question that was not
+    asked before (e.g. «aktuell» changed to nei opens «hovedårsak»): then it needs that answer.
+    """
     values = validate_answers(session.template, session.niva, read_answer_file(path), source=path.name,
                               earlier=session.answers)
+    shown_before = {q.id for q in shown_questions(session.template, session.niva, session.answers)}
     for qid, value in values.items():
         session.save(qid, value)
         session.answers[qid] = value
@@ -222,8 +227,11 @@ def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
         del session.answers[qid]
     shown = shown_questions(session.template, session.niva, session.answers)
     missing = [q.id for q in shown if q.id not in session.answers]
-    if missing:
-        session.reopen()
-    else:
+    if session.complete_already:
+        missing = [qid for qid in missing if qid not in shown_before]
+        if missing:
+            session.reopen()
+        return FileResult(stored=len(values), missing=missing, complete=not missing)
+    if not missing:
         session.complete()
     return FileResult(stored=len(values), missing=missing, complete=not missing)
