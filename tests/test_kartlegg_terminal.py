@@ -59,7 +59,7 @@ def test_interrupted_interview_resumes_with_every_answer_kept(tmp_path: Path, kt
     child = _spawn(person)
     child.expect_exact("Kari Testesen")
     _answer(child, "Dato for kartleggingssamtalen", "31.02.2022")  # impossible: asked again
-    child.expect_exact("Skriv datoen som dd.mm.åååå")
+    child.expect_exact("Datoen finnes ikke")
     child.expect_exact("> ")
     child.sendline("10.03.2022")
     _answer(child, "Hvordan ble samtalen gjennomført?", "1")

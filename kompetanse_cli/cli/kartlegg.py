@@ -21,7 +21,11 @@ from kompetanse_cli.screening.engine import DECISION_LABELS
 
 MOVES = {"<": Move.BACK, "tilbake": Move.BACK, "-": Move.SKIP, "hopp": Move.SKIP, "q": Move.QUIT,
          "avslutt": Move.QUIT, "": Move.KEEP}
-HINT = "[dim]Nummer eller nøkkel · Enter = behold · < tilbake · - hopp over · ? hjelp · q avslutt[/]"
+HINTS = {
+    "valg": "Nummer eller nøkkel", "skala": "Nummer eller nøkkel", "dato": "Dato (dd.mm.åååå)",
+    "tekst": "Skriv fritt", "tall": "Et tall",
+}
+MOVES_HINT = "< tilbake · - hopp over · ? hjelp · q avslutt"
 
 
 def kartlegg(
@@ -89,7 +93,10 @@ def _show_card(session: LevelSession) -> None:
         when = f"på listen {no_date(card.list_date)}" if card.list_date else "i dag"
         table.add_row("Sykmeldt", f"fra {no_date(card.sykmeldt_fom)} ({card.weeks_on_leave} uker {when})")
     if card.decision:
-        table.add_row("Screening", DECISION_LABELS.get(card.decision, card.decision))
+        decision = DECISION_LABELS.get(card.decision, card.decision)
+        if card.decision == "ikke_kandidat":
+            decision = f"[yellow]{decision}[/] (se `kt forklar {card.short_id}`)"
+        table.add_row("Screening", decision)
     table.add_row("Nivå", f"{session.niva}: {session.template.nivaer.get(session.niva, '')} "
                            f"(mal {session.template.id} v{session.template.versjon})")
     console.print(table)
@@ -128,6 +135,20 @@ def _interview(session: LevelSession) -> None:
     console.print(f"[green]Nivå {niva} er fullført og lagret[/] for {session.card.short_id}.")
     if niva == 2:
         _show_measure(session)
+    _next_step(session)
+
+
+def _next_step(session: LevelSession) -> None:
+    short = session.card.short_id
+    if session.niva == 1:
+        if session.answers.get("aktuell") in ("ja", "delvis"):
+            console.print(f"Neste: referatet med `kt referat {short}`, og planlagt tiltak med "
+                          f"`kt kartlegg {short} --niva 2`.")
+        else:
+            console.print(f"Neste: referatet med `kt referat {short}`.")
+    elif session.niva == 2:
+        console.print(f"Neste: oppdatert referat med `kt referat {short}`; status etter tiltaket senere med "
+                      f"`kt kartlegg {short} --niva 3`.")
 
 
 def _day(text: str | None):
@@ -149,7 +170,8 @@ def _ask(prompt: Prompt) -> str | Move:
         console.print(f"  Nå: [cyan]{esc(show_value(question, prompt.current))}[/]")
     if prompt.error:
         console.print(f"  [red]{prompt.error}[/]")
-    console.print(HINT)
+    keep = " · Enter = behold" if prompt.answered else ""
+    console.print(f"[dim]{HINTS.get(question.type, 'Svar')}{keep} · {MOVES_HINT}[/]")
     while True:
         reply = console.input("> ")
         key = reply.strip().lower()

@@ -327,7 +327,9 @@ def _parse_date_answer(question: Question, text: str, answers: dict[str, str | N
 
     try:
         day = parse_date(text)
-    except ValueProblem:
+    except ValueProblem as problem:
+        if "umulig" in problem.reason:  # the form was right, the date does not exist (31.02)
+            raise AnswerProblem("Datoen finnes ikke (dagen eller måneden er for stor).") from None
         day = None
     if day is None or isinstance(day, str):
         raise AnswerProblem("Skriv datoen som dd.mm.åååå, f.eks. 07.03.2022.")
