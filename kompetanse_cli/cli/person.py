@@ -13,10 +13,8 @@ from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_d
 from kompetanse_cli.errors import KtError, UsageError
 from kompetanse_cli.fylker import resolve_fylke
 from kompetanse_cli.ingest import values
+from kompetanse_cli.interview import persons
 from kompetanse_cli.interview.overview import list_persons, parse_stage
-from kompetanse_cli.personid import require_person
-from kompetanse_cli.store import interviews as store
-from kompetanse_cli.store import lists
 
 app = typer.Typer(help="Personer som ikke kom fra en liste.", no_args_is_help=True)
 
@@ -38,13 +36,13 @@ def _ask(label: str, parse, *, optional: bool = False):
         return value
 
 
-def _malform(text: str) -> str:
-    folded = text.strip().lower()
-    if folded in ("", "nb", "bokmål", "bokmal"):
-        return "nb"
-    if folded in ("nn", "nynorsk"):
-        return "nn"
-    raise UsageError("Skriv bokmål eller nynorsk.")
+def _fylke(text: str) -> str:
+    choice = resolve_fylke(text)
+    if len(choice.keys) > 1:
+        raise UsageError(f"{choice.note} Skriv ett av dem.")
+    if choice.note:
+        console.print(f"[cyan]Merk:[/] {choice.note}")
+    return choice.keys[0]
 
 
 @app.command("ny")
@@ -62,20 +60,17 @@ def ny() -> None:
     veileder = config.veileder()
     fnr = _ask("Fødselsnummer (11 siffer)", values.parse_fnr)
     with open_db() as conn:
-        known = store.person_by_fnr(conn, fnr)
+        known = persons.known_short_id(conn, fnr)
         if known is not None:
-            console.print(f"Personen finnes allerede med id [bold]{known['kort_id']}[/].")
+            console.print(f"Personen finnes allerede med id [bold]{known}[/].")
             return
-        navn = _ask("Navn", values.parse_text)
-        fylke = _ask("Fylke", lambda t: resolve_fylke(t).keys[0])
-        kontor = _ask("NAV-kontor", values.parse_text)
-        arbeidsgiver = _ask("Arbeidsgiver", values.parse_text, optional=True)
-        fom = _ask("Sykmeldt fra og med (dd.mm.åååå)", values.parse_date, optional=True)
-        malform = _ask("Målform (bokmål/nynorsk)", _malform, optional=True) or "nb"
-        short_id = lists.PersonIds(conn).new_short_id()
-        store.create_person(conn, kort_id=short_id, fnr=fnr, navn=navn, fylke=fylke, kontor=kontor,
-                            arbeidsgiver=arbeidsgiver, sykmeldt_fom=fom.isoformat() if fom else None, malform=malform)
-        store.log(conn, veileder=veileder, handling="person registrert", person=short_id)
+        new = persons.NewPerson(
+            fnr=fnr, navn=_ask("Navn", values.parse_text), fylke=_ask("Fylke", _fylke),
+            kontor=_ask("NAV-kontor", values.parse_text),
+            arbeidsgiver=_ask("Arbeidsgiver", values.parse_text, optional=True),
+            sykmeldt_fom=_ask("Sykmeldt fra og med (dd.mm.åååå)", values.parse_date, optional=True),
+            malform=_ask("Målform (bokmål/nynorsk)", persons.parse_malform, optional=True) or "nb")
+        short_id = persons.register_person(conn, new, veileder=veileder)
     console.print(f"Registrert med id [bold]{short_id}[/]. Start samtalen med: kt kartlegg {short_id}")
 
 
@@ -90,12 +85,10 @@ def malform(
 
         kt person malform k7m2x nynorsk
     """
-    chosen = _malform(verdi)
+    chosen = persons.parse_malform(verdi)
     with open_db() as conn:
-        person = require_person(conn, person_id)
-        store.set_malform(conn, person["id"], chosen)
-        store.log(conn, veileder=config.veileder(), handling=f"målform satt til {chosen}", person=person["kort_id"])
-    console.print(f"Målform for {person['kort_id']}: {'nynorsk' if chosen == 'nn' else 'bokmål'}.")
+        short_id = persons.set_malform(conn, person_id, chosen, veileder=config.veileder())
+    console.print(f"Målform for {short_id}: {persons.MALFORMER[chosen]}.")
 
 
 @app.command("vis")

@@ -128,7 +128,7 @@ def _import_row(conn: sqlite3.Connection, people: lists.PersonIds, template: Tem
         raise _RowProblem("gjennomfort", "nivå 3 krever svar på nivå 2")
     if person is None:
         person_id = people.resolve([(fnr, navn, fylke, kontor)])[fnr]
-        conn.execute("UPDATE person SET kilde = 'import' WHERE id = ?", (person_id,))
+        store.set_source(conn, person_id, "import")
         result.persons_created += 1
     else:
         person_id = person["id"]

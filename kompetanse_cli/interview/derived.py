@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kompetanse_cli.sykepenger import sykepenger_end
 
+
 @dataclass(frozen=True)
 class MeasureFacts:
     weeks_to_start: int | None

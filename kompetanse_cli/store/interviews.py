@@ -135,3 +135,8 @@ def person_by_fnr(conn: sqlite3.Connection, fnr: str) -> sqlite3.Row | None:
 
 def set_malform(conn: sqlite3.Connection, person_id: int, malform: str) -> None:
     conn.execute("UPDATE person SET malform = ? WHERE id = ?", (malform, person_id))
+
+
+def set_source(conn: sqlite3.Connection, person_id: int, kilde: str) -> None:
+    """Where the person came into kt from: liste, manuell or import."""
+    conn.execute("UPDATE person SET kilde = ? WHERE id = ?", (kilde, person_id))
