@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +25,7 @@ TRIAL_FYLKER = ("agder", "innlandet", "nordland", "troms", "finnmark", "akershus
 # Old names (before 2024, or the trial's own) → today's fylker, with what to tell the user.
 OLD_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "tromsogfinnmark": (("troms", "finnmark"),
-                        "Troms og Finnmark ble 1.1.2024 delt i Troms og Finnmark; bruker reglene for begge."),
+                        "Troms og Finnmark ble 1.1.2024 delt i to fylker, Troms og Finnmark; bruker reglene for begge."),
     "viken": (("akershus", "ostfold"),
               "Viken ble 1.1.2024 delt i Akershus, Buskerud og Østfold. Forsøket (Øst-Viken) gjaldt "
               "Akershus og Østfold; bruker reglene for dem."),
@@ -32,7 +33,15 @@ OLD_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
                  "Øst-Viken er i dag Akershus og Østfold (uten Asker og Bærum); bruker reglene for begge."),
     "vestviken": (("buskerud",), "Vest-Viken er i dag i hovedsak Buskerud."),
     "vestfoldogtelemark": (("vestfold", "telemark"),
-                           "Vestfold og Telemark ble 1.1.2024 delt i Vestfold og Telemark."),
+                           "Vestfold og Telemark ble 1.1.2024 delt i to fylker, Vestfold og Telemark."),
+    "vestagder": (("agder",), "Vest-Agder er i dag en del av Agder."),
+    "austagder": (("agder",), "Aust-Agder er i dag en del av Agder."),
+    "hedmark": (("innlandet",), "Hedmark er i dag en del av Innlandet."),
+    "oppland": (("innlandet",), "Oppland er i dag en del av Innlandet."),
+    "nordtrondelag": (("trondelag",), "Nord-Trøndelag er i dag en del av Trøndelag."),
+    "sortrondelag": (("trondelag",), "Sør-Trøndelag er i dag en del av Trøndelag."),
+    "hordaland": (("vestland",), "Hordaland er i dag en del av Vestland."),
+    "sognogfjordane": (("vestland",), "Sogn og Fjordane er i dag en del av Vestland."),
 }
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
@@ -64,8 +73,10 @@ def resolve_fylke(text: str) -> FylkeChoice:
     if wanted in OLD_NAMES:
         keys, note = OLD_NAMES[wanted]
         return FylkeChoice(keys, note)
-    valid = ", ".join(sorted(FYLKER)) + ", troms-og-finnmark, viken, øst-viken"
-    raise UsageError(f"Ukjent fylke «{text}». Gyldige navn: {valid}.")
+    names = sorted(FYLKER.values()) + ["Troms og Finnmark", "Viken", "Øst-Viken"]
+    close = difflib.get_close_matches(wanted, [normalize_name(n) for n in names], n=1, cutoff=0.75)
+    guess = next((f" Mente du «{n}»?" for n in names if close and normalize_name(n) == close[0]), "")
+    raise UsageError(f"Ukjent fylke «{text}».{guess} Gyldige navn: {', '.join(names)}.")
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,8 @@ def load_ruleset(fylke: str) -> RuleSet:
     if not sources:
         raise UsageError(
             f"Det finnes ingen screeningregler for {FYLKER.get(fylke, fylke)}. "
-            f"Lag {override} (kopier reglene fra `kt regler vis --fylke agder --toml`).",
+            f"Lag {override}, f.eks. som en kopi av {shipped_rules_path('agder')}, og sjekk den med "
+            "`kt regler sjekk FIL`.",
         )
     problems = validate_rules(data, source=last_file)
     if problems:
