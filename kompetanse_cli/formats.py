@@ -25,3 +25,8 @@ def no_stored(text: str | None) -> str | None:
         return dt.datetime.fromisoformat(text).strftime("%d.%m.%Y kl. %H:%M")
     except ValueError:
         return text
+
+
+def persons(count: int) -> str:
+    """«1 person», «2 personer»."""
+    return f"{count} {'person' if count == 1 else 'personer'}"

@@ -266,8 +266,8 @@ def test_slett_without_ja_and_without_terminal_deletes_nothing(two_persons: dict
 # ---------- retention (kt rydd) ----------
 
 def _rydd_counts(output: str) -> tuple[int, int]:
-    never = re.search(r"Aldri kartlagt, siste liste før [\d.]+: (\d+) personer", output)
-    inactive = re.search(r"Ingen aktivitet siden før [\d.]+: (\d+) personer", output)
+    never = re.search(r"Aldri kartlagt, siste liste før [\d.]+: (\d+) persone?r?", output)
+    inactive = re.search(r"Ingen aktivitet siden før [\d.]+: (\d+) persone?r?", output)
     assert never and inactive, output
     return int(never.group(1)), int(inactive.group(1))
 

@@ -9,7 +9,18 @@ import typer
 from rich.markup import escape
 
 from kompetanse_cli import __version__
-from kompetanse_cli.cli import kartlegg, norsk, parser_errors, person, personvern, rapport, referat, regler, screen, settings
+from kompetanse_cli.cli import (
+    kartlegg,
+    norsk,
+    parser_errors,
+    person,
+    personvern,
+    rapport,
+    referat,
+    regler,
+    screen,
+    settings,
+)
 from kompetanse_cli.cli.common import err_console
 from kompetanse_cli.errors import EXIT_USAGE, KtError
 

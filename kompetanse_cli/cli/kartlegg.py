@@ -241,7 +241,7 @@ def _import(path: Path | None) -> None:
     with open_db() as conn:
         result = import_registrations(conn, path, veileder=veileder)
     console.print(f"[bold]{result.file}[/], ark «{result.sheet}»: {result.rows_read} rader lest, "
-                  f"{result.persons_created} nye personer, {result.answers_stored} svar lagret, "
+                  f"{result.persons_created} {'ny person' if result.persons_created == 1 else 'nye personer'}, {result.answers_stored} svar lagret, "
                   f"{result.unchanged_rows} uendret, {len(result.rejected)} avvist.")
     if result.ignored_columns:
         console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.")

@@ -11,6 +11,7 @@ from rich.table import Table
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
 from kompetanse_cli.errors import KtError, UsageError
+from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import resolve_fylke
 from kompetanse_cli.ingest import values
 from kompetanse_cli.interview import persons
@@ -139,7 +140,7 @@ def liste(
     if not rows:
         console.print("Ingen personer passer.")
         return
-    table = Table(title=f"{len(rows)} personer", title_justify="left")
+    table = Table(title=persons_text(len(rows)), title_justify="left")
     for title in ("ID", "Fødselsnr", "Navn", "Fylke", "Kontor", "Status", "Dato"):
         table.add_column(title)
     for row in rows:

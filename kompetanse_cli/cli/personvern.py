@@ -13,6 +13,7 @@ from rich.table import Table
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.personvern import backup, innsyn, sletting
 from kompetanse_cli.store import privacy as store
 
@@ -96,19 +97,19 @@ def rydd(
     with open_db() as conn:
         plan = sletting.plan_retention(conn)
         console.print(f"Aldri kartlagt, siste liste før {no_date(plan.limit_not_interviewed)}: "
-                      f"{len(plan.never_interviewed)} personer")
-        console.print(f"Ingen aktivitet siden før {no_date(plan.limit_inactive)}: {len(plan.inactive)} personer")
+                      f"{persons_text(len(plan.never_interviewed))}")
+        console.print(f"Ingen aktivitet siden før {no_date(plan.limit_inactive)}: {persons_text(len(plan.inactive))}")
         if vis:
             console.print("[dim]Ingenting er slettet (--vis).[/]")
             return
         if plan.total == 0:
             sletting.scrub(conn)  # also finishes a `kt slett` that another kt's reading held back
             return
-        if not _confirm(f"Slette {plan.total} personer for godt?", ja):
+        if not _confirm(f"Slette {persons_text(plan.total)} for godt?", ja):
             console.print("Ingenting er slettet.")
             return
         deleted = sletting.apply_retention(conn, plan, veileder=config.veileder())
-    console.print(f"Slettet {deleted} personer.")
+    console.print(f"Slettet {persons_text(deleted)}.")
 
 
 def logg(

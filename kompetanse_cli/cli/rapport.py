@@ -77,7 +77,7 @@ def rapport(
         written.append(str(html))
     if som_json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
+    elif not written:  # with --xlsx/--html the file is the report; the terminal just says where it went
         _render(report)
     for name in written:
         (err_console if som_json else console).print(f"Skrev {name}.")

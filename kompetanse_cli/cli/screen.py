@@ -17,6 +17,7 @@ from rich.table import Table
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
 from kompetanse_cli.ingest.columns import FIELD_LABELS
 from kompetanse_cli.report.export import export_screening
@@ -83,7 +84,7 @@ def screen(
             return
         _render(result, outcomes(conn, result.import_id, everyone=alle), everyone=alle)
     if eksport is not None:
-        console.print(f"Skrev {written} personer til {esc(str(eksport))}.")
+        console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
 
 
 class _progress:

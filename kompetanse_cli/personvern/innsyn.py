@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.files import write_private
 from kompetanse_cli.formats import no_stored
 from kompetanse_cli.fylker import FYLKER
 from kompetanse_cli.interview.template import Template, show_value, template_for_fylke
-from kompetanse_cli.files import write_private
 from kompetanse_cli.personid import require_person
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
 from kompetanse_cli.store import audit, lists

@@ -8,17 +8,16 @@ other data is missing; otherwise any `ukjent` makes the decision `manuell` (må 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
-from collections.abc import Callable
 
 from kompetanse_cli.fylker import FYLKER, find_kommune
 from kompetanse_cli.ingest.listfile import ListRow
 from kompetanse_cli.ingest.values import birth_date
 from kompetanse_cli.screening.rules import CRITERIA, RuleSet
 from kompetanse_cli.sykepenger import weeks_left
-
 
 KANDIDAT, IKKE_KANDIDAT, MANUELL = "kandidat", "ikke_kandidat", "manuell"
 OPPFYLT, IKKE_OPPFYLT, UKJENT = "oppfylt", "ikke_oppfylt", "ukjent"
