@@ -383,3 +383,17 @@ def test_text_that_looks_like_markup_is_shown_as_it_is(kt_home: Path, tmp_path: 
         result = run_kt(*args)
         assert result.code == 0, args
         assert "Ola [/b] Testmann" in result.stdout
+
+
+def test_narrow_terminal_gets_two_lines_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kompetanse_cli.cli import common
+
+    monkeypatch.setattr(common.console, "_width", 80)
+    result = run_kt("screen", str(LISTER), "--fylke", "agder", "--kontor", "NAV Lister")
+    assert result.code == 0
+    assert "┃" not in result.stdout  # no table
+    lines = result.stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if "· Kandidat" in line)
+    assert " uker · 100\u00a0% · " in lines[first]  # no break between number and %
+    assert lines[first + 1].startswith("      Sykmeldt 100 %")
+    assert max(len(line) for line in lines) <= 80

@@ -246,7 +246,7 @@ def _import(path: Path | None) -> None:
     if result.ignored_columns:
         console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.")
     for error in result.rejected:
-        console.print(f"  ark «{error.sheet}», rad {error.row}, kolonne «{error.column}»: {error.reason}", soft_wrap=True)
+        console.print(f"  ark «{esc(error.sheet)}», rad {error.row}, kolonne «{esc(error.column)}»: {esc(error.reason)}")
 
 
 def register(app: typer.Typer) -> None:

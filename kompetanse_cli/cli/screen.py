@@ -28,7 +28,8 @@ from kompetanse_cli.screening.run import PersonOutcome, ScreenResult, outcomes, 
 
 PROGRESS_MIN_ROWS = 5000
 _REQUIREMENT_RE = re.compile(r" \((?:krav|grense)[^)]*\)")  # the table is short; `kt forklar` shows the requirements
-MAX_TABLE_ROWS = 500  # a longer table is unreadable in a terminal; --eksport has everyone
+MAX_TABLE_ROWS = 500
+WIDE_TABLE = 110  # narrower terminals get two lines a person instead of a table  # a longer table is unreadable in a terminal; --eksport has everyone
 STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
 STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
 
@@ -172,19 +173,42 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     if result.rejected:
         console.print("\n[bold red]Avviste rader[/] (rettes i filen, så kan den importeres på nytt):")
         for error in result.rejected:
-            console.print(f"  ark «{esc(error.sheet)}», rad {error.row}, kolonne «{esc(error.column)}»: {error.reason}",
-                          soft_wrap=True)
+            console.print(f"  ark «{esc(error.sheet)}», rad {error.row}, kolonne «{esc(error.column)}»: {error.reason}")
     shown = list(itertools.islice(persons, MAX_TABLE_ROWS))
     wanted = result.imported_or_stored if everyone else result.count(KANDIDAT) + result.count(MANUELL)
     if not shown:
         console.print("\nIngen kandidater på denne listen.")
         return
-    table = Table(title="Alle på listen" if everyone else "Kandidater og personer som må vurderes",
-                  title_justify="left", show_lines=False)
+    title = "Alle på listen" if everyone else "Kandidater og personer som må vurderes"
     offices = {p.kontor for p in shown}
     one_office = len(offices) == 1
     if one_office and None not in offices:
-        table.title += f" – {esc(offices.pop())}"
+        title += f" – {esc(next(iter(offices)))}"
+    if console.width < WIDE_TABLE:
+        _render_narrow(title, shown, one_office)
+    else:
+        _render_table(title, shown, one_office)
+    if wanted > len(shown):
+        console.print(f"[yellow]Viser de første {len(shown)} av {wanted}.[/] Bruk --eksport FIL.xlsx for hele listen.")
+    console.print("[dim]Se alle kriterier for én person: kt forklar ID[/]")
+
+
+def _reasons_text(p: PersonOutcome) -> str:
+    reasons = esc("; ".join(_REQUIREMENT_RE.sub("", r) for r in p.reasons))
+    if p.tidligere:
+        reasons += f" [dim](tidligere {p.tidligere})[/]"
+    if p.kartlegging:
+        reasons += f" [cyan]({p.kartlegging})[/]"
+    return reasons
+
+
+def _decision_text(p: PersonOutcome) -> str:
+    style = {KANDIDAT: "green", MANUELL: "yellow", IKKE_KANDIDAT: "dim"}[p.decision]
+    return f"[{style}]{DECISION_LABELS[p.decision]}[/]"
+
+
+def _render_table(title: str, shown: list[PersonOutcome], one_office: bool) -> None:
+    table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("ID", no_wrap=True)
     table.add_column("Fødselsnr", no_wrap=True)
     table.add_column("Navn", max_width=24)
@@ -196,19 +220,21 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     table.add_column("Beslutning", no_wrap=True)
     table.add_column("Begrunnelse", ratio=1)
     for p in shown:
-        style = {KANDIDAT: "green", MANUELL: "yellow", IKKE_KANDIDAT: "dim"}[p.decision]
-        reasons = esc("; ".join(_REQUIREMENT_RE.sub("", r) for r in p.reasons))
-        if p.tidligere:
-            reasons += f" [dim](tidligere {p.tidligere})[/]"
-        if p.kartlegging:
-            reasons += f" [cyan]({p.kartlegging})[/]"
         cells = [p.id, p.fnr_masked, esc(p.navn or "")] + ([] if one_office else [esc(p.kontor or "")])
         table.add_row(*cells, str(p.weeks), f"{p.grad} %" if p.grad is not None else "",
-                      p.diagnose_kapittel or "", f"[{style}]{DECISION_LABELS[p.decision]}[/]", reasons)
+                      p.diagnose_kapittel or "", _decision_text(p), _reasons_text(p))
     console.print(table)
-    if wanted > len(shown):
-        console.print(f"[yellow]Viser de første {len(shown)} av {wanted}.[/] Bruk --eksport FIL.xlsx for hele listen.")
-    console.print("[dim]Se alle kriterier for én person: kt forklar ID[/]")
+
+
+def _render_narrow(title: str, shown: list[PersonOutcome], one_office: bool) -> None:
+    """Two lines a person, for terminals too narrow for the table: facts, then the reasons."""
+    console.print(f"\n[bold]{title}[/]")
+    for p in shown:
+        grade = f"{p.grad}\u00a0%" if p.grad is not None else "grad ukjent"
+        office = "" if one_office else f" · {esc(p.kontor or 'ukjent kontor')}"
+        console.print(f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}{office} · {p.weeks} uker · {grade}"
+                      f" · {p.diagnose_kapittel or '–'} · {_decision_text(p)}")
+        console.print(f"      {_reasons_text(p)}")
 
 
 def forklar(
