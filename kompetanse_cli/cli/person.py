@@ -12,7 +12,7 @@ from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
 from kompetanse_cli.errors import KtError, UsageError
 from kompetanse_cli.formats import persons as persons_text
-from kompetanse_cli.fylker import resolve_fylke
+from kompetanse_cli.fylker import FYLKER, resolve_fylke
 from kompetanse_cli.ingest import values
 from kompetanse_cli.interview import persons
 from kompetanse_cli.interview.overview import list_persons, parse_stage
@@ -141,11 +141,16 @@ def liste(
         console.print("Ingen personer passer.")
         return
     table = Table(title=persons_text(len(rows)), title_justify="left")
-    for title in ("ID", "Fødselsnr", "Navn", "Fylke", "Kontor", "Status", "Dato"):
-        table.add_column(title)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Fødselsnr", no_wrap=True)
+    table.add_column("Navn", ratio=2, overflow="fold")
+    table.add_column("Fylke", ratio=1)
+    table.add_column("Kontor", ratio=1, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Dato", no_wrap=True)
     for row in rows:
-        table.add_row(row.id, row.fnr_masked, esc(row.navn or ""), row.fylke or "", esc(row.kontor or ""), row.stage,
-                      no_date(row.date))
+        table.add_row(row.id, row.fnr_masked, esc(row.navn or ""), FYLKER.get(row.fylke or "", row.fylke or ""),
+                      esc(row.kontor or ""), row.stage, no_date(row.date))
     console.print(table)
 
 
