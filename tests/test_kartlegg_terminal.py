@@ -226,3 +226,23 @@ def test_a_later_answer_file_keeps_a_complete_level_complete(tmp_path: Path, kt_
     assert complete()
     out = answer('aktuell = "nei"\n')  # opens «hovedårsak»: the level needs that answer now
     assert not complete() and "hovedaarsak_ikke_aktuell" in out
+
+
+def test_importer_accepts_the_column_names_lists_use(tmp_path: Path, kt_home: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KT_VEILEDER", "A123456")
+    fnr = synthetic_fnr(dt.date(1977, 4, 2))
+    path = tmp_path / "registreringer.csv"
+    path.write_text(f"Fødselsnr;Navn;fylke;NAV-kontor;samtaledato;aktuell\n{fnr};Per Test;agder;NAV Lister;"
+                    "10.03.2022;Delvis\n" + f"{fnr[:-1]}0;Feil Test;agdr;NAV Lister;10.03.2022;ja\n",
+                    encoding="utf-8")
+    result = run_kt("kartlegg", "importer", str(path))
+    assert result.code == 0, result.output
+    assert "1 ny person" in result.stdout and "1 avvist" in result.stdout
+    conn = sqlite3.connect(kt_home / "kt.db")
+    try:
+        assert conn.execute("SELECT navn, kontor, kilde FROM person").fetchall() == [("Per Test", "NAV Lister", "import")]
+        assert dict(conn.execute("SELECT sporsmal, verdi FROM svar").fetchall()) == {
+            "samtaledato": "2022-03-10", "aktuell": "delvis"}
+    finally:
+        conn.close()

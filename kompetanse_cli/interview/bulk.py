@@ -16,6 +16,7 @@ from pathlib import Path
 from kompetanse_cli.errors import InputError, KtError
 from kompetanse_cli.fylker import resolve_fylke
 from kompetanse_cli.ingest import values
+from kompetanse_cli.ingest.columns import ALIASES, normalize_header
 from kompetanse_cli.ingest.listfile import RowError
 from kompetanse_cli.ingest.readers import open_sheets
 from kompetanse_cli.interview.template import AnswerProblem, Template, is_shown, load_template, parse_answer
@@ -40,11 +41,22 @@ class BulkResult:
     ignored_columns: list[str] = field(default_factory=list)
 
 
+_PERSON_ALIASES = {alias: name for name in ("fnr", "navn", "kontor") for alias in ALIASES[name]}
+
+
+def _column_name(cell: object, question_ids: set[str]) -> str:
+    """A question id as written, or a person column under any of the names lists use (Fødselsnr …)."""
+    text = str(cell).strip().lower()
+    if text in question_ids or text == "fylke":
+        return text
+    return _PERSON_ALIASES.get(normalize_header(text), text)
+
+
 def _find_sheet(path: Path, template: Template):
     question_ids = {q.id for q in template.questions}
     for sheet in open_sheets(path):
         for index, cells in enumerate(itertools.islice(sheet.rows(), HEADER_SEARCH_ROWS)):
-            names = [str(c).strip().lower() for c in cells]
+            names = [_column_name(c, question_ids) for c in cells]
             if "fnr" in names and question_ids & set(names):
                 return sheet, index + 1, names
     raise InputError(f"{path.name}: fant ingen overskriftsrad med «fnr» og spørsmåls-id-er fra malen "
@@ -98,7 +110,7 @@ def _import_row(conn: sqlite3.Connection, people: lists.PersonIds, template: Tem
     try:
         fylke = resolve_fylke(str(row.get("fylke") or "")).keys[0]
     except KtError:
-        raise _RowProblem("fylke", "ukjent fylke") from None
+        raise _RowProblem("fylke", f"ukjent fylke «{values.parse_text(row.get('fylke')) or ''}»") from None
     kontor = values.parse_text(row.get("kontor"))
     navn = values.parse_text(row.get("navn")) if "navn" in row else None
     by_level: dict[int, dict[str, str | None]] = {}
