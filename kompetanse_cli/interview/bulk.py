@@ -110,7 +110,8 @@ def _import_row(conn: sqlite3.Connection, people: lists.PersonIds, template: Tem
     try:
         fylke = resolve_fylke(str(row.get("fylke") or "")).keys[0]
     except KtError:
-        raise _RowProblem("fylke", f"ukjent fylke «{values.parse_text(row.get('fylke')) or ''}»") from None
+        # the cell is not repeated: a misplaced name or number must not end up in the message
+        raise _RowProblem("fylke", "ukjent fylke (skriv f.eks. agder, innlandet eller troms)") from None
     kontor = values.parse_text(row.get("kontor"))
     navn = values.parse_text(row.get("navn")) if "navn" in row else None
     by_level: dict[int, dict[str, str | None]] = {}
