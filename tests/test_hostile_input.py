@@ -31,8 +31,10 @@ from tests.test_cli_screen import person_row, write_list
 
 FNR = synthetic_fnr(dt.date(1980, 1, 5))
 NAME = "Åsmund Ødegård-Testperson"
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FILE_SETTINGS = settings(max_examples=100, deadline=None,
+# derandomize: the same examples every run, so CI cannot turn red by chance; widen max_examples to explore
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
+FILE_SETTINGS = settings(max_examples=100, deadline=None, derandomize=True,
                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -290,7 +292,7 @@ def test_neutralise_never_leaves_a_formula_start(text: str) -> None:
     assert (result != cleaned) == cleaned.startswith(FORMULA_STARTS)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(cells=st.lists(st.one_of(FORMULA_TEXT, st.text(max_size=30)).map(lambda s: ILLEGAL_CHARACTERS_RE.sub("", s)),
                       min_size=1, max_size=12))
 def test_written_workbooks_hold_no_formulas(scratch: Path, cells: list[str]) -> None:
