@@ -95,6 +95,7 @@ def with_totals(interior: list[list[int]]) -> list[list[int]]:
     return rows + [[sum(col) for col in zip(*rows)]]
 
 
+@settings(derandomize=True, deadline=None)
 @given(tables, st.integers(3, 6))
 def test_every_small_count_hidden_no_zero_hidden(interior: list[list[int]], threshold: int) -> None:
     result = suppress_table(with_totals(interior), threshold=threshold)
@@ -108,6 +109,7 @@ def test_every_small_count_hidden_no_zero_hidden(interior: list[list[int]], thre
                 assert cell.value >= threshold
 
 
+@settings(derandomize=True, deadline=None)
 @given(tables)
 def test_no_line_with_a_shown_total_has_exactly_one_hidden_cell(interior: list[list[int]]) -> None:
     result = suppress_table(with_totals(interior))
@@ -117,7 +119,7 @@ def test_no_line_with_a_shown_total_has_exactly_one_hidden_cell(interior: list[l
             assert sum(1 for c in line[:-1] if c.hidden) != 1
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(st.lists(st.lists(st.integers(0, 9), min_size=2, max_size=2), min_size=2, max_size=2))
 def test_two_by_two_tables_resist_a_full_search(interior: list[list[int]]) -> None:
     """Try every interior a reader could think of: no hidden cell may have only one possible value."""
