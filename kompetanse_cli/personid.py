@@ -11,6 +11,10 @@ from kompetanse_cli.store import lists
 _SHORT_ID_RE = re.compile(r"^[a-z2-9]{5}$")
 
 
+def looks_like_short_id(text: str) -> bool:
+    return bool(_SHORT_ID_RE.match(text.strip().lower()))
+
+
 def unknown_id(text: str) -> UsageError:
     """The error for an id that is not found; never repeats what looks like personal data."""
     typed = text.strip().lower()

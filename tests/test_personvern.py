@@ -570,3 +570,24 @@ def test_failed_innsyn_export_is_not_logged(two_persons: dict[str, str], kt_home
     wrong_type = run_kt("innsyn", person, "--ut", str(tmp_path / "innsyn.pdf"))
     assert wrong_type.code == 2
     assert query(kt_home, "SELECT COUNT(*) FROM logg WHERE handling = 'innsyn eksportert'") == [(0,)]
+
+
+def test_gjenopprett_keeps_a_copy_of_what_was_there(two_persons: dict[str, str], kt_home: Path,
+                                                    tmp_path: Path) -> None:
+    backup = tmp_path / "kopi.db"
+    assert run_kt("backup", str(backup)).code == 0
+    assert run_kt("gjenopprett", str(backup), "--ja").code == 0
+    copies = list(kt_home.glob("kt.før-gjenoppretting.*.db"))
+    assert len(copies) == 1 and stat.S_IMODE(copies[0].stat().st_mode) == 0o600
+    conn = sqlite3.connect(copies[0])
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM person").fetchone()[0] == 2
+    finally:
+        conn.close()
+
+
+def test_logg_refuses_a_fodselsnummer_as_person(two_persons: dict[str, str]) -> None:
+    result = run_kt("logg", "--person", FNR)
+    assert result.code == 2 and "fødselsnummer" in result.stderr
+    check(FNR not in result.output, "the number was repeated")
+    assert run_kt("logg", "--person", two_persons["person"].upper()).code == 0

@@ -14,6 +14,7 @@ from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import persons as persons_text
+from kompetanse_cli.personid import looks_like_short_id, unknown_id
 from kompetanse_cli.personvern import backup, innsyn, sletting
 from kompetanse_cli.store import privacy as store
 
@@ -128,8 +129,10 @@ def logg(
     """
     start = parse_date_option(fra, "--fra")
     end = parse_date_option(til, "--til")
+    if person is not None and not looks_like_short_id(person):
+        raise unknown_id(person)  # e.g. a fødselsnummer: said, never repeated
     with open_db() as conn:
-        rows = store.audit_rows(conn, person=person, fra=start.isoformat() if start else None,
+        rows = store.audit_rows(conn, person=person.strip().lower() if person else None, fra=start.isoformat() if start else None,
                                 til=(end + dt.timedelta(days=1)).isoformat() if end else None)
     if som_json:
         sys.stdout.write(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
@@ -173,7 +176,8 @@ def gjenopprett(
         return
     with open_db() as conn:
         again = backup.restore_backup(conn, fil, veileder=config.veileder())
-    console.print(f"Databasen er gjenopprettet fra {fil}.")
+    console.print(f"Databasen er gjenopprettet fra {esc(str(fil))}. Det som var der før, ligger i en kopi ved "
+                  "siden av databasen (kt.før-gjenoppretting.*.db).")
     if again:
         console.print(f"{again} personer som var slettet etter at kopien ble tatt, er slettet på nytt.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -38,10 +39,22 @@ def check_backup(source: Path) -> int:
     return version
 
 
+def db_path_beside(conn: sqlite3.Connection, label: str) -> Path:
+    """A new file beside the database, e.g. kt.før-gjenoppretting.20260301-101500.db."""
+    main = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = main.with_name(f"{main.stem}.{label}.{stamp}.db")
+    target.touch(mode=0o600)
+    return target
+
+
 def restore_backup(conn: sqlite3.Connection, source: Path, *, veileder: str | None) -> int:
     """Restore a backup; the audit trail is kept, and persons deleted after the backup was taken
     are deleted again (a deletion on request must survive a restore). Returns how many."""
     check_backup(source)
+    safety = db_path_beside(conn, "før-gjenoppretting")
+    store.backup_to(conn, safety)  # what was there, in case the wrong backup was chosen
+    safety.chmod(0o600)
     deleted_since = store.restore_from(conn, source)
     db.migrate_open(conn)
     ids = [row["id"] for short in deleted_since if (row := lists.person_by_short_id(conn, short)) is not None]
