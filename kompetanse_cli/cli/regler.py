@@ -11,6 +11,7 @@ from rich.table import Table
 from kompetanse_cli.cli.common import console, esc
 from kompetanse_cli.cli.screen import choose_fylke
 from kompetanse_cli.errors import InputError
+from kompetanse_cli.fylker import find_kommune
 from kompetanse_cli.screening.rules import CRITERIA, check_rule_file, load_region
 
 app = typer.Typer(help="Vis og sjekk screeningreglene per fylke.", no_args_is_help=True)
@@ -49,15 +50,18 @@ def vis(
         for name, label in CRITERIA.items():
             settings = dict(rules.data.get(name, {}))
             active = settings.pop("aktiv", False)
-            shown = "; ".join(f"{k} = {_show(v)}" for k, v in settings.items())
+            shown = "; ".join(f"{k} = {_show(v, kommuner=k in ('kommuner', 'unntatt'))}" for k, v in settings.items())
             table.add_row(label, "ja" if active else "[dim]nei[/]", esc(shown))
         console.print(table)
 
 
-def _show(value: object) -> str:
+def _show(value: object, *, kommuner: bool = False) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nei"
     if isinstance(value, list):
+        if kommuner:
+            value = [f"{v} {k.navn}" if (k := find_kommune(str(v))) and not k.navn.startswith("Kommune ") else v
+                     for v in value]
         return ", ".join(str(v) for v in value) if value else "(ingen)"
     return str(value)
 

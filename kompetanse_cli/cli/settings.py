@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console
+from kompetanse_cli.cli.common import console, esc
 from kompetanse_cli.errors import InputError
 from kompetanse_cli.interview.template import check_template_file
 
@@ -41,8 +42,13 @@ def vis() -> None:
         kt config vis
     """
     current = config.load()
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(style="dim")
     for key, meaning in config.SETTINGS.items():
-        console.print(f"{key:<10} {current.get(key, '(ikke satt)'):<15} [dim]{meaning}[/]")
+        table.add_row(key, esc(current.get(key, "(ikke satt)")), meaning)
+    console.print(table)
     console.print(f"[dim]Fil: {config.config_path()}[/]")
 
 
