@@ -19,10 +19,11 @@ def unknown_id(text: str) -> UsageError:
     """The error for an id that is not found; never repeats what looks like personal data."""
     typed = text.strip().lower()
     if _SHORT_ID_RE.match(typed):
-        return UsageError(f"Fant ingen person med id «{typed}». Se `kt liste` for id-ene.")
+        return UsageError(f"Fant ingen person med id «{typed}». Se `kt liste`, eller finn id-en fra "
+                          "fødselsnummeret med `kt person finn`.")
     if sum(c.isdigit() for c in typed) >= 6:
         return UsageError("Det ser ut som et fødselsnummer. kt bruker sine egne korte id-er (fem tegn, "
-                          "f.eks. k7m2x) på kommandolinjen; finn id-en med `kt liste`.")
+                          "f.eks. k7m2x) på kommandolinjen; finn id-en med `kt person finn`.")
     return UsageError("Fant ingen person med den id-en. kt-id-er har fem tegn, f.eks. k7m2x; se `kt liste`.")
 
 

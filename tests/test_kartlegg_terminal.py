@@ -246,3 +246,20 @@ def test_importer_accepts_the_column_names_lists_use(tmp_path: Path, kt_home: Pa
             "samtaledato": "2022-03-10", "aktuell": "delvis"}
     finally:
         conn.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_person_finn_finds_the_id_from_a_fodselsnummer(tmp_path: Path, kt_home: Path) -> None:
+    person = _screened_person(tmp_path)
+    env = {**os.environ, "KT_VEILEDER": "A123456", "COLUMNS": "120", "TERM": "dumb"}
+    child = pexpect.spawn(sys.executable, ["-m", "kompetanse_cli", "person", "finn"], env=env, encoding="utf-8",
+                          timeout=TIMEOUT)
+    child.expect_exact("Fødselsnummer")
+    child.sendline(synthetic_fnr(dt.date(1980, 5, 17)))
+    child.expect_exact(f"{person}  Kari Testesen")
+    child.expect(pexpect.EOF)
+    conn = sqlite3.connect(kt_home / "kt.db")
+    try:
+        assert conn.execute("SELECT person FROM logg WHERE handling = 'person søkt opp'").fetchall() == [(person,)]
+    finally:
+        conn.close()

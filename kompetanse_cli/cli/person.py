@@ -75,6 +75,26 @@ def ny() -> None:
     console.print(f"Registrert med id [bold]{short_id}[/]. Start samtalen med: kt kartlegg {short_id}")
 
 
+@app.command("finn")
+def finn() -> None:
+    """Finn kt-id-en til en person fra fødselsnummeret (spørres om ved en ledetekst, aldri på kommandolinjen).
+
+    Eksempel:
+
+        kt person finn
+    """
+    if not sys.stdin.isatty():
+        raise UsageError("kt person finn trenger en terminal (fødselsnummeret skrives ved ledeteksten).")
+    fnr = _ask("Fødselsnummer (11 siffer)", values.parse_fnr)
+    with open_db() as conn:
+        found = persons.find_by_fnr(conn, fnr, veileder=config.veileder())
+    if found is None:
+        console.print("Fant ingen person med det fødselsnummeret i kt. Registrer personen med `kt person ny`.")
+        return
+    short_id, navn = found
+    console.print(f"[bold]{short_id}[/]  {esc(navn or '')}  (se `kt person vis {short_id}` eller `kt kartlegg {short_id}`)")
+
+
 @app.command("malform")
 def malform(
     person_id: str = typer.Argument(..., metavar="ID", help="kt-id for personen."),

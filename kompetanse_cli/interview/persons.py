@@ -31,6 +31,15 @@ def known_short_id(conn: sqlite3.Connection, fnr: str) -> str | None:
     return person["kort_id"] if person else None
 
 
+def find_by_fnr(conn: sqlite3.Connection, fnr: str, *, veileder: str | None) -> tuple[str, str | None] | None:
+    """(short id, name) of the person with this fødselsnummer, or None; the look-up is logged."""
+    person = store.person_by_fnr(conn, fnr)
+    if person is None:
+        return None
+    audit.log(conn, veileder=veileder, handling="person søkt opp", person=person["kort_id"])
+    return person["kort_id"], person["navn"]
+
+
 @dataclass
 class NewPerson:
     fnr: str
