@@ -21,6 +21,15 @@ def kt_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+def _with_check_digits(base: str) -> str | None:
+    """The 9 first digits completed with python-stdnum's check digits, or None when one would be 10."""
+    first = fodselsnummer.calc_check_digit1(base)
+    if first == "10":
+        return None
+    second = fodselsnummer.calc_check_digit2(base + first)
+    return None if second == "10" else base + first + second
+
+
 def synthetic_fnr(born: dt.date, individual: int | None = None) -> str:
     """A valid synthetic fødselsnummer (birth month + 40), check digits from python-stdnum.
 
@@ -29,17 +38,25 @@ def synthetic_fnr(born: dt.date, individual: int | None = None) -> str:
     if individual is None:
         individual = 123 if born.year < 2000 else 623
     for number in range(individual, individual + 50):
-        base = f"{born:%d}{born.month + 40:02d}{born:%y}{number:03d}"
-        first = fodselsnummer.calc_check_digit1(base)
-        if first == "10":
-            continue
-        second = fodselsnummer.calc_check_digit2(base + first)
-        if second == "10":
-            continue
-        candidate = base + first + second
-        if fodselsnummer.is_valid(candidate) and fodselsnummer.get_birth_date(candidate) == born:
+        candidate = _with_check_digits(f"{born:%d}{born.month + 40:02d}{born:%y}{number:03d}")
+        if candidate and fodselsnummer.is_valid(candidate) and fodselsnummer.get_birth_date(candidate) == born:
             return candidate
     raise AssertionError("no valid synthetic number in range")
+
+
+def synthetic_fnrs(count: int, first_day: dt.date) -> list[str]:
+    """`count` distinct synthetic fødselsnummer for people born 1900–1999, from `first_day` on."""
+    found: list[str] = []
+    day = first_day
+    while len(found) < count:
+        for individual in range(100, 500):
+            candidate = _with_check_digits(f"{day:%d}{day.month + 40:02d}{day:%y}{individual:03d}")
+            if candidate:
+                found.append(candidate)
+                if len(found) == count:
+                    break
+        day += dt.timedelta(days=1)
+    return found
 
 
 class KtRun:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from stdnum.no import fodselsnummer
 
-from tests.conftest import run_kt, synthetic_fnr
+from tests.conftest import run_kt, synthetic_fnr, synthetic_fnrs
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and signals")
 
@@ -29,26 +28,6 @@ TIMEOUT = 60
 
 
 # ---------- helpers ----------
-
-def many_fnrs(count: int, first_day: dt.date) -> list[str]:
-    """`count` distinct valid synthetic fødselsnummer (month + 40), born from `first_day` on."""
-    found: list[str] = []
-    day = first_day
-    while len(found) < count:
-        for individual in range(100, 500):
-            base = f"{day:%d}{day.month + 40:02d}{day:%y}{individual:03d}"
-            first = fodselsnummer.calc_check_digit1(base)
-            if first == "10":
-                continue
-            second = fodselsnummer.calc_check_digit2(base + first)
-            if second == "10":
-                continue
-            found.append(base + first + second)
-            if len(found) == count:
-                break
-        day += dt.timedelta(days=1)
-    return found
-
 
 def write_csv(path: Path, fnrs: list[str], *, title: str | None = None) -> Path:
     lines = [f"{title}\n"] if title else []
@@ -126,7 +105,7 @@ def fresh_home(home: Path) -> Path:
 
 def test_two_processes_import_two_lists_at_once(tmp_path: Path) -> None:
     home = fresh_home(tmp_path / "kt-home")
-    people = many_fnrs(3500, dt.date(1960, 1, 1))
+    people = synthetic_fnrs(3500, dt.date(1960, 1, 1))
     shared = people[:500]
     first = write_csv(tmp_path / "uke8.csv", shared + people[500:2000], title="Uttak 28.02.2022")
     second = write_csv(tmp_path / "uke10.csv", people[2000:] + shared, title="Uttak 14.03.2022")
@@ -162,7 +141,7 @@ def same_list_race(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
     """The very same list given to two processes at the same moment."""
     root = tmp_path_factory.mktemp("same-list")
     home = fresh_home(root / "kt-home")
-    path = write_csv(root / "uke10.csv", many_fnrs(300, dt.date(1970, 1, 1)), title="Uttak 14.03.2022")
+    path = write_csv(root / "uke10.csv", synthetic_fnrs(300, dt.date(1970, 1, 1)), title="Uttak 14.03.2022")
     command = ["screen", str(path), "--fylke", "agder", "--json"]
     return home, race(home, command, command)
 
@@ -189,7 +168,7 @@ def test_same_list_from_two_processes_both_succeed(same_list_race) -> None:
 
 def test_import_killed_midway_leaves_all_or_nothing_and_can_be_rerun(tmp_path: Path) -> None:
     home = fresh_home(tmp_path / "kt-home")
-    big = write_csv(tmp_path / "stor.csv", many_fnrs(60_000, dt.date(1960, 1, 1)), title="Uttak 07.03.2022")
+    big = write_csv(tmp_path / "stor.csv", synthetic_fnrs(60_000, dt.date(1960, 1, 1)), title="Uttak 07.03.2022")
     wal = home / "kt.db-wal"
     process = kt_process(home, "screen", str(big), "--fylke", "agder", "--json")
     deadline = time.monotonic() + TIMEOUT
