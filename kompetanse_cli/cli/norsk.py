@@ -8,6 +8,7 @@ typer internals, so every step is guarded: if a future typer moves them, help st
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 WORDS = {
     "Arguments": "Argumenter",
@@ -38,35 +39,35 @@ def install() -> None:
         from typer._click import core as click_core
         from typer._click import formatting
 
-        original_usage = formatting.HelpFormatter.write_usage
-        if not getattr(original_usage, "_kt", False):
-            def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-                original_usage(self, prog, args, USAGE if prefix is None else prefix)
-
-            write_usage._kt = True  # type: ignore[attr-defined]
-            formatting.HelpFormatter.write_usage = write_usage
-
-        original_get_help = click_core.Command.get_help
-        if not getattr(original_get_help, "_kt", False):
-            def get_help(self, ctx):  # type: ignore[no-untyped-def]
-                text = original_get_help(self, ctx)
-                for english, norwegian in TOKENS.items():
-                    text = text.replace(english, norwegian)
-                text = re.sub(r"\{([A-ZÆØÅ]+)\}", r"\1", text)  # «{ID}» → «ID»
-                return text.replace("[[", "[").replace("]]", "]")
-
-            get_help._kt = True  # type: ignore[attr-defined]
-            click_core.Command.get_help = get_help
-
-        original_help = click_core.Command.get_help_option
-        if not getattr(original_help, "_kt", False):
-            def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
-                option = original_help(self, ctx)
-                if option is not None:
-                    option.help = HELP_TEXT
-                return option
-
-            get_help_option._kt = True  # type: ignore[attr-defined]
-            click_core.Command.get_help_option = get_help_option
+        _wrap_once(formatting.HelpFormatter, "write_usage",
+                   lambda original: lambda self, prog, args="", prefix=None:
+                   original(self, prog, args, USAGE if prefix is None else prefix))
+        _wrap_once(click_core.Command, "get_help",
+                   lambda original: lambda self, ctx: _norwegian_help(original(self, ctx)))
+        _wrap_once(click_core.Command, "get_help_option",
+                   lambda original: lambda self, ctx: _with_help_text(original(self, ctx)))
     except (ImportError, AttributeError):
         pass
+
+
+def _wrap_once(owner: type, name: str, make: Callable[[Callable], Callable]) -> None:
+    """Replace `owner.name` with `make(original)`, unless kt has done so already."""
+    original = getattr(owner, name)
+    if getattr(original, "_kt", False):
+        return
+    wrapped = make(original)
+    wrapped._kt = True  # type: ignore[attr-defined]
+    setattr(owner, name, wrapped)
+
+
+def _norwegian_help(text: str) -> str:
+    for english, norwegian in TOKENS.items():
+        text = text.replace(english, norwegian)
+    text = re.sub(r"\{([A-ZÆØÅ]+)\}", r"\1", text)  # «{ID}» → «ID»
+    return text.replace("[[", "[").replace("]]", "]")
+
+
+def _with_help_text(option):  # type: ignore[no-untyped-def]
+    if option is not None:
+        option.help = HELP_TEXT
+    return option
