@@ -84,7 +84,7 @@ class ListFile:
         cleaner = _RowCleaner(self)
         rows = itertools.islice(self.sheet.rows(), self.header_row, None)
         for number, cells in enumerate(rows, start=self.header_row + 1):
-            if all(values.is_blank(cell) for cell in cells):
+            if _is_blank_row(cells):
                 continue
             yield cleaner.clean(number, cells)
 
@@ -172,7 +172,11 @@ def styrk_titles() -> dict[str, int]:
 
 
 class _RowCleaner:
-    """Turns a row of cells into a ListRow, or a RowError naming the first bad column."""
+    """Turns a row of cells into a ListRow, or a RowError naming the first bad column.
+
+    Offices repeat most values (dates, grades, codes, kommuner) thousands of times in a list,
+    so every column but the fødselsnummer remembers what each value it has seen cleaned to.
+    """
 
     # field → parser; fields not listed here are plain text
     PARSERS = {
@@ -184,23 +188,43 @@ class _RowCleaner:
         "tidligere_tilfeller": values.parse_count,
         "sykepengedager_5ar": values.parse_count,
     }
+    MEMO_LIMIT = 4096  # distinct values remembered per column; names and the like are mostly unique
 
     def __init__(self, listfile: ListFile) -> None:
         self.file = listfile.path.name
         self.sheet = listfile.sheet.name
         self.headers = listfile.columns.headers
-        self.plan = [(name, index, self.PARSERS.get(name, values.parse_text))
+        self.plan = [(name, index, self.PARSERS.get(name, values.parse_text), {} if name != "fnr" else None)
                      for name, index in listfile.columns.fields.items()]
+        self.width = max((index for _, index, _, _ in self.plan), default=-1) + 1
         self.titles = styrk_titles()
+        self.styrk_memo: dict[str | None, int | None] = {}
 
     def clean(self, number: int, cells: list[object]) -> ListRow | RowError:
+        if len(cells) < self.width:
+            cells = [*cells, *([None] * (self.width - len(cells)))]
         found: dict[str, object] = {}
-        for name, index, parse in self.plan:
-            cell = cells[index] if index < len(cells) else None
-            try:
-                found[name] = parse(cell)
-            except values.ValueProblem as problem:
-                return RowError(self.file, self.sheet, number, self.headers[name], problem.reason)
+        for name, index, parse, memo in self.plan:
+            cell = cells[index]
+            if memo is None:
+                try:
+                    found[name] = parse(cell)
+                except values.ValueProblem as problem:
+                    return RowError(self.file, self.sheet, number, self.headers[name], problem.reason)
+                continue
+            # 1, 1.0 and True are equal as dict keys, but not the same cell
+            key = cell if cell.__class__ is str else (cell.__class__, cell)
+            value = memo.get(key, _MISSING)
+            if value is _MISSING:
+                try:
+                    value = parse(cell)
+                except values.ValueProblem as problem:
+                    value = problem
+                if len(memo) < self.MEMO_LIMIT:
+                    memo[key] = value
+            if isinstance(value, values.ValueProblem):
+                return RowError(self.file, self.sheet, number, self.headers[name], value.reason)
+            found[name] = value
         if found.get("sykmeldt_fom") is None:
             return RowError(self.file, self.sheet, number, self.headers["sykmeldt_fom"],
                             "dato for sykmeldingsstart mangler")
@@ -208,5 +232,21 @@ class _RowCleaner:
         if found.get("navn") is None and (first or last):
             found["navn"] = " ".join(part for part in (first, last) if part)
         if "yrke" in found:
-            found["styrk"] = values.parse_styrk(found["yrke"], self.titles)
+            job = found["yrke"]
+            styrk = self.styrk_memo.get(job, _MISSING)
+            if styrk is _MISSING:
+                styrk = values.parse_styrk(job, self.titles)
+                if len(self.styrk_memo) < self.MEMO_LIMIT:
+                    self.styrk_memo[job] = styrk
+            found["styrk"] = styrk
         return ListRow(sheet=self.sheet, row=number, **found)
+
+
+_MISSING = object()
+
+
+def _is_blank_row(cells: list[object]) -> bool:
+    for cell in cells:  # a plain loop: this runs for every row, and stops at the first cell
+        if not values.is_blank(cell):
+            return False
+    return True

@@ -9,6 +9,7 @@ however long the list is.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import sqlite3
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
-from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Facts, deciding_reasons, screen_person
-from kompetanse_cli.screening.rules import Region, load_region
+from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
+from kompetanse_cli.screening.rules import Region, RuleSet, load_region
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import transaction
@@ -155,15 +156,23 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
     result.import_id = store.create_import(
         conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
         listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder)
-    people = store.PersonIds(conn)
+    batch = _Batch(conn, region, Screener(day, present, _encode), day, kontor, result)
     total = listfile.estimated_rows
-    for batch in _batches(listfile.rows()):
-        good = [r for r in batch if isinstance(r, ListRow)]
-        result.rejected += [r for r in batch if isinstance(r, RowError)]
-        result.rows_read += len(batch)
-        _store_batch(conn, people, region, good, day, present, kontor, result)
-        if progress:
-            progress(result.rows_read, total)
+    # Rows, decisions and cleaned values make no reference cycles; without the cyclic collector
+    # walking every new object, a long list is read about a fifth faster.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for rows in _batches(listfile.rows()):
+            good = [r for r in rows if r.__class__ is ListRow]
+            result.rejected += [r for r in rows if r.__class__ is RowError]
+            result.rows_read += len(rows)
+            batch.store(good)
+            if progress:
+                progress(result.rows_read, total)
+    finally:
+        if collecting:
+            gc.enable()
     store.save_rejected(conn, result.import_id, [(e.sheet, e.row, e.column, e.reason) for e in result.rejected])
     store.finish_import(conn, result.import_id, rader_lest=result.rows_read, importerte=result.imported,
                         avviste=len(result.rejected))
@@ -182,27 +191,43 @@ def _batches(rows: Iterator[ListRow | RowError]) -> Iterator[list[ListRow | RowE
         yield batch
 
 
-def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, region: Region, rows: list[ListRow],
-                 day: dt.date, present: frozenset[str], kontor: str | None, result: ScreenResult) -> None:
-    decided = []
-    for row in rows:
-        rules = region.for_kommune(row.kommune)
-        decided.append((row, screen_person(Facts(row, day, present), rules), rules.version))
-    ids = people.resolve([(r.fnr, r.navn, d.fylke, r.kontor or kontor) for r, d, _ in decided])
-    listed = store.already_listed(conn, [ids[r.fnr] for r, _, _ in decided], day.isoformat(), result.import_id)
-    if listed:
-        result.already_listed += sum(1 for r, _, _ in decided if ids[r.fnr] in listed)
-        decided = [item for item in decided if ids[item[0].fnr] not in listed]
-    appearance_ids = store.save_appearances(conn, [
-        (ids[r.fnr], result.import_id, r.sheet, r.row, day.isoformat(), d.fylke, r.kontor or kontor,
-         r.sykmeldt_fom.isoformat(), r.sykmeldt_tom.isoformat() if r.sykmeldt_tom else None, r.grad, r.diagnose,
-         r.arbeidsgiver, r.orgnr, r.yrke, r.styrk, r.kommune, r.tidligere_tilfeller, r.sykepengedager_5ar)
-        for r, d, _ in decided])
-    store.save_decisions(conn, [
-        (appearance_id, ids[r.fnr], d.fylke, version, d.decision, d.weeks_on_leave, d.age,
-         _encode([[c.criterion, c.status, c.reason] for c in d.results]))
-        for appearance_id, (r, d, version) in zip(appearance_ids, decided)])
-    result.imported += len(decided)
+class _Batch:
+    """Screens and stores the good rows of a list, a batch at a time."""
+
+    def __init__(self, conn: sqlite3.Connection, region: Region, screener: Screener, day: dt.date,
+                 kontor: str | None, result: ScreenResult) -> None:
+        self.conn, self.region, self.screener, self.kontor, self.result = conn, region, screener, kontor, result
+        self.day = day.isoformat()
+        self.people = store.PersonIds(conn)
+        self.rules_by_kommune: dict[str | None, RuleSet] = {}
+
+    def rules_for(self, kommune: str | None) -> RuleSet:
+        rules = self.rules_by_kommune.get(kommune)
+        if rules is None:
+            rules = self.rules_by_kommune[kommune] = self.region.for_kommune(kommune)
+        return rules
+
+    def store(self, rows: list[ListRow]) -> None:
+        kontor, result = self.kontor, self.result
+        decided = []
+        for row in rows:
+            rules = self.rules_for(row.kommune)
+            decided.append((row, rules, *self.screener.screen(row, rules)))
+        ids = self.people.resolve([(r.fnr, r.navn, rules.fylke, r.kontor or kontor) for r, rules, *_ in decided])
+        listed = store.already_listed(self.conn, [ids[r.fnr] for r, *_ in decided], self.day, result.import_id)
+        if listed:
+            result.already_listed += sum(1 for r, *_ in decided if ids[r.fnr] in listed)
+            decided = [item for item in decided if ids[item[0].fnr] not in listed]
+        appearance_ids = store.save_appearances(self.conn, [
+            (ids[r.fnr], result.import_id, r.sheet, r.row, self.day, rules.fylke, r.kontor or kontor,
+             r.sykmeldt_fom.isoformat(), r.sykmeldt_tom.isoformat() if r.sykmeldt_tom else None, r.grad,
+             r.diagnose, r.arbeidsgiver, r.orgnr, r.yrke, r.styrk, r.kommune, r.tidligere_tilfeller,
+             r.sykepengedager_5ar)
+            for r, rules, *_ in decided])
+        store.save_decisions(self.conn, [
+            (appearance_id, ids[r.fnr], rules.fylke, rules.version, decision, weeks, age, stored)
+            for appearance_id, (r, rules, decision, stored, weeks, age) in zip(appearance_ids, decided)])
+        result.imported += len(decided)
 
 
 def _fill_counts(conn: sqlite3.Connection, result: ScreenResult) -> None:
