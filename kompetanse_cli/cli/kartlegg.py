@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.rule import Rule
@@ -13,14 +14,13 @@ from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FYLKER
-from kompetanse_cli.interview.bulk import import_registrations
-from kompetanse_cli.interview.runner import Move, Prompt, Summary, first_open, run_level
-from kompetanse_cli.interview.session import LevelSession, apply_answer_file, open_level
-from kompetanse_cli.interview.template import show_value, shown_questions
 from kompetanse_cli.screening.engine import DECISION_LABELS
 
-MOVES = {"<": Move.BACK, "tilbake": Move.BACK, "-": Move.SKIP, "hopp": Move.SKIP, "q": Move.QUIT,
-         "avslutt": Move.QUIT, "": Move.KEEP}
+# The interview modules are imported in the functions that use them, so other commands start without them.
+if TYPE_CHECKING:
+    from kompetanse_cli.interview.runner import Move, Prompt, Summary
+    from kompetanse_cli.interview.session import LevelSession
+
 HINTS = {
     "valg": "Nummer eller nøkkel", "skala": "Nummer eller nøkkel", "dato": "Dato (dd.mm.åååå)",
     "tekst": "Skriv fritt", "tall": "Et tall",
@@ -49,6 +49,8 @@ def kartlegg(
 
         kt kartlegg importer registreringer.xlsx
     """
+    from kompetanse_cli.interview.session import open_level
+
     if person_id == "importer":
         _import(fil)
         return
@@ -103,6 +105,9 @@ def _show_card(session: LevelSession) -> None:
 
 
 def _interview(session: LevelSession) -> None:
+    from kompetanse_cli.interview.runner import first_open, run_level
+    from kompetanse_cli.interview.template import shown_questions
+
     template, niva = session.template, session.niva
     start = None
     if session.complete_already:
@@ -158,6 +163,11 @@ def _day(text: str | None):
 
 
 def _ask(prompt: Prompt) -> str | Move:
+    from kompetanse_cli.interview.runner import Move
+    from kompetanse_cli.interview.template import show_value
+
+    moves = {"<": Move.BACK, "tilbake": Move.BACK, "-": Move.SKIP, "hopp": Move.SKIP, "q": Move.QUIT,
+             "avslutt": Move.QUIT, "": Move.KEEP}
     question = prompt.question
     console.print(Rule(f"Spørsmål {prompt.number} av {prompt.total}", align="left", style="dim"))
     console.print(f"[bold]{esc(question.tekst)}[/]")
@@ -178,12 +188,14 @@ def _ask(prompt: Prompt) -> str | Move:
         if key == "?":
             console.print(esc(question.hjelp or "Ingen ekstra hjelp til dette spørsmålet."))
             continue
-        if key in MOVES:
-            return MOVES[key]
+        if key in moves:
+            return moves[key]
         return reply
 
 
 def _review(summary: Summary) -> int | None:
+    from kompetanse_cli.interview.template import show_value
+
     console.print(Rule("Oppsummering", align="left"))
     table = Table(show_header=True)
     table.add_column("#", justify="right")
@@ -224,6 +236,8 @@ def _show_measure(session: LevelSession) -> None:
 
 
 def _from_file(session: LevelSession, path: Path) -> None:
+    from kompetanse_cli.interview.session import apply_answer_file
+
     result = apply_answer_file(session, path)
     console.print(f"Lagret {result.stored} svar for {session.card.short_id}, nivå {session.niva}.")
     if result.complete:
@@ -235,6 +249,8 @@ def _from_file(session: LevelSession, path: Path) -> None:
 
 
 def _import(path: Path | None) -> None:
+    from kompetanse_cli.interview.bulk import import_registrations
+
     if path is None:
         raise UsageError("Oppgi filen: kt kartlegg importer registreringer.xlsx")
     veileder = config.veileder()

@@ -70,4 +70,6 @@ def _norwegian_help(text: str) -> str:
 def _with_help_text(option):  # type: ignore[no-untyped-def]
     if option is not None:
         option.help = HELP_TEXT
+        if option.default is None:
+            option.default = False  # typer skips checking a bool; checking None loaded pydantic for every `--help`
     return option

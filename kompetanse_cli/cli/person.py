@@ -14,8 +14,8 @@ from kompetanse_cli.errors import KtError, UsageError
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FYLKER, resolve_fylke
 from kompetanse_cli.ingest import values
-from kompetanse_cli.interview import persons
-from kompetanse_cli.interview.overview import list_persons, parse_stage
+
+# The interview modules are imported in the commands that use them, so other commands start without them.
 
 app = typer.Typer(help="Personer som ikke kom fra en liste.", no_args_is_help=True)
 
@@ -56,6 +56,8 @@ def ny() -> None:
 
         kt person ny
     """
+    from kompetanse_cli.interview import persons
+
     if not sys.stdin.isatty():
         raise UsageError("kt person ny trenger en terminal (fødselsnummer skrives ved ledeteksten).")
     veileder = config.veileder()
@@ -83,6 +85,8 @@ def finn() -> None:
 
         kt person finn
     """
+    from kompetanse_cli.interview import persons
+
     if not sys.stdin.isatty():
         raise UsageError("kt person finn trenger en terminal (fødselsnummeret skrives ved ledeteksten).")
     fnr = _ask("Fødselsnummer (11 siffer)", values.parse_fnr)
@@ -106,6 +110,8 @@ def malform(
 
         kt person malform k7m2x nynorsk
     """
+    from kompetanse_cli.interview import persons
+
     chosen = persons.parse_malform(verdi)
     with open_db() as conn:
         short_id = persons.set_malform(conn, person_id, chosen, veileder=config.veileder())
@@ -150,6 +156,8 @@ def liste(
 
         kt liste --status aktuell --json
     """
+    from kompetanse_cli.interview.overview import list_persons, parse_stage
+
     choice = resolve_fylke(fylke) if fylke else None
     stage = parse_stage(status) if status else None
     with open_db() as conn:

@@ -15,8 +15,9 @@ from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_d
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.personid import looks_like_short_id, unknown_id
-from kompetanse_cli.personvern import backup, innsyn, sletting
 from kompetanse_cli.store import privacy as store
+
+# The personvern modules (innsyn writes Excel) are imported in the commands that use them, so `kt` starts faster.
 
 
 def _confirm(question: str, yes: bool) -> bool:
@@ -49,6 +50,8 @@ def innsyn_cmd(
 
         kt innsyn k7m2x --ut innsyn.json
     """
+    from kompetanse_cli.personvern import innsyn
+
     with open_db() as conn:
         found = innsyn.export_innsyn(conn, person_id, ut, veileder=config.veileder())
     console.print(f"Skrev innsyn for {found.short_id} til {ut}.")
@@ -66,6 +69,8 @@ def slett(
 
         kt slett k7m2x
     """
+    from kompetanse_cli.personvern import sletting
+
     with open_db() as conn:
         person = sletting.find_person(conn, person_id)  # an unknown id is said before anything is asked
         who = f"{esc(person.navn)} ({person.kort_id})" if person.navn else person.kort_id
@@ -95,6 +100,8 @@ def rydd(
 
         kt rydd
     """
+    from kompetanse_cli.personvern import sletting
+
     with open_db() as conn:
         plan = sletting.plan_retention(conn)
         console.print(f"Aldri kartlagt, siste liste før {no_date(plan.limit_not_interviewed)}: "
@@ -155,6 +162,8 @@ def backup_cmd(fil: Path = typer.Argument(..., help="Ny fil for sikkerhetskopien
 
         kt backup ~/sikker-mappe/kt-2022-03-07.db
     """
+    from kompetanse_cli.personvern import backup
+
     with open_db() as conn:
         backup.take_backup(conn, fil, veileder=config.veileder())
     console.print(f"Sikkerhetskopi skrevet til {fil}.")
@@ -170,6 +179,8 @@ def gjenopprett(
 
         kt gjenopprett ~/sikker-mappe/kt-2022-03-07.db
     """
+    from kompetanse_cli.personvern import backup
+
     backup.check_backup(fil)
     if not _confirm("Erstatte alt i databasen med sikkerhetskopien?", ja):
         console.print("Ingenting er endret.")

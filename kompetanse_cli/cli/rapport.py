@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich import box
@@ -15,10 +16,12 @@ from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, no_date, no_number, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FylkeChoice, normalize_name, resolve_fylke
-from kompetanse_cli.report.html import render_html, write_html
-from kompetanse_cli.report.rapport_xlsx import write_report_workbook
 from kompetanse_cli.report.suppression import DEFAULT_THRESHOLD, PRIMARY
-from kompetanse_cli.report.tallies import STAGES, Count, Distribution, Report, build_report
+
+# The tallies and the HTML and Excel writers (jinja2, openpyxl) are imported when the report is made,
+# so other commands start without them; suppression is pure and small, and --help shows its default.
+if TYPE_CHECKING:
+    from kompetanse_cli.report.tallies import Count, Distribution, Report
 
 ALL_FYLKER = ("alle", "allefylker", "helelandet", "landet")
 LIST_STAGES = ("listed", "screened", "candidates")
@@ -60,6 +63,8 @@ def rapport(
 
         kt rapport --fylke troms-og-finnmark --json
     """
+    from kompetanse_cli.report.tallies import build_report
+
     choice = _choose_fylke(fylke)
     start, end = parse_date_option(fra, "--fra"), parse_date_option(til, "--til")
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
@@ -70,9 +75,13 @@ def rapport(
         report = build_report(conn, fylke=choice, kontor=kontor, fra=start, til=end, threshold=terskel)
     written = []
     if xlsx is not None:
+        from kompetanse_cli.report.rapport_xlsx import write_report_workbook
+
         write_report_workbook(report, xlsx)
         written.append(str(xlsx))
     if html is not None:
+        from kompetanse_cli.report.html import render_html, write_html
+
         write_html(html, render_html(report))
         written.append(str(html))
     if som_json:
@@ -126,6 +135,8 @@ def _render(report: Report) -> None:
 
 def _render_funnel(report: Report) -> None:
     """Two tables that fit a terminal: the lists (as Tabell 4-1) and the interviews (as Figur 4-5)."""
+    from kompetanse_cli.report.tallies import STAGES
+
     rows = report.funnel.display_rows()
     if not rows:
         console.print("\nIngen personer i utvalget.\n")

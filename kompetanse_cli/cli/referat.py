@@ -10,7 +10,8 @@ import typer
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, open_db
 from kompetanse_cli.errors import UsageError
-from kompetanse_cli.report.referat import MALFORMER, format_for_path, record_letter, render_referat, write_letter
+
+# report.referat (jinja2, the interview modules) is imported by the command, so other commands start without it.
 
 
 def _malform(text: str | None) -> str | None:
@@ -54,6 +55,8 @@ def referat(
 
         kt referat k7m2x --til-veileder --ut melding.txt
     """
+    from kompetanse_cli.report.referat import MALFORMER, format_for_path, record_letter, render_referat, write_letter
+
     chosen_form = _malform(malform)
     if til_veileder and chosen_form == "nn":
         raise UsageError("Meldingen til NAV-kontoret skrives på bokmål; --malform gjelder referatet til kandidaten.")

@@ -9,9 +9,9 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from kompetanse_cli import config
@@ -20,11 +20,14 @@ from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
 from kompetanse_cli.ingest.columns import FIELD_LABELS
-from kompetanse_cli.report.export import export_screening
 from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL
-from kompetanse_cli.screening.explain import explain_person
 from kompetanse_cli.screening.rules import CRITERIA
-from kompetanse_cli.screening.run import PersonOutcome, ScreenResult, outcomes, screen_file
+
+# What only one command needs is imported inside it, so `kt` starts without the Excel export and the rest.
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from kompetanse_cli.screening.run import PersonOutcome, ScreenResult
 
 PROGRESS_MIN_ROWS = 5000
 _REQUIREMENT_RE = re.compile(r" \((?:krav|grense)[^)]*\)")  # the table is short; `kt forklar` shows the requirements
@@ -67,6 +70,8 @@ def screen(
 
         kt screen uke10.xlsx --fylke agder --alle --eksport kandidater.xlsx
     """
+    from kompetanse_cli.screening.run import outcomes, screen_file
+
     choice = choose_fylke(fylke)
     day = parse_date_option(listedato, "--listedato")
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
@@ -79,6 +84,8 @@ def screen(
                                  kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
                                  progress=report, again=pa_nytt)
         if eksport is not None:
+            from kompetanse_cli.report.export import export_screening
+
             written = export_screening(conn, result, eksport, everyone=alle, veileder=config.veileder())
         if som_json:
             _write_json(result, outcomes(conn, result.import_id, candidates_first=False))
@@ -103,6 +110,8 @@ class _progress:
         if self.quiet or total < PROGRESS_MIN_ROWS:
             return
         if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
             self.bar = Progress(TextColumn("Leser og screener"), BarColumn(), MofNCompleteColumn(),
                                 TimeRemainingColumn(), console=err_console, transient=True)
             self.bar.start()
@@ -247,6 +256,8 @@ def forklar(
 
         kt forklar k7m2x
     """
+    from kompetanse_cli.screening.explain import explain_person
+
     with open_db() as conn:
         explanation = explain_person(conn, person_id, veileder=config.veileder())
     if som_json:

@@ -10,7 +10,8 @@ from rich.table import Table
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, esc
 from kompetanse_cli.errors import InputError
-from kompetanse_cli.interview.template import check_template_file
+
+# interview.template is imported by `kt mal sjekk`, so other commands start without it.
 
 config_app = typer.Typer(help="Innstillinger: veileder-ident, standardfylke, kontor.", no_args_is_help=True)
 mal_app = typer.Typer(help="Intervjumaler (registreringsskjemaet og fylkesvarianter).", no_args_is_help=True)
@@ -60,6 +61,8 @@ def sjekk(fil: Path = typer.Argument(..., help="Malfilen (TOML).", show_default=
 
         kt mal sjekk ~/kt/maler/agder.toml
     """
+    from kompetanse_cli.interview.template import check_template_file
+
     template, problems = check_template_file(fil)
     if problems:
         raise InputError(f"{fil.name} har {len(problems)} feil:\n" + "\n".join(f"  - {p}" for p in problems))

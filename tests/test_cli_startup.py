@@ -1,0 +1,16 @@
+"""What `kt` imports before any command runs: not the Excel, HTML-template and Word libraries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+LOADED = ("import sys; from kompetanse_cli.cli import app; "
+          "print(sorted(m for m in sys.modules if m.split('.')[0] in {'openpyxl', 'jinja2', 'docxtpl'}))")
+
+
+def test_startup_leaves_openpyxl_jinja2_and_docxtpl_to_the_commands_that_use_them() -> None:
+    # A fresh interpreter: in the test process other tests have imported them already.
+    result = subprocess.run([sys.executable, "-c", LOADED], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    assert result.stderr == ""
