@@ -74,7 +74,9 @@ def _log_unexpected(error: Exception) -> str:
         from kompetanse_cli.logs import get_logger
 
         logger = get_logger()
-        logger.error("uventet feil i %s", " ".join(sys.argv[1:2]), exc_info=error)
+        # an error in screen's worker process: where it happened there, as well as here
+        where = f"\narbeidsprosessen:\n{error.trace}" if getattr(error, "trace", "") else ""
+        logger.error("uventet feil i %s%s", " ".join(sys.argv[1:2]), where, exc_info=error)
         return str(logger.handlers[0].baseFilename)
     except OSError:
         return "kunne ikke skrive loggfilen"

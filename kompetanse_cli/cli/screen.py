@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 PROGRESS_MIN_ROWS = 5000
 _REQUIREMENT_RE = re.compile(r" \((?:krav|grense)[^)]*\)")  # the table is short; `kt forklar` shows the requirements
-MAX_TABLE_ROWS = 500
+MAX_TABLE_ROWS = 200
 WIDE_TABLE = 110  # narrower terminals get two lines a person instead of a table  # a longer table is unreadable in a terminal; --eksport has everyone
 STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
 STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}

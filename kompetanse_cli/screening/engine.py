@@ -263,8 +263,12 @@ class Screener:
                                                       for name, rule in rules.active])
         return found[1]
 
-    def screen(self, row: ListRow, rules: RuleSet) -> tuple[str, str, int, int]:
-        """(decision, every criterion's result as stored JSON, weeks on sick leave, age)."""
+    def screen(self, row: ListRow, rules: RuleSet) -> tuple[str, tuple[str, ...], int, int]:
+        """(decision, every criterion's result encoded, weeks on sick leave, age).
+
+        The encoded results are shared string objects, one per distinct result; `stored_results`
+        joins them into what is stored.
+        """
         facts = Facts(row, self.list_date, self.present)
         statuses, parts = [], []
         for check, rule, inputs, memo in self._plan(rules):
@@ -275,4 +279,9 @@ class Screener:
                 known = memo[key] = (result.status, self.encode([result.criterion, result.status, result.reason]))
             statuses.append(known[0])
             parts.append(known[1])
-        return _decide(statuses), "[" + ",".join(parts) + "]", facts.weeks_on_leave, facts.age
+        return _decide(statuses), tuple(parts), facts.weeks_on_leave, facts.age
+
+
+def stored_results(encoded: tuple[str, ...]) -> str:
+    """`Screener` results as stored: a JSON list of [criterion, status, reason] triples."""
+    return "[" + ",".join(encoded) + "]"

@@ -15,17 +15,20 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from kompetanse_cli import worker
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
-from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
+from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons, stored_results
 from kompetanse_cli.screening.rules import Region, RuleSet, load_region
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import transaction
 
 BATCH_ROWS = 5000
+WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 Progress = Callable[[int, int], None]
 
@@ -111,11 +114,14 @@ def choose_list_date(given: dt.date | None, listfile: ListFile) -> tuple[dt.date
 
 def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, sheet: str | None = None,
                 list_date: dt.date | None = None, kontor: str | None = None, veileder: str | None = None,
-                progress: Progress | None = None, again: bool = False) -> ScreenResult:
+                progress: Progress | None = None, again: bool = False,
+                in_worker: bool | None = None) -> ScreenResult:
     """Read, screen and store one list file.
 
     Re-importing the same file adds nothing (and says what differs from the earlier import);
     with `again`, the earlier import of this file is replaced, e.g. to use another list date.
+    Rows are cleaned and screened in a worker process when `in_worker`, which by default
+    (None) is so for lists of WORKER_MIN_ROWS or more.
     """
     region = load_region(fylke)
     listfile = open_list(path, sheet=sheet)
@@ -137,7 +143,8 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
             earlier, result.replaced_earlier = None, True
         if earlier is None:
             _import_rows(conn, listfile, result, region=region, day=day, source=source, digest=digest,
-                         present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke)
+                         present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke,
+                         in_worker=listfile.estimated_rows >= WORKER_MIN_ROWS if in_worker is None else in_worker)
     if earlier is not None:
         _fill_from_earlier(conn, result, earlier)
         if earlier.listedato != day.isoformat() and list_date is not None:
@@ -152,22 +159,23 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
 
 def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenResult, *, region: Region,
                  day: dt.date, source: str, digest: str, present: frozenset[str], kontor: str | None,
-                 veileder: str | None, progress: Progress | None, fylke: FylkeChoice) -> None:
+                 veileder: str | None, progress: Progress | None, fylke: FylkeChoice, in_worker: bool) -> None:
     result.import_id = store.create_import(
         conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
         listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder)
-    batch = _Batch(conn, region, Screener(day, present, _encode), day, kontor, result)
+    people = store.PersonIds(conn)
     total = listfile.estimated_rows
+    screened_batches = partial(_screen_rows, listfile, region, Screener(day, present, _encode))
     # Rows, decisions and cleaned values make no reference cycles; without the cyclic collector
     # walking every new object, a long list is read about a fifth faster.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for rows in _batches(listfile.rows()):
-            good = [r for r in rows if r.__class__ is ListRow]
-            result.rejected += [r for r in rows if r.__class__ is RowError]
-            result.rows_read += len(rows)
-            batch.store(good)
+        # a long list is cleaned and screened in a worker process while this one stores
+        for screened, rejected, rows_read in worker.stream(screened_batches, forked=in_worker):
+            result.rejected += rejected
+            result.rows_read += rows_read
+            _store_batch(conn, people, screened, day, kontor, result)
             if progress:
                 progress(result.rows_read, total)
     finally:
@@ -178,6 +186,37 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
                         avviste=len(result.rejected))
     audit.log(conn, veileder=veileder, handling="liste importert og screenet", person=None,
               detaljer=f"{result.file}: {result.imported} importert, {len(result.rejected)} avvist")
+
+
+# A good row with its decision, as plain values: cheap to pass from the worker process.
+# (fnr, navn, kontor, fylke,
+#  (ark, rad, sykmeldt_fom … sykepengedager_5ar: the row, as in store.APPEARANCE_COLUMNS),
+#  (regelversjon, beslutning, uker sykmeldt, alder, results encoded by the Screener))
+Screened = tuple[str, str | None, str | None, str, tuple, tuple]
+
+
+def _screen_rows(listfile: ListFile, region: Region,
+                 screener: Screener) -> Iterator[tuple[list[Screened], list[RowError], int]]:
+    """Clean and screen the list a batch at a time: (screened rows, rejected rows, rows read)."""
+    rules_by_kommune: dict[str | None, RuleSet] = {}
+    for rows in _batches(listfile.rows()):
+        screened, rejected = [], []
+        for row in rows:
+            if row.__class__ is RowError:
+                rejected.append(row)
+                continue
+            rules = rules_by_kommune.get(row.kommune)
+            if rules is None:
+                rules = rules_by_kommune[row.kommune] = region.for_kommune(row.kommune)
+            decision, results, weeks, age = screener.screen(row, rules)
+            screened.append((
+                row.fnr, row.navn, row.kontor, rules.fylke,
+                (row.sheet, row.row, row.sykmeldt_fom.isoformat(),
+                 row.sykmeldt_tom.isoformat() if row.sykmeldt_tom else None, row.grad, row.diagnose,
+                 row.arbeidsgiver, row.orgnr, row.yrke, row.styrk, row.kommune, row.tidligere_tilfeller,
+                 row.sykepengedager_5ar),
+                (rules.version, decision, weeks, age, results)))
+        yield screened, rejected, len(rows)
 
 
 def _batches(rows: Iterator[ListRow | RowError]) -> Iterator[list[ListRow | RowError]]:
@@ -191,43 +230,22 @@ def _batches(rows: Iterator[ListRow | RowError]) -> Iterator[list[ListRow | RowE
         yield batch
 
 
-class _Batch:
-    """Screens and stores the good rows of a list, a batch at a time."""
-
-    def __init__(self, conn: sqlite3.Connection, region: Region, screener: Screener, day: dt.date,
+def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, screened: list[Screened], day: dt.date,
                  kontor: str | None, result: ScreenResult) -> None:
-        self.conn, self.region, self.screener, self.kontor, self.result = conn, region, screener, kontor, result
-        self.day = day.isoformat()
-        self.people = store.PersonIds(conn)
-        self.rules_by_kommune: dict[str | None, RuleSet] = {}
-
-    def rules_for(self, kommune: str | None) -> RuleSet:
-        rules = self.rules_by_kommune.get(kommune)
-        if rules is None:
-            rules = self.rules_by_kommune[kommune] = self.region.for_kommune(kommune)
-        return rules
-
-    def store(self, rows: list[ListRow]) -> None:
-        kontor, result = self.kontor, self.result
-        decided = []
-        for row in rows:
-            rules = self.rules_for(row.kommune)
-            decided.append((row, rules, *self.screener.screen(row, rules)))
-        ids = self.people.resolve([(r.fnr, r.navn, rules.fylke, r.kontor or kontor) for r, rules, *_ in decided])
-        listed = store.already_listed(self.conn, [ids[r.fnr] for r, *_ in decided], self.day, result.import_id)
-        if listed:
-            result.already_listed += sum(1 for r, *_ in decided if ids[r.fnr] in listed)
-            decided = [item for item in decided if ids[item[0].fnr] not in listed]
-        appearance_ids = store.save_appearances(self.conn, [
-            (ids[r.fnr], result.import_id, r.sheet, r.row, self.day, rules.fylke, r.kontor or kontor,
-             r.sykmeldt_fom.isoformat(), r.sykmeldt_tom.isoformat() if r.sykmeldt_tom else None, r.grad,
-             r.diagnose, r.arbeidsgiver, r.orgnr, r.yrke, r.styrk, r.kommune, r.tidligere_tilfeller,
-             r.sykepengedager_5ar)
-            for r, rules, *_ in decided])
-        store.save_decisions(self.conn, [
-            (appearance_id, ids[r.fnr], rules.fylke, rules.version, decision, weeks, age, stored)
-            for appearance_id, (r, rules, decision, stored, weeks, age) in zip(appearance_ids, decided)])
-        result.imported += len(decided)
+    listedato = day.isoformat()
+    ids = people.resolve([(fnr, navn, fylke, own or kontor) for fnr, navn, own, fylke, _, _ in screened])
+    listed = store.already_listed(conn, [ids[s[0]] for s in screened], listedato, result.import_id)
+    if listed:
+        result.already_listed += sum(1 for s in screened if ids[s[0]] in listed)
+        screened = [s for s in screened if ids[s[0]] not in listed]
+    appearance_ids = store.save_appearances(conn, [
+        (ids[fnr], result.import_id, *row[:2], listedato, fylke, own or kontor, *row[2:])
+        for fnr, _, own, fylke, row, _ in screened])
+    store.save_decisions(conn, [
+        (appearance_id, ids[fnr], fylke, version, decision, weeks, age, stored_results(results))
+        for appearance_id, (fnr, _, _, fylke, _, (version, decision, weeks, age, results))
+        in zip(appearance_ids, screened)])
+    result.imported += len(screened)
 
 
 def _fill_counts(conn: sqlite3.Connection, result: ScreenResult) -> None:

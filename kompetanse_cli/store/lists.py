@@ -13,6 +13,7 @@ from kompetanse_cli.store.db import now
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
 ID_LENGTH = 5
 SQL_CHUNK = 500  # bound parameters per IN (...) query
+_ID_BYTES = bytes(ord(ID_ALPHABET[b % len(ID_ALPHABET)]) for b in range(256))  # a random byte → a letter
 
 
 @dataclass
@@ -70,13 +71,22 @@ class PersonIds:
 
     def new_short_id(self) -> str:
         """A short id no person has yet: five letters/digits, easy to read aloud."""
+        return self.new_short_ids(1)[0]
+
+    def new_short_ids(self, count: int) -> list[str]:
+        """`count` short ids that no person has yet, drawn from one call to `secrets`."""
         if self._taken is None:
             self._taken = {r[0] for r in self.conn.execute("SELECT kort_id FROM person")}
-        while True:
-            candidate = "".join(ID_ALPHABET[b % len(ID_ALPHABET)] for b in secrets.token_bytes(ID_LENGTH))
-            if candidate not in self._taken:
-                self._taken.add(candidate)
-                return candidate
+        found: list[str] = []
+        while len(found) < count:
+            wanted = count - len(found)
+            letters = secrets.token_bytes(ID_LENGTH * wanted).translate(_ID_BYTES).decode("ascii")
+            for start in range(0, len(letters), ID_LENGTH):
+                candidate = letters[start:start + ID_LENGTH]
+                if candidate not in self._taken:
+                    self._taken.add(candidate)
+                    found.append(candidate)
+        return found
 
     def resolve(self, people: Sequence[tuple[str, str | None, str, str | None]]) -> dict[str, int]:
         """(fnr, navn, fylke, kontor) → {fnr: person id}, creating persons not seen before."""
@@ -88,11 +98,13 @@ class PersonIds:
             for row in self.conn.execute(f"SELECT id, fnr FROM person WHERE fnr IN ({marks})", chunk):
                 found[row[1]] = row[0]
         created = now()
-        new_rows = []
-        for fnr, navn, fylke, kontor in people:
-            if fnr not in found:
-                found[fnr] = -1
-                new_rows.append((self.new_short_id(), fnr, navn, fylke, kontor, created))
+        new_people = []
+        for person in people:
+            if person[0] not in found:
+                found[person[0]] = -1
+                new_people.append(person)
+        new_rows = [(short_id, *person, created)
+                    for short_id, person in zip(self.new_short_ids(len(new_people)), new_people)]
         first_id = _next_id(self.conn, "person")
         self.conn.executemany(
             "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, opprettet) VALUES (?, ?, ?, ?, ?, ?)", new_rows)

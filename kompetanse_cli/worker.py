@@ -1,0 +1,104 @@
+"""Running a generator in a second process, its items streamed back as they are made.
+
+`kt screen` on a long list cleans and screens rows here while the main process writes the
+previous batch to the database: on two cores, the two halves of the work overlap. The worker is
+forked, so it starts in milliseconds and inherits the opened list (nothing is read twice) but
+never the database: it only computes, and the main process alone writes. Where fork is not
+available (Windows, macOS's default), the generator simply runs in the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from kompetanse_cli.errors import KtError
+
+T = TypeVar("T")
+_ITEM, _DONE, _KT_ERROR, _ERROR = "item", "done", "kt-error", "error"
+
+
+class WorkerError(RuntimeError):
+    """An unexpected error in the worker. `trace` holds where it happened: the frames and the
+    exception's type, never its message (which may quote a cell)."""
+
+    def __init__(self, summary: str, trace: str = "") -> None:
+        super().__init__(summary)
+        self.trace = trace
+
+
+def can_fork() -> bool:
+    """A second process is worth starting: fork exists and there is a second core."""
+    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+
+
+def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True) -> Iterator[T]:
+    """The items of `produce()`, made in a forked worker process when `forked` (and possible).
+
+    An error in the worker is raised here: a KtError as itself, anything else as a WorkerError. Leaving the loop early, or Ctrl-C, stops the worker.
+    """
+    if not (forked and can_fork()):
+        yield from produce()
+        return
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_work, args=(produce, sending, receiving), daemon=True)
+    process.start()
+    sending.close()  # the worker holds the only sending end: its exit ends our recv() with EOFError
+    try:
+        while True:
+            try:
+                kind, payload = receiving.recv()
+            except EOFError:
+                process.join()
+                raise WorkerError(f"arbeidsprosessen stoppet uventet (kode {process.exitcode})") from None
+            if kind == _ITEM:
+                yield payload
+            elif kind == _DONE:
+                return
+            elif kind == _KT_ERROR:
+                error_type, message, hint = payload
+                raise error_type(message, hint=hint)
+            else:
+                raise WorkerError("feil i arbeidsprosessen", payload)
+    finally:
+        receiving.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _work(produce: Callable[[], Iterable[T]], sending, receiving) -> None:
+    """The worker: make the items and send them; the main process alone handles Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Only the main process may hold the reading end: if it dies, the next send fails and the
+    # worker ends instead of waiting forever on a full pipe.
+    receiving.close()
+    # The worker has nothing to say on stdout/stderr. Pointing them at /dev/null means whatever
+    # the main process had half-written is not written twice, and a shell or test reading kt's
+    # output sees it end when the main process ends.
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    for descriptor in (1, 2):
+        os.dup2(quiet, descriptor)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
+    try:
+        for item in produce():
+            sending.send((_ITEM, item))
+        sending.send((_DONE, None))
+    except KtError as error:
+        sending.send((_KT_ERROR, (type(error), error.message, error.hint)))
+    except BrokenPipeError:
+        pass  # the main process stopped listening (an error there, or Ctrl-C)
+    except BaseException as error:  # noqa: BLE001 - reported to the main process, which decides
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        try:
+            sending.send((_ERROR, f"{frames}{type(error).__name__} (melding utelatt)"))
+        except OSError:
+            pass
+    finally:
+        sending.close()
