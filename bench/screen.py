@@ -96,7 +96,7 @@ def tree_rss_kb(pid: int) -> int:
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one command: the peak of its own RSS (from the kernel)
-    or, where it starts a worker, of its RSS and its worker's together (sampled every 10 ms)."""
+    or, where it starts a worker, of its RSS and its worker's together (sampled every 50 ms)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampled = 0
@@ -105,7 +105,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
         if pid:
             break
         sampled = max(sampled, tree_rss_kb(process.pid))
-        time.sleep(0.01)
+        time.sleep(0.05)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")

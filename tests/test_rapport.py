@@ -33,6 +33,7 @@ import pytest
 from kompetanse_cli.sykepenger import sykepenger_end
 from kompetanse_cli.store import db
 from kompetanse_cli.store import tallies as store
+from kompetanse_cli.store.lists import CriterionResults
 from tests.conftest import run_kt, synthetic_fnr
 
 CRITERIA = ("arbeidsgiver", "sykepengeperiode", "grad", "gjentakende", "diagnose_arbeid", "svangerskap", "covid",
@@ -76,11 +77,11 @@ class Store:
             "INSERT INTO listeoppforing (person_id, import_id, ark, rad, listedato, fylke, kontor, sykmeldt_fom, grad)"
             " VALUES (?, ?, 'Ark1', ?, ?, ?, ?, ?, 100)",
             (person, import_id, row + 2, listedato, fylke, kontor, FOM)).lastrowid
-        results = [[c, "ikke_oppfylt" if c in failed else "oppfylt", "begrunnelse"] for c in CRITERIA]
+        results = [(c, "ikke_oppfylt" if c in failed else "oppfylt", "begrunnelse") for c in CRITERIA]
         self.conn.execute(
             "INSERT INTO screening (oppforing_id, person_id, fylke, regelversjon, beslutning, uker_sykmeldt, alder,"
             " resultater, tidspunkt) VALUES (?, ?, ?, '1#test', ?, 9, 45, ?, ?)",
-            (entry, person, fylke, decision, json.dumps(results), f"{listedato}T09:00:00"))
+            (entry, person, fylke, decision, CriterionResults(self.conn).encode(results), f"{listedato}T09:00:00"))
 
     def level(self, person: int, niva: int, answers: dict[str, str | None], *, complete: bool = True,
               started: str = "2022-03-15T10:00:00") -> None:

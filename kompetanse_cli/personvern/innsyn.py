@@ -15,7 +15,7 @@ from kompetanse_cli.fylker import FYLKER
 from kompetanse_cli.interview.template import Template, show_value, template_for_fylke
 from kompetanse_cli.personid import require_person
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
-from kompetanse_cli.store import audit, lists
+from kompetanse_cli.store import audit
 from kompetanse_cli.store import privacy as store
 
 # Column titles a non-programmer can read, per table and database column.
@@ -73,9 +73,8 @@ def _readable(row: dict[str, object], template: Template) -> dict[str, object]:
             continue
         if key in DATE_KEYS and isinstance(value, str):
             value = no_stored(value)
-        elif key == "resultater" and isinstance(value, str):
-            value = "; ".join(f"{STATUSES.get(status, status)}: {reason}"
-                              for _, status, reason in lists.decode_results(value))
+        elif key == "resultater" and isinstance(value, list):
+            value = "; ".join(f"{STATUSES.get(status, status)}: {reason}" for _, status, reason in value)
         elif key == "beslutning" and isinstance(value, str):
             value = DECISIONS.get(value, value)
         elif key == "fylke" and isinstance(value, str):

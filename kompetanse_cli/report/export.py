@@ -30,8 +30,9 @@ def export_screening(conn: sqlite3.Connection, result: ScreenResult, path: Path,
     """Write candidates and persons to assess (everyone with `everyone`); returns how many rows."""
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     rows = []
+    criteria = store.CriterionResults(conn)
     for row in store.import_outcomes(conn, result.import_id, decisions):
-        reasons = "; ".join(deciding_reasons(row["beslutning"], store.decode_results(row["resultater"])))
+        reasons = "; ".join(deciding_reasons(row["beslutning"], criteria.decode(row["resultater"])))
         rows.append((row["kort_id"], row["fnr"], row["navn"], row["kontor"], _date(row["listedato"]),
                      _date(row["sykmeldt_fom"]), _date(row["sykmeldt_tom"]), row["uker_sykmeldt"], row["grad"],
                      row["diagnose"], row["arbeidsgiver"], row["orgnr"], row["yrke"], row["kommune"],

@@ -243,17 +243,17 @@ def _decide(statuses: Iterable[str]) -> str:
 
 
 class Screener:
-    """`screen_person` for every row of one list, with the results in their stored form.
+    """`screen_person` for every row of one list.
 
     A list of 50 000 rows holds a few hundred distinct dates, grades, codes and kommuner, so each
-    check runs once per distinct input (`INPUTS`) and its result is encoded once; the decision for
-    a row is then a handful of dictionary look-ups. Gives exactly what `screen_person` gives.
+    check runs once per distinct input (`INPUTS`), and rows with the same input share one result
+    object; the decision for a row is then a handful of dictionary look-ups. Gives exactly what
+    `screen_person` gives.
     """
 
-    def __init__(self, list_date: dt.date, present: frozenset[str], encode: Callable[[list[str]], str]) -> None:
+    def __init__(self, list_date: dt.date, present: frozenset[str]) -> None:
         self.list_date = list_date
         self.present = present
-        self.encode = encode
         self._plans: dict[int, tuple[RuleSet, list[tuple[Check, dict, Callable[[Facts], Hashable], dict]]]] = {}
 
     def _plan(self, rules: RuleSet) -> list[tuple[Check, dict, Callable[[Facts], Hashable], dict]]:
@@ -263,25 +263,14 @@ class Screener:
                                                       for name, rule in rules.active])
         return found[1]
 
-    def screen(self, row: ListRow, rules: RuleSet) -> tuple[str, tuple[str, ...], int, int]:
-        """(decision, every criterion's result encoded, weeks on sick leave, age).
-
-        The encoded results are shared string objects, one per distinct result; `stored_results`
-        joins them into what is stored.
-        """
+    def screen(self, row: ListRow, rules: RuleSet) -> tuple[str, tuple[tuple[str, str, str], ...], int, int]:
+        """(decision, every criterion's (criterion, status, reason), weeks on sick leave, age)."""
         facts = Facts(row, self.list_date, self.present)
-        statuses, parts = [], []
+        results = []
         for check, rule, inputs, memo in self._plan(rules):
             key = inputs(facts)
-            known = memo.get(key)
-            if known is None:
-                result = check(facts, rule, rules)
-                known = memo[key] = (result.status, self.encode([result.criterion, result.status, result.reason]))
-            statuses.append(known[0])
-            parts.append(known[1])
-        return _decide(statuses), tuple(parts), facts.weeks_on_leave, facts.age
-
-
-def stored_results(encoded: tuple[str, ...]) -> str:
-    """`Screener` results as stored: a JSON list of [criterion, status, reason] triples."""
-    return "[" + ",".join(encoded) + "]"
+            result = memo.get(key)
+            if result is None:  # a plain tuple: it travels from the worker process as cheaply as can be
+                result = memo[key] = tuple(check(facts, rule, rules))
+            results.append(result)
+        return _decide([r[1] for r in results]), tuple(results), facts.weeks_on_leave, facts.age

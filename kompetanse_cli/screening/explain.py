@@ -48,5 +48,5 @@ def explain_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | N
         kontor=latest["kontor"], weeks=latest["uker_sykmeldt"], fylke=latest["fylke"],
         rule_version=latest["regelversjon"], decision=latest["beslutning"],
         results=[{"kriterium": c, "status": st, "begrunnelse": r}
-                 for c, st, r in store.decode_results(latest["resultater"])],
+                 for c, st, r in store.CriterionResults(conn).decode(latest["resultater"])],
         appearances=store.count_appearances(conn, person["id"]))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 from kompetanse_cli import worker
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
-from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons, stored_results
+from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
 from kompetanse_cli.screening.rules import Region, RuleSet, load_region
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
@@ -29,7 +28,6 @@ from kompetanse_cli.store.db import transaction
 
 BATCH_ROWS = 5000
 WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 Progress = Callable[[int, int], None]
 
 
@@ -163,9 +161,9 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
     result.import_id = store.create_import(
         conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
         listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder)
-    people = store.PersonIds(conn)
+    people, criteria = store.PersonIds(conn), store.CriterionResults(conn)
     total = listfile.estimated_rows
-    screened_batches = partial(_screen_rows, listfile, region, Screener(day, present, _encode))
+    screened_batches = partial(_screen_rows, listfile, region, Screener(day, present))
     # Rows, decisions and cleaned values make no reference cycles; without the cyclic collector
     # walking every new object, a long list is read about a fifth faster.
     collecting = gc.isenabled()
@@ -175,7 +173,7 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
         for screened, rejected, rows_read in worker.stream(screened_batches, forked=in_worker):
             result.rejected += rejected
             result.rows_read += rows_read
-            _store_batch(conn, people, screened, day, kontor, result)
+            _store_batch(conn, people, criteria, screened, day, kontor, result)
             if progress:
                 progress(result.rows_read, total)
     finally:
@@ -191,7 +189,7 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
 # A good row with its decision, as plain values: cheap to pass from the worker process.
 # (fnr, navn, kontor, fylke,
 #  (ark, rad, sykmeldt_fom … sykepengedager_5ar: the row, as in store.APPEARANCE_COLUMNS),
-#  (regelversjon, beslutning, uker sykmeldt, alder, results encoded by the Screener))
+#  (regelversjon, beslutning, uker sykmeldt, alder, the criteria's results))
 Screened = tuple[str, str | None, str | None, str, tuple, tuple]
 
 
@@ -230,8 +228,8 @@ def _batches(rows: Iterator[ListRow | RowError]) -> Iterator[list[ListRow | RowE
         yield batch
 
 
-def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, screened: list[Screened], day: dt.date,
-                 kontor: str | None, result: ScreenResult) -> None:
+def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: store.CriterionResults,
+                 screened: list[Screened], day: dt.date, kontor: str | None, result: ScreenResult) -> None:
     listedato = day.isoformat()
     ids = people.resolve([(fnr, navn, fylke, own or kontor) for fnr, navn, own, fylke, _, _ in screened])
     listed = store.already_listed(conn, [ids[s[0]] for s in screened], listedato, result.import_id)
@@ -242,7 +240,7 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, screened: li
         (ids[fnr], result.import_id, *row[:2], listedato, fylke, own or kontor, *row[2:])
         for fnr, _, own, fylke, row, _ in screened])
     store.save_decisions(conn, [
-        (appearance_id, ids[fnr], fylke, version, decision, weeks, age, stored_results(results))
+        (appearance_id, ids[fnr], fylke, version, decision, weeks, age, criteria.encode(results))
         for appearance_id, (fnr, _, _, fylke, _, (version, decision, weeks, age, results))
         in zip(appearance_ids, screened)])
     result.imported += len(screened)
@@ -270,8 +268,9 @@ def outcomes(conn: sqlite3.Connection, import_id: int, *, everyone: bool = True,
              candidates_first: bool = True) -> Iterator[PersonOutcome]:
     """Everyone on an import (or only candidates and persons to assess), candidates first or by row."""
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
+    criteria = store.CriterionResults(conn)
     for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first):
-        results = store.decode_results(row["resultater"])
+        results = criteria.decode(row["resultater"])
         earlier = None
         if row["tidligere_dato"]:
             shown = dt.date.fromisoformat(row["tidligere_dato"]).strftime("%d.%m.%Y")

@@ -7,6 +7,7 @@ shared PostgreSQL can be added later behind the same functions.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -173,8 +174,35 @@ def _m002_kartlegging(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m003_kriterieresultat(conn: sqlite3.Connection) -> None:
+    """Each distinct criterion result is stored once; a decision lists their ids (`[3,17,…]`)
+    instead of repeating eleven sentences: a list of 50 000 persons has a few hundred."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE kriterieresultat (
+            id INTEGER PRIMARY KEY,
+            kriterium TEXT NOT NULL,
+            status TEXT NOT NULL,
+            begrunnelse TEXT NOT NULL,
+            UNIQUE (kriterium, status, begrunnelse)
+        )
+        """,
+    )
+    ids: dict[tuple[str, str, str], int] = {}
+    for decision_id, stored in conn.execute("SELECT id, resultater FROM screening").fetchall():
+        numbers = []
+        for triple in json.loads(stored):
+            key = tuple(triple)
+            if key not in ids:
+                ids[key] = conn.execute("INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)",
+                                        key).lastrowid
+            numbers.append(ids[key])
+        conn.execute("UPDATE screening SET resultater = ? WHERE id = ?", (json.dumps(numbers, separators=(",", ":")), decision_id))
+
+
 # Numbered migrations, applied in order; the database's user_version says how many have run.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_kartlegging]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_kartlegging, _m003_kriterieresultat]
 
 
 def schema_version() -> int:

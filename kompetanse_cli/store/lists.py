@@ -193,9 +193,48 @@ def latest_screening(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | 
            WHERE s.person_id = ? ORDER BY l.listedato DESC, s.id DESC LIMIT 1""", (person_id,)).fetchone()
 
 
-def decode_results(text: str) -> list[tuple[str, str, str]]:
-    """Stored criterion results: (criterion, status, reason) triples."""
-    return [tuple(item) for item in json.loads(text)]
+class CriterionResults:
+    """Criterion results, (criterion, status, reason), each stored once in `kriterieresultat`;
+    a decision stores the list of its results' ids, e.g. `[3,17,22]`."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._ids: dict[tuple[str, str, str], str] = {}  # result → its id, as text
+        self._results: dict[int, tuple[str, str, str]] = {}
+
+    def _load(self) -> None:
+        for number, *result in self.conn.execute("SELECT id, kriterium, status, begrunnelse FROM kriterieresultat"):
+            self._results[number] = tuple(result)
+            self._ids[tuple(result)] = str(number)
+
+    def encode(self, results: Sequence[tuple[str, str, str]]) -> str:
+        """What a decision stores for these results; results not stored before are added."""
+        try:
+            return "[" + ",".join(map(self._ids.__getitem__, results)) + "]"
+        except KeyError:
+            if not self._results:
+                self._load()
+            for result in results:
+                if result not in self._ids:
+                    self._ids[result] = str(self._stored_id(tuple(result)))
+            return "[" + ",".join(map(self._ids.__getitem__, results)) + "]"
+
+    def _stored_id(self, result: tuple[str, str, str]) -> int:
+        found = self.conn.execute("SELECT id FROM kriterieresultat WHERE kriterium = ? AND status = ?"
+                                  " AND begrunnelse = ?", result).fetchone()
+        if found is not None:
+            return found[0]
+        number = self.conn.execute("INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)",
+                                   result).lastrowid
+        self._results[number] = result
+        return number
+
+    def decode(self, stored: str) -> list[tuple[str, str, str]]:
+        """A decision's stored results: (criterion, status, reason) triples, in checking order."""
+        numbers = json.loads(stored)
+        if any(number not in self._results for number in numbers):
+            self._load()
+        return [self._results[number] for number in numbers]
 
 
 def count_appearances(conn: sqlite3.Connection, person_id: int) -> int:

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from kompetanse_cli.store.db import transaction
+from kompetanse_cli.store.lists import CriterionResults
 
 PERSON_TABLES = {
     "listeoppforinger": "SELECT l.*, i.filnavn FROM listeoppforing l JOIN import i ON i.id = l.import_id"
@@ -22,8 +23,13 @@ PERSON_TABLES = {
 
 
 def person_data(conn: sqlite3.Connection, person_id: int) -> dict[str, list[dict[str, object]]]:
-    """Every row stored about one person, table by table."""
-    return {name: [dict(row) for row in conn.execute(sql, (person_id,))] for name, sql in PERSON_TABLES.items()}
+    """Every row stored about one person, table by table; a decision's results as
+    (criterion, status, reason) triples."""
+    found = {name: [dict(row) for row in conn.execute(sql, (person_id,))] for name, sql in PERSON_TABLES.items()}
+    criteria = CriterionResults(conn)
+    for decision in found["screeninger"]:
+        decision["resultater"] = criteria.decode(decision["resultater"])
+    return found
 
 
 def audit_rows(conn: sqlite3.Connection, *, person: str | None = None, fra: str | None = None,

@@ -1,0 +1,76 @@
+"""Criterion results are stored once each (`kriterieresultat`); a decision stores their ids.
+Also: a database from before that (schema 2, sentences in every decision) is converted on open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+from kompetanse_cli.store import db as kt_db
+from tests.conftest import SAMPLES, run_kt, synthetic_fnr
+from tests.test_personvern import query
+
+FNR = synthetic_fnr(dt.date(1975, 6, 1))
+
+
+def test_a_list_stores_each_distinct_result_once(kt_home: Path) -> None:
+    result = run_kt("screen", str(SAMPLES / "uke10_lister.xlsx"), "--fylke", "agder", "--json")
+    assert result.code == 0, result.stderr
+    persons = json.loads(result.stdout)["persons"]
+    stored = query(kt_home, "SELECT resultater FROM screening")
+    assert len(stored) == len(persons) > 20
+    ids = [json.loads(text) for (text,) in stored]
+    assert all(len(numbers) == 11 and all(isinstance(n, int) for n in numbers) for numbers in ids)
+    results = query(kt_home, "SELECT id, kriterium, status, begrunnelse FROM kriterieresultat")
+    assert len(results) == len({(k, s, b) for _, k, s, b in results})  # no result twice
+    assert {n for numbers in ids for n in numbers} == {number for number, *_ in results}  # none unused
+    assert len(results) < 11 * len(persons) / 2  # shared between persons
+
+
+def test_explanation_reads_the_stored_results_back(kt_home: Path) -> None:
+    result = run_kt("screen", str(SAMPLES / "uke10_lister.xlsx"), "--fylke", "agder", "--json")
+    person = json.loads(result.stdout)["persons"][0]
+    explained = json.loads(run_kt("forklar", person["id"], "--json").stdout)
+    (numbers,) = query(kt_home, "SELECT s.resultater FROM screening s JOIN person p ON p.id = s.person_id"
+                                " WHERE p.kort_id = ?", (person["id"],))[0]
+    stored = {number: (k, s, b) for number, k, s, b in
+              query(kt_home, "SELECT id, kriterium, status, begrunnelse FROM kriterieresultat")}
+    assert [(c["kriterium"], c["status"], c["begrunnelse"]) for c in explained["criteria"]] == \
+        [stored[n] for n in json.loads(numbers)]
+
+
+def _schema_two_database_with_a_decision(path: Path, results: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    kt_db._m001_initial(conn)
+    kt_db._m002_kartlegging(conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO person (id, kort_id, fnr, navn, fylke, opprettet)"
+                 " VALUES (1, 'abcde', ?, 'Syntetisk Testperson', 'agder', '2022-03-07T10:00:00')", (FNR,))
+    conn.execute("INSERT INTO import (id, sha256, ark, filnavn, listedato, listedato_kilde, fylke, importert)"
+                 " VALUES (1, 'x', 'Ark1', 'liste.xlsx', '2022-03-07', 'oppgitt', 'agder', '2022-03-07T10:00:00')")
+    conn.execute("INSERT INTO listeoppforing (id, person_id, import_id, ark, rad, listedato, fylke, sykmeldt_fom, grad)"
+                 " VALUES (1, 1, 1, 'Ark1', 2, '2022-03-07', 'agder', '2021-12-27', 80)")
+    conn.execute("INSERT INTO screening (oppforing_id, person_id, fylke, regelversjon, beslutning, uker_sykmeldt,"
+                 " alder, resultater, tidspunkt) VALUES (1, 1, 'agder', '1#x', 'ikke_kandidat', 10, 46, ?,"
+                 " '2022-03-07T10:00:00')", (json.dumps(results, ensure_ascii=False),))
+    conn.execute("COMMIT")
+    conn.close()
+    path.chmod(0o600)
+
+
+def test_results_of_an_older_database_are_converted(kt_home: Path) -> None:
+    results = [["arbeidsgiver", "oppfylt", "Har arbeidsgiver"],
+               ["grad", "ikke_oppfylt", "Sykmeldt 80 %, under kravet på 100 %"],
+               ["alder", "oppfylt", "46 år (grense: 60)"]]
+    _schema_two_database_with_a_decision(kt_home / "kt.db", results)
+    explained = run_kt("forklar", "abcde", "--json")
+    assert explained.code == 0, explained.stderr
+    assert [[c["kriterium"], c["status"], c["begrunnelse"]] for c in json.loads(explained.stdout)["criteria"]] == results
+    assert query(kt_home, "PRAGMA user_version") == [(kt_db.schema_version(),)]
+    assert query(kt_home, "SELECT resultater FROM screening") == [("[1,2,3]",)]
+    assert query(kt_home, "SELECT kriterium, status, begrunnelse FROM kriterieresultat ORDER BY id") == \
+        [tuple(r) for r in results]
