@@ -1,8 +1,9 @@
 """Benchmark `kt screen` against python-calamine merely reading the same file.
 
 Generates synthetic lists of 50 000 and 200 000 rows (xlsx, as offices export them), then runs,
-each in a fresh process: (1) a bare calamine read of every row, (2) `kt screen FILE --fylke agder`
-into an empty KT_HOME, (3) the same with `--json --på-nytt` (every person written out). Prints wall
+each in a fresh process: (1) a bare calamine read of every row, (2) the same read validating every
+fødselsnummer with python-stdnum (the least a screening must spend), (3) `kt screen FILE --fylke
+agder` into an empty KT_HOME, (4) the same with `--json --på-nytt` (every person written out). Prints wall
 time and peak memory (max RSS) of each, and kt's figures as ratios of the bare read measured in the
 same run. Memory is the peak of kt's process and its worker together. Target: time ≤ 3× the read;
 memory < 400 MB at 200 000 rows.
@@ -41,6 +42,20 @@ for name in book.sheet_names:
     for row in book.get_sheet_by_name(name).iter_rows():
         n += 1
 print(n)
+"""
+# The bare read, plus what validating every fødselsnummer with python-stdnum alone costs on top:
+# the least any screening of the list must spend.
+READ_AND_STDNUM = """
+import sys, python_calamine
+from stdnum.no import fodselsnummer
+book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
+valid = 0
+for name in book.sheet_names:
+    for row in book.get_sheet_by_name(name).iter_rows():
+        cell = row[0]
+        number = str(int(cell)).zfill(11) if isinstance(cell, float) else str(cell)
+        valid += fodselsnummer.is_valid(number)
+print(valid)
 """
 
 
@@ -115,16 +130,18 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
     kt = [sys.executable, "-m", "kompetanse_cli"]
-    print(f"{'rader':>8} | {'calamine-lesing':>16} | {'kt screen':>16} | {'tid (×)':>7} | {'minne (×)':>9} | "
-          f"{'--json (×)':>10}")
+    print(f"{'rader':>8} | {'calamine-lesing':>16} | {'+ stdnum (×)':>12} | {'kt screen':>16} | {'tid (×)':>7} | "
+          f"{'minne (×)':>9} | {'--json (×)':>10}")
     for rows in sizes:
         path = make_list(rows)
         with tempfile.TemporaryDirectory() as home:
             env = {**os.environ, "KT_HOME": home}
             read_s, read_mb = measure([sys.executable, "-c", BARE_READ, str(path)], env)
+            stdnum_s, _ = measure([sys.executable, "-c", READ_AND_STDNUM, str(path)], env)
             kt_s, kt_mb = measure([*kt, "screen", str(path), "--fylke", "agder"], env)
             json_s, _ = measure([*kt, "screen", str(path), "--fylke", "agder", "--json", "--på-nytt"], env)
-        print(f"{rows:>8} | {read_s:7.2f} s {read_mb:5.0f} MB | {kt_s:7.2f} s {kt_mb:5.0f} MB | "
+        print(f"{rows:>8} | {read_s:7.2f} s {read_mb:5.0f} MB | {stdnum_s / read_s:12.2f} | "
+              f"{kt_s:7.2f} s {kt_mb:5.0f} MB | "
               f"{kt_s / read_s:7.2f} | {kt_mb / read_mb:9.2f} | {json_s / read_s:10.2f}")
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 PROGRESS_MIN_ROWS = 5000
 _REQUIREMENT_RE = re.compile(r" \((?:krav|grense)[^)]*\)")  # the table is short; `kt forklar` shows the requirements
 MAX_TABLE_ROWS = 200
+_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every person of a long list
 WIDE_TABLE = 110  # narrower terminals get two lines a person instead of a table  # a longer table is unreadable in a terminal; --eksport has everyone
 STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
 STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
@@ -140,7 +141,7 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
     out = sys.stdout
     out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "persons": [')
     for number, person in enumerate(persons):
-        out.write(("," if number else "") + "\n    " + json.dumps(person.as_dict(), ensure_ascii=False))
+        out.write(("," if number else "") + "\n    " + _json(person.as_dict()))
     out.write("\n  ]\n}\n")
 
 

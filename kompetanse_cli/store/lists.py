@@ -231,10 +231,12 @@ class CriterionResults:
 
     def decode(self, stored: str) -> list[tuple[str, str, str]]:
         """A decision's stored results: (criterion, status, reason) triples, in checking order."""
-        numbers = json.loads(stored)
-        if any(number not in self._results for number in numbers):
+        numbers = [int(number) for number in stored.strip("[] ").split(",") if number.strip()]
+        try:
+            return [self._results[number] for number in numbers]
+        except KeyError:
             self._load()
-        return [self._results[number] for number in numbers]
+            return [self._results[number] for number in numbers]
 
 
 def count_appearances(conn: sqlite3.Connection, person_id: int) -> int:
