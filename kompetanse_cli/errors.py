@@ -7,6 +7,7 @@ Every message is written for a veileder, in bokmål, and never contains personal
 EXIT_OK = 0
 EXIT_UNUSABLE = 1  # the input could not be used (unreadable file, missing column, ...)
 EXIT_USAGE = 2  # wrong use of the command (unknown fylke, bad option value, ...)
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 class KtError(Exception):

@@ -197,6 +197,30 @@ def test_import_killed_midway_leaves_all_or_nothing_and_can_be_rerun(tmp_path: P
     assert query(home, "SELECT COUNT(*), COUNT(DISTINCT fnr) FROM person") == [(60_000, 60_000)]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the worker's pid from /proc")
+def test_ctrl_c_during_a_long_import_stores_nothing_and_stops_the_worker(tmp_path: Path) -> None:
+    home = fresh_home(tmp_path / "kt-home")
+    big = write_csv(tmp_path / "stor.csv", synthetic_fnrs(60_000, dt.date(1960, 1, 1)), title="Uttak 07.03.2022")
+    process = kt_process(home, "screen", str(big), "--fylke", "agder")
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + TIMEOUT
+    # a list this long is screened in a worker process while kt stores: wait until both are at work
+    while not ((home / "kt.db-wal").exists() and (home / "kt.db-wal").stat().st_size > 2_000_000):
+        assert process.poll() is None, "the import ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    workers = [int(pid) for pid in children.read_text().split()]
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=TIMEOUT)
+
+    assert process.returncode == 130
+    assert "Avbrutt." in err and "Traceback" not in err
+    assert query(home, "SELECT COUNT(*) FROM import") == [(0,)]
+    assert query(home, "SELECT COUNT(*) FROM listeoppforing") == [(0,)]
+    assert len(workers) == 1
+    assert not Path(f"/proc/{workers[0]}").exists()
+
+
 def _screened_person(tmp_path: Path) -> str:
     path = write_csv(tmp_path / "liste.csv", [synthetic_fnr(dt.date(1980, 5, 17))], title="Uttak 07.03.2022")
     result = run_kt("screen", str(path), "--fylke", "agder", "--json")

@@ -22,7 +22,7 @@ from kompetanse_cli.cli import (
     settings,
 )
 from kompetanse_cli.cli.common import err_console
-from kompetanse_cli.errors import EXIT_USAGE, KtError
+from kompetanse_cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, KtError
 
 norsk.install()
 
@@ -91,14 +91,10 @@ def main(argv: list[str] | None = None) -> None:
         if error.hint:
             err_console.print(f"[dim]Tips:[/] {escape(error.hint)}")
         sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("Avbrutt.")
-        sys.exit(130)
+    except (KeyboardInterrupt, typer.Abort):
+        code = EXIT_INTERRUPTED
     except SystemExit:
         raise
-    except typer.Abort:
-        err_console.print("Avbrutt.")
-        sys.exit(130)
     except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
         if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
             message, help_command = parser_errors.describe(error)  # the command line parser's own
@@ -111,4 +107,6 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print(f"[bold red]Feil:[/] en uventet feil oppstod ({type(error).__name__}). "
                           f"Det som var ferdig lagret, er beholdt. Detaljer for feilsøking: {where}")
         sys.exit(1)
+    if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C in a command into this exit code
+        err_console.print("Avbrutt. Det som var ferdig lagret, er beholdt.")
     sys.exit(code if isinstance(code, int) else 0)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
-from kompetanse_cli.errors import UsageError
+from kompetanse_cli.errors import EXIT_INTERRUPTED, UsageError
 from kompetanse_cli.fylker import FYLKER
 from kompetanse_cli.screening.engine import DECISION_LABELS
 
@@ -129,9 +129,9 @@ def _interview(session: LevelSession) -> None:
         outcome = run_level(template, niva, session.answers, ask=_ask, review=_review, save=save,
                             remove=session.remove, start=start)
     except (KeyboardInterrupt, EOFError):
-        console.print(f"\n[yellow]Avbrutt.[/] {len(session.answers)} svar er lagret. "
+        console.print(f"\n{len(session.answers)} svar er lagret. "
                       f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None  # kt's main says «Avbrutt.»
     if not outcome.complete:
         console.print(f"Avsluttet. {len(session.answers)} svar er lagret. "
                       f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))
