@@ -76,14 +76,22 @@ class Facts:
 
     @property
     def weeks_on_leave(self) -> int:
-        return max((self.list_date - self.row.sykmeldt_fom).days // 7, 0)
+        return weeks_between(self.row.sykmeldt_fom, self.list_date)
 
     @cached_property
     def age(self) -> int:
         """Age in whole years at the list date, from the birth date in the fødselsnummer."""
-        born = birth_date(self.row.fnr)
-        before_birthday = (self.list_date.month, self.list_date.day) < (born.month, born.day)
-        return self.list_date.year - born.year - before_birthday
+        return age_at(self.row.fnr, self.list_date)
+
+
+def weeks_between(start: dt.date, day: dt.date) -> int:
+    return max((day - start).days // 7, 0)
+
+
+def age_at(fnr: str, day: dt.date) -> int:
+    """Age in whole years on `day`, from the birth date in the fødselsnummer."""
+    born = birth_date(fnr)
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 Check = Callable[[Facts, dict, RuleSet], CriterionResult]
@@ -210,20 +218,21 @@ CHECKS: dict[str, Check] = {
 }
 assert CHECKS.keys() == CRITERIA.keys()
 
-# Everything each check reads from a person's facts (the list date, the list's columns and the
-# rules are the same for a whole list). `Screener` runs a check once per distinct input.
-INPUTS: dict[str, Callable[[Facts], Hashable]] = {
-    "arbeidsgiver": lambda f: bool(f.row.arbeidsgiver or f.row.orgnr),
-    "sykepengeperiode": lambda f: f.row.sykmeldt_fom,
-    "grad": lambda f: f.row.grad,
-    "gjentakende": lambda f: (f.row.tidligere_tilfeller, f.row.sykepengedager_5ar),
-    "diagnose_arbeid": lambda f: (f.row.diagnose, f.row.styrk),
-    "svangerskap": lambda f: f.row.diagnose,
-    "covid": lambda f: f.row.diagnose,
-    "alvorlig_sykdom": lambda f: f.row.diagnose,
-    "alder": lambda f: f.age,
-    "friskmeldt": lambda f: f.row.sykmeldt_tom,
-    "geografi": lambda f: f.row.kommune,
+# Everything each check reads from a person's row and age (the list date, the list's columns and
+# the rules are the same for a whole list). `Screener` runs a check once per distinct input.
+Inputs = Callable[[ListRow, int], Hashable]
+INPUTS: dict[str, Inputs] = {
+    "arbeidsgiver": lambda row, _: bool(row.arbeidsgiver or row.orgnr),
+    "sykepengeperiode": lambda row, _: row.sykmeldt_fom,
+    "grad": lambda row, _: row.grad,
+    "gjentakende": lambda row, _: (row.tidligere_tilfeller, row.sykepengedager_5ar),
+    "diagnose_arbeid": lambda row, _: (row.diagnose, row.styrk),
+    "svangerskap": lambda row, _: row.diagnose,
+    "covid": lambda row, _: row.diagnose,
+    "alvorlig_sykdom": lambda row, _: row.diagnose,
+    "alder": lambda _, age: age,
+    "friskmeldt": lambda row, _: row.sykmeldt_tom,
+    "geografi": lambda row, _: row.kommune,
 }
 assert INPUTS.keys() == CRITERIA.keys()
 
@@ -246,17 +255,17 @@ class Screener:
     """`screen_person` for every row of one list.
 
     A list of 50 000 rows holds a few hundred distinct dates, grades, codes and kommuner, so each
-    check runs once per distinct input (`INPUTS`), and rows with the same input share one result
-    object; the decision for a row is then a handful of dictionary look-ups. Gives exactly what
+    check runs once per distinct input (`INPUTS`), and rows with the same input share one result;
+    the decision for a row is then a handful of dictionary look-ups. Gives exactly what
     `screen_person` gives.
     """
 
     def __init__(self, list_date: dt.date, present: frozenset[str]) -> None:
         self.list_date = list_date
         self.present = present
-        self._plans: dict[int, tuple[RuleSet, list[tuple[Check, dict, Callable[[Facts], Hashable], dict]]]] = {}
+        self._plans: dict[int, tuple[RuleSet, list[tuple[Check, dict, Inputs, dict]]]] = {}
 
-    def _plan(self, rules: RuleSet) -> list[tuple[Check, dict, Callable[[Facts], Hashable], dict]]:
+    def _plan(self, rules: RuleSet) -> list[tuple[Check, dict, Inputs, dict]]:
         found = self._plans.get(id(rules))
         if found is None:  # the rule set is kept with its plan, so its id cannot be reused
             found = self._plans[id(rules)] = (rules, [(CHECKS[name], rule, INPUTS[name], {})
@@ -265,12 +274,17 @@ class Screener:
 
     def screen(self, row: ListRow, rules: RuleSet) -> tuple[str, tuple[tuple[str, str, str], ...], int, int]:
         """(decision, every criterion's (criterion, status, reason), weeks on sick leave, age)."""
-        facts = Facts(row, self.list_date, self.present)
+        age = age_at(row.fnr, self.list_date)
+        facts = None  # made only when a check has to run
         results = []
         for check, rule, inputs, memo in self._plan(rules):
-            key = inputs(facts)
+            key = inputs(row, age)
             result = memo.get(key)
-            if result is None:  # a plain tuple: it travels from the worker process as cheaply as can be
+            if result is None:
+                if facts is None:
+                    facts = Facts(row, self.list_date, self.present)
+                # a plain tuple: it travels from the worker process as cheaply as can be
                 result = memo[key] = tuple(check(facts, rule, rules))
             results.append(result)
-        return _decide([r[1] for r in results]), tuple(results), facts.weeks_on_leave, facts.age
+        return (_decide([r[1] for r in results]), tuple(results), weeks_between(row.sykmeldt_fom, self.list_date),
+                age)
