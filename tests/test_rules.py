@@ -13,6 +13,7 @@ from kompetanse_cli.screening.rules import (
     CRITERIA,
     CRITERION_SCHEMA,
     check_rule_file,
+    describe_criterion,
     load_region,
     load_ruleset,
     read_rule_file,
@@ -226,3 +227,30 @@ def test_region_picks_rules_by_kommune(kommune, fylke):
     region = load_region(resolve_fylke("viken"))
     assert [r.fylke for r in region.rulesets] == ["akershus", "ostfold"]
     assert region.for_kommune(kommune).fylke == fylke
+
+
+@pytest.mark.parametrize(("name", "settings", "expected"), [
+    ("arbeidsgiver", {}, "Arbeidsgiver eller organisasjonsnummer står i listen"),
+    ("sykepengeperiode", {"min_uker_igjen": 8}, "Minst 8 uker igjen av sykepengeperioden (248 sykepengedager)"),
+    ("grad", {"min_grad": 80}, "Sykmeldt minst 80 %"),
+    ("gjentakende", {"min_tidligere_tilfeller": 1, "min_sykepengedager_5ar": 100},
+     "Minst 1 tidligere sykefravær, eller minst 100 sykepengedager siste 5 år"),
+    ("diagnose_arbeid", {"fysiske_kapitler": ["L"], "fysiske_styrk_grupper": [7, 8], "psykiske_koder": ["P74"]},
+     "Diagnose i kapittel L med yrke i STYRK-hovedgruppe 7, 8, eller lettere psykisk lidelse: P74"),
+    ("svangerskap", {"kapitler": ["W"]}, "Ikke diagnose i kapittel W"),
+    ("covid", {"koder": ["R991", "R992"]}, "Ikke diagnosekode R991, R992"),
+    ("alvorlig_sykdom", {"koder": []}, "Ikke diagnosekode (ingen)"),
+    ("alder", {"maks_alder": 60}, "Høyst 60 år på listedatoen"),
+    ("friskmeldt", {}, "Sykmeldingen er ikke avsluttet før listedatoen"),
+    ("geografi", {"alle_kommuner": False, "kommuner": ["4206", "1103"], "unntatt": []},
+     "Arbeidsgiver i en av forsøkskommunene: 4206 Farsund, 1103"),
+    ("geografi", {"alle_kommuner": True, "kommuner": [], "unntatt": ["4204"]},
+     "Alle kommuner i fylket; unntatt 4204 Kristiansand"),
+])
+def test_each_criterion_is_described_in_words(name: str, settings: dict, expected: str):
+    assert describe_criterion(name, settings) == expected
+
+
+def test_every_criterion_has_a_description(kt_home: Path):
+    rules = load_ruleset("agder")
+    assert all(describe_criterion(name, rules.data[name]) for name in CRITERIA)

@@ -11,8 +11,7 @@ from rich.table import Table
 from kompetanse_cli.cli.common import console, esc
 from kompetanse_cli.cli.screen import choose_fylke
 from kompetanse_cli.errors import InputError
-from kompetanse_cli.fylker import find_kommune
-from kompetanse_cli.screening.rules import CRITERIA, check_rule_file, load_region
+from kompetanse_cli.screening.rules import CRITERIA, check_rule_file, describe_criterion, load_region
 
 app = typer.Typer(help="Vis og sjekk screeningreglene per fylke.", no_args_is_help=True)
 
@@ -46,23 +45,21 @@ def vis(
         table = Table()
         table.add_column("Kriterium")
         table.add_column("På")
-        table.add_column("Innstillinger", overflow="fold")
+        table.add_column("Krav (og nøklene i regelfilen)", overflow="fold")
         for name, label in CRITERIA.items():
             settings = dict(rules.data.get(name, {}))
             active = settings.pop("aktiv", False)
-            shown = "; ".join(f"{k} = {_show(v, kommuner=k in ('kommuner', 'unntatt'))}" for k, v in settings.items())
-            table.add_row(label, "ja" if active else "[dim]nei[/]", esc(shown))
+            keys = "; ".join(f"{k} = {_show(v)}" for k, v in settings.items())
+            shown = esc(describe_criterion(name, settings)) + (f"\n[dim]{esc(keys)}[/]" if keys else "")
+            table.add_row(label, "ja" if active else "[dim]nei[/]", shown)
         console.print(table)
 
 
-def _show(value: object, *, kommuner: bool = False) -> str:
+def _show(value: object) -> str:
     if isinstance(value, bool):
-        return "ja" if value else "nei"
+        return "true" if value else "false"
     if isinstance(value, list):
-        if kommuner:
-            value = [f"{v} {k.navn}" if (k := find_kommune(str(v))) and not k.navn.startswith("Kommune ") else v
-                     for v in value]
-        return ", ".join(str(v) for v in value) if value else "(ingen)"
+        return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
     return str(value)
 
 

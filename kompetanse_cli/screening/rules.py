@@ -57,6 +57,50 @@ CRITERION_SCHEMA: dict[str, dict[str, Any]] = {
 _TYPE_NAMES = {str: "tekst", int: "heltall", bool: "true eller false"}
 
 
+def _listed(values: list[Any], *, empty: str = "(ingen)") -> str:
+    return ", ".join(str(v) for v in values) if values else empty
+
+
+def _kommuner(numbers: list[str]) -> str:
+    named = []
+    for number in numbers:
+        kommune = find_kommune(str(number))
+        known = kommune is not None and not kommune.navn.startswith("Kommune ")
+        named.append(f"{number} {kommune.navn}" if known else str(number))
+    return _listed(named)
+
+
+def describe_criterion(name: str, settings: dict[str, Any]) -> str:
+    """What a criterion requires, in words, from its settings in a rule file."""
+    get = settings.get
+    if name == "arbeidsgiver":
+        return "Arbeidsgiver eller organisasjonsnummer står i listen"
+    if name == "sykepengeperiode":
+        return f"Minst {get('min_uker_igjen')} uker igjen av sykepengeperioden (248 sykepengedager)"
+    if name == "grad":
+        return f"Sykmeldt minst {get('min_grad')} %"
+    if name == "gjentakende":
+        return (f"Minst {get('min_tidligere_tilfeller')} tidligere sykefravær, eller minst "
+                f"{get('min_sykepengedager_5ar')} sykepengedager siste 5 år")
+    if name == "diagnose_arbeid":
+        return (f"Diagnose i kapittel {_listed(get('fysiske_kapitler', []))} med yrke i STYRK-hovedgruppe "
+                f"{_listed(get('fysiske_styrk_grupper', []))}, eller lettere psykisk lidelse: "
+                f"{_listed(get('psykiske_koder', []))}")
+    if name == "svangerskap":
+        return f"Ikke diagnose i kapittel {_listed(get('kapitler', []))}"
+    if name in ("covid", "alvorlig_sykdom"):
+        return f"Ikke diagnosekode {_listed(get('koder', []))}"
+    if name == "alder":
+        return f"Høyst {get('maks_alder')} år på listedatoen"
+    if name == "friskmeldt":
+        return "Sykmeldingen er ikke avsluttet før listedatoen"
+    if name == "geografi":
+        where = ("Alle kommuner i fylket" if get("alle_kommuner")
+                 else f"Arbeidsgiver i en av forsøkskommunene: {_kommuner(get('kommuner', []))}")
+        return where + (f"; unntatt {_kommuner(get('unntatt'))}" if get("unntatt") else "")
+    return ""
+
+
 @dataclass
 class RuleSet:
     """The effective rules of one fylke, with the files they came from."""
