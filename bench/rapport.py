@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from kompetanse_cli.fylker import FYLKER  # noqa: E402
 from kompetanse_cli.interview.template import load_template  # noqa: E402
 from kompetanse_cli.store import db  # noqa: E402
+from kompetanse_cli.store.lists import CriterionResults  # noqa: E402
 
 PERSONS, INTERVIEWS = 100_000, 20_000
 CRITERIA = ("arbeidsgiver", "sykepengeperiode", "grad", "gjentakende", "diagnose_arbeid", "svangerskap", "covid",
@@ -46,12 +47,12 @@ print(sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
 """
 
 
-def _results(rng: random.Random, decision: str) -> str:
+def _results(rng: random.Random, decision: str, criteria: CriterionResults) -> str:
     failed = set(rng.sample(("grad", "gjentakende", "diagnose_arbeid", "alder"), rng.randint(1, 2))) \
         if decision == "ikke_kandidat" else set()
     unknown = {"diagnose_arbeid"} if decision == "manuell" else set()
-    return json.dumps([[c, "ikke_oppfylt" if c in failed else "ukjent" if c in unknown else "oppfylt",
-                        "syntetisk begrunnelse for benchmark"] for c in CRITERIA])
+    return criteria.encode([(c, "ikke_oppfylt" if c in failed else "ukjent" if c in unknown else "oppfylt",
+                             "syntetisk begrunnelse for benchmark") for c in CRITERIA])
 
 
 def fill(path: Path, persons: int, interviews: int, seed: int = 2022) -> dict[str, int]:
@@ -60,7 +61,8 @@ def fill(path: Path, persons: int, interviews: int, seed: int = 2022) -> dict[st
     conn, _ = db.connect(path)
     template = load_template()
     offices = [(fylke, f"NAV {name} {i}") for fylke, name in FYLKER.items() for i in range(1, rng.randint(8, 20))]
-    result_texts = {d: [_results(rng, d) for _ in range(40)] for d in ("kandidat", "manuell", "ikke_kandidat")}
+    criteria = CriterionResults(conn)
+    result_texts = {d: [_results(rng, d, criteria) for _ in range(40)] for d in ("kandidat", "manuell", "ikke_kandidat")}
     mondays = [dt.date(2022, 1, 3) + dt.timedelta(weeks=w) for w in range(16)]
     stamp = "2022-05-01T08:00:00"
     with db.transaction(conn):

@@ -31,3 +31,10 @@ class InputError(KtError):
     """An input file (list, rule file, template) could not be used at all."""
 
     exit_code = EXIT_UNUSABLE
+
+
+class Interrupted(KtError):
+    """Ctrl-C, where the command can say what it means (e.g. that a list was not stored).
+    Shown as it is, without «Feil:»."""
+
+    exit_code = EXIT_INTERRUPTED

@@ -3,8 +3,9 @@
 `kt screen` on a long list cleans and screens rows here while the main process writes the
 previous batch to the database: on two cores, the two halves of the work overlap. The worker is
 forked, so it starts in milliseconds and inherits the opened list (nothing is read twice) but
-never the database: it only computes, and the main process alone writes. Where fork is not
-available (Windows, macOS's default), the generator simply runs in the calling process.
+never the database: it only computes, and the main process alone writes. Only on Linux (fork is
+not available on Windows, and not safe with macOS's system libraries), with a second core, and
+when the fork succeeds; otherwise the generator simply runs in the calling process.
 """
 
 from __future__ import annotations
@@ -24,23 +25,29 @@ _ITEM, _DONE, _KT_ERROR, _ERROR = "item", "done", "kt-error", "error"
 
 
 class WorkerError(RuntimeError):
-    """An unexpected error in the worker. `trace` holds where it happened: the frames and the
-    exception's type, never its message (which may quote a cell)."""
+    """An unexpected error in the worker. `summary` says what happened in words safe to show
+    (e.g. the worker's exit code); `trace` where: the frames and the exception's type, never its
+    message (which may quote a cell)."""
 
     def __init__(self, summary: str, trace: str = "") -> None:
         super().__init__(summary)
+        self.summary = summary
         self.trace = trace
 
 
 def can_fork() -> bool:
-    """A second process is worth starting: fork exists and there is a second core."""
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+    """A second process is possible and worth starting: Linux, and a second core for kt."""
+    if not sys.platform.startswith("linux"):
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores > 1
 
 
 def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True) -> Iterator[T]:
     """The items of `produce()`, made in a forked worker process when `forked` (and possible).
 
-    An error in the worker is raised here: a KtError as itself, anything else as a WorkerError. Leaving the loop early, or Ctrl-C, stops the worker.
+    An error in the worker is raised here: a KtError as itself, anything else as a WorkerError.
+    Leaving the loop early, or Ctrl-C, stops the worker.
     """
     if not (forked and can_fork()):
         yield from produce()
@@ -48,9 +55,11 @@ def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True) -> Iterat
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_work, args=(produce, sending, receiving), daemon=True)
-    process.start()
-    sending.close()  # the worker holds the only sending end: its exit ends our recv() with EOFError
     try:
+        if not _start(process):  # no memory or no process slot for a second process
+            yield from produce()
+            return
+        sending.close()  # the worker holds the only sending end: its exit ends our recv() with EOFError
         while True:
             try:
                 kind, payload = receiving.recv()
@@ -65,17 +74,34 @@ def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True) -> Iterat
                 error_type, message, hint = payload
                 raise error_type(message, hint=hint)
             else:
-                raise WorkerError("feil i arbeidsprosessen", payload)
+                what = payload.rsplit("\n", 1)[-1]  # the exception's type; its message never travels
+                raise WorkerError(f"feil i arbeidsprosessen: {what}", payload)
     finally:
+        sending.close()
         receiving.close()
-        if process.is_alive():
-            process.terminate()
-        process.join()
+        if process.pid is not None:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _start(process: multiprocessing.Process) -> bool:
+    """Fork the worker with Ctrl-C held back: the worker ignores Ctrl-C only once it runs, and one
+    arriving in between would print a traceback on the user's terminal. False if fork failed."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        process.start()
+        return True
+    except OSError:
+        return False
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a held-back Ctrl-C arrives here, in us
 
 
 def _work(produce: Callable[[], Iterable[T]], sending, receiving) -> None:
     """The worker: make the items and send them; the main process alone handles Ctrl-C."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by the fork; now ignored
     # Only the main process may hold the reading end: if it dies, the next send fails and the
     # worker ends instead of waiting forever on a full pipe.
     receiving.close()

@@ -7,6 +7,7 @@ openpyxl, xlwt, odfpy); see tests/data/make_fixtures.py. Test ids are file names
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from kompetanse_cli.errors import InputError, KtError, UsageError
 from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
-from tests.conftest import DATA, synthetic_fnr
+from tests.conftest import DATA, synthetic_fnr, synthetic_fnrs
 
 MANIFEST: dict[str, dict] = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
 FILES = sorted(MANIFEST)
@@ -381,3 +382,22 @@ def test_three_thousand_rows_csv(tmp_path):
         assert row.sykmeldt_fom == dt.date(2022, 1, 1) + dt.timedelta(days=i % 60)
         assert row.grad == 20 + i % 81
         assert row.diagnose == f"L{i % 100:02d}"
+
+
+def test_rejected_rows_leave_no_reference_cycles(tmp_path: Path) -> None:
+    """kt screen reads a list with the cyclic garbage collector off: a rejected row must not be kept
+    alive through a cycle (e.g. a remembered exception holding the row in its traceback)."""
+    fnrs = synthetic_fnrs(300, dt.date(1970, 1, 1))
+    path = tmp_path / "liste.csv"
+    path.write_text("Fødselsnr;Navn;Sykmeldt fom;Grad;Diagnose\n" + "".join(
+        f"{fnr};Testperson {n};03.01.2022;100;Korsrygg, kontroll uke {n}\n" for n, fnr in enumerate(fnrs)),
+        encoding="utf-8")
+    listfile = open_list(path)
+    gc.collect()
+    gc.disable()
+    try:
+        rows = list(listfile.rows())
+        assert [r.column for r in rows if isinstance(r, RowError)] == ["Diagnose"] * 300
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

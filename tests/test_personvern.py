@@ -242,6 +242,10 @@ def test_slett_removes_every_row_and_every_byte(two_persons: dict[str, str], kt_
     assert query(kt_home, "SELECT kort_id FROM person") == [(other,)]
     assert query(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(1,)]
     assert query(kt_home, "SELECT COUNT(*) FROM screening") == [(1,)]
+    # criterion results are kept only while a decision uses them; «80 %» was this person's alone
+    used = {n for (text,) in query(kt_home, "SELECT resultater FROM screening") for n in json.loads(text)}
+    assert {n for (n,) in query(kt_home, "SELECT id FROM kriterieresultat")} == used
+    check("Sykmeldt 80 %".encode() not in raw_bytes(kt_home), "a reason only this person had is still on disk")
     assert query(kt_home, "SELECT COUNT(*) FROM svar") == [(1,)]
     assert query(kt_home, "SELECT COUNT(*) FROM brev") == [(0,)]
     assert before["svar_historikk"] == 1 and query(kt_home, "SELECT COUNT(*) FROM svar_historikk") == [(0,)]

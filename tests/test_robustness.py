@@ -214,7 +214,7 @@ def test_ctrl_c_during_a_long_import_stores_nothing_and_stops_the_worker(tmp_pat
     _, err = process.communicate(timeout=TIMEOUT)
 
     assert process.returncode == 130
-    assert "Avbrutt." in err and "Traceback" not in err
+    assert "Avbrutt. Ingenting fra listen er lagret" in err and "Traceback" not in err
     assert query(home, "SELECT COUNT(*) FROM import") == [(0,)]
     assert query(home, "SELECT COUNT(*) FROM listeoppforing") == [(0,)]
     assert len(workers) == 1

@@ -4,7 +4,9 @@ screened through it is stored exactly as one screened in a single process."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing.process
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -75,6 +77,7 @@ def test_an_unexpected_error_arrives_with_where_but_not_what():
         list(worker.stream(failing_unexpectedly))
     assert "failing_unexpectedly" in raised.value.trace
     assert "ValueError (melding utelatt)" in raised.value.trace
+    assert "ValueError" in raised.value.summary
     assert CELL not in raised.value.trace + str(raised.value)
 
 
@@ -120,3 +123,27 @@ def test_a_list_screened_in_the_worker_is_stored_as_in_one_process(tmp_path: Pat
     shared = stored_screening(tmp_path / "delt", monkeypatch, in_worker=True)
     assert all(alone[table] for table in ("person", "listeoppforing", "screening", "import_avvist"))
     assert shared == alone
+
+
+@needs_fork
+def test_a_ctrl_c_while_the_worker_starts_is_ignored_there(monkeypatch: pytest.MonkeyPatch, capfd):
+    """Ctrl-C goes to every process in the terminal's group; the worker must not die of one that
+    arrives before it has started ignoring it (nor print a traceback)."""
+    after_fork = multiprocessing.process.BaseProcess._after_fork
+
+    def interrupted_after_fork():
+        after_fork()
+        os.kill(os.getpid(), signal.SIGINT)  # in the worker, before its own code runs
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "_after_fork", staticmethod(interrupted_after_fork))
+    assert list(worker.stream(lambda: squares(3))) == [0, 1, 4]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_when_fork_fails_the_items_are_made_here(monkeypatch: pytest.MonkeyPatch):
+    def no_fork(self):
+        raise OSError("Cannot allocate memory")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_fork)
+    monkeypatch.setattr(worker, "can_fork", lambda: True)
+    assert list(worker.stream(worker_pid)) == [os.getpid()]

@@ -22,7 +22,8 @@ from kompetanse_cli.cli import (
     settings,
 )
 from kompetanse_cli.cli.common import err_console
-from kompetanse_cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, KtError
+from kompetanse_cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, Interrupted, KtError
+from kompetanse_cli.worker import WorkerError
 
 norsk.install()
 
@@ -74,8 +75,8 @@ def _log_unexpected(error: Exception) -> str:
         from kompetanse_cli.logs import get_logger
 
         logger = get_logger()
-        # an error in screen's worker process: where it happened there, as well as here
-        where = f"\narbeidsprosessen:\n{error.trace}" if getattr(error, "trace", "") else ""
+        # an error in screen's worker process: what and where it happened there, as well as here
+        where = f" ({error.summary})\narbeidsprosessen:\n{error.trace}" if isinstance(error, WorkerError) else ""
         logger.error("uventet feil i %s%s", " ".join(sys.argv[1:2]), where, exc_info=error)
         return str(logger.handlers[0].baseFilename)
     except OSError:
@@ -86,6 +87,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning kt's errors into one line on stderr and an exit code."""
     try:
         code = app(args=argv, prog_name="kt", standalone_mode=False)
+    except Interrupted as error:
+        err_console.print(f"\n{escape(error.message)}")
+        sys.exit(error.exit_code)
     except KtError as error:
         err_console.print(f"[bold red]Feil:[/] {escape(error.message)}")
         if error.hint:
@@ -104,9 +108,10 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
             raise
         where = _log_unexpected(error)
-        err_console.print(f"[bold red]Feil:[/] en uventet feil oppstod ({type(error).__name__}). "
+        what = f"{type(error).__name__}: {error.summary}" if isinstance(error, WorkerError) else type(error).__name__
+        err_console.print(f"[bold red]Feil:[/] en uventet feil oppstod ({escape(what)}). "
                           f"Det som var ferdig lagret, er beholdt. Detaljer for feilsøking: {where}")
         sys.exit(1)
     if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C in a command into this exit code
-        err_console.print("Avbrutt. Det som var ferdig lagret, er beholdt.")
+        err_console.print("\nAvbrutt. Det som var ferdig lagret, er beholdt.")
     sys.exit(code if isinstance(code, int) else 0)

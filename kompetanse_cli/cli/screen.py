@@ -16,7 +16,7 @@ from rich.table import Table
 
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
-from kompetanse_cli.errors import UsageError
+from kompetanse_cli.errors import Interrupted, UsageError
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
 from kompetanse_cli.ingest.columns import FIELD_LABELS
@@ -80,10 +80,13 @@ def screen(
     if eksport is not None and not eksport.expanduser().parent.is_dir():
         raise UsageError(f"Mappen {eksport.expanduser().parent} finnes ikke; velg en annen fil for --eksport.")
     with open_db() as conn:
-        with _progress(quiet=som_json) as report:
-            result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
-                                 kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
-                                 progress=report, again=pa_nytt)
+        try:
+            with _progress(quiet=som_json) as report:
+                result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
+                                     kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
+                                     progress=report, again=pa_nytt)
+        except KeyboardInterrupt:  # the import is one transaction: nothing of the list was kept
+            raise Interrupted("Avbrutt. Ingenting fra listen er lagret; kjør kommandoen på nytt.") from None
         if eksport is not None:
             from kompetanse_cli.report.export import export_screening
 

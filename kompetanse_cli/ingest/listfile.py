@@ -216,14 +216,11 @@ class _RowCleaner:
             key = cell if cell.__class__ is str else (cell.__class__, cell)
             value = memo.get(key, _MISSING)
             if value is _MISSING:
-                try:
-                    value = parse(cell)
-                except values.ValueProblem as problem:
-                    value = problem
+                value = _parsed(parse, cell)
                 if len(memo) < self.MEMO_LIMIT:
                     memo[key] = value
-            if isinstance(value, values.ValueProblem):
-                return RowError(self.file, self.sheet, number, self.headers[name], value.reason)
+            if value.__class__ is _Rejected:
+                return RowError(self.file, self.sheet, number, self.headers[name], str(value))
             found[name] = value
         if found.get("sykmeldt_fom") is None:
             return RowError(self.file, self.sheet, number, self.headers["sykmeldt_fom"],
@@ -243,6 +240,19 @@ class _RowCleaner:
 
 
 _MISSING = object()
+
+
+class _Rejected(str):
+    """A remembered cell that could not be used: the reason, as text. (Not the ValueProblem
+    itself: through its traceback it would keep the row alive, and the import runs without the
+    cyclic garbage collector.)"""
+
+
+def _parsed(parse, cell: object) -> object:
+    try:
+        return parse(cell)
+    except values.ValueProblem as problem:
+        return _Rejected(problem.reason)
 
 
 def _is_blank_row(cells: list[object]) -> bool:

@@ -190,15 +190,23 @@ def _m003_kriterieresultat(conn: sqlite3.Connection) -> None:
         """,
     )
     ids: dict[tuple[str, str, str], int] = {}
-    for decision_id, stored in conn.execute("SELECT id, resultater FROM screening").fetchall():
-        numbers = []
-        for triple in json.loads(stored):
-            key = tuple(triple)
-            if key not in ids:
-                ids[key] = conn.execute("INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)",
-                                        key).lastrowid
-            numbers.append(ids[key])
-        conn.execute("UPDATE screening SET resultater = ? WHERE id = ?", (json.dumps(numbers, separators=(",", ":")), decision_id))
+    last = 0
+    while True:  # a batch at a time: a national store may hold millions of decisions
+        batch = conn.execute("SELECT id, resultater FROM screening WHERE id > ? ORDER BY id LIMIT 5000",
+                             (last,)).fetchall()
+        if not batch:
+            return
+        for decision_id, stored in batch:
+            numbers = []
+            for triple in json.loads(stored):
+                key = tuple(triple)
+                if key not in ids:
+                    ids[key] = conn.execute(
+                        "INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)", key).lastrowid
+                numbers.append(ids[key])
+            conn.execute("UPDATE screening SET resultater = ? WHERE id = ?",
+                         (json.dumps(numbers, separators=(",", ":")), decision_id))
+        last = batch[-1][0]
 
 
 # Numbered migrations, applied in order; the database's user_version says how many have run.

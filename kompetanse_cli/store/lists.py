@@ -238,6 +238,14 @@ class CriterionResults:
             return [self._results[number] for number in numbers]
 
 
+def forget_unused_results(conn: sqlite3.Connection) -> None:
+    """Remove criterion results no decision refers to any more. Some quote one person's own
+    figures (e.g. «0 tidligere sykefravær, 12 sykepengedager siste 5 år»), so they go with the
+    person's decisions."""
+    conn.execute("DELETE FROM kriterieresultat WHERE id NOT IN"
+                 " (SELECT j.value FROM screening s, json_each(s.resultater) j)")
+
+
 def count_appearances(conn: sqlite3.Connection, person_id: int) -> int:
     return conn.execute("SELECT COUNT(*) FROM listeoppforing WHERE person_id = ?", (person_id,)).fetchone()[0]
 
@@ -256,6 +264,7 @@ def delete_import(conn: sqlite3.Connection, import_id: int) -> int:
             f"""DELETE FROM person WHERE id IN ({marks}) AND kilde = 'liste'
                 AND NOT EXISTS (SELECT 1 FROM listeoppforing WHERE person_id = person.id)
                 AND NOT EXISTS (SELECT 1 FROM kartlegging WHERE person_id = person.id)""", chunk).rowcount
+    forget_unused_results(conn)
     return removed
 
 

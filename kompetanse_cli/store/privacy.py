@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from kompetanse_cli.store.db import transaction
-from kompetanse_cli.store.lists import CriterionResults
+from kompetanse_cli.store.lists import CriterionResults, forget_unused_results
 
 PERSON_TABLES = {
     "listeoppforinger": "SELECT l.*, i.filnavn FROM listeoppforing l JOIN import i ON i.id = l.import_id"
@@ -56,6 +56,7 @@ def delete_persons(conn: sqlite3.Connection, person_ids: list[int]) -> int:
             chunk = person_ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             deleted += conn.execute(f"DELETE FROM person WHERE id IN ({marks})", chunk).rowcount
+        forget_unused_results(conn)
     return deleted
 
 
