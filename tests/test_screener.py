@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kompetanse_cli.ingest.listfile import ListRow
-from kompetanse_cli.screening.engine import Facts, Screener, screen_person
+from kompetanse_cli.screening.engine import CHECKS, INPUTS, Facts, Screener, screen_person
 from kompetanse_cli.screening.rules import load_ruleset
 from tests.conftest import synthetic_fnr
 from tests.test_engine import FULL_PRESENT, LIST_DATE
@@ -67,3 +67,29 @@ def test_screener_keeps_rule_sets_apart(kt_home):
     assert decisions == [screen_person(Facts(row, LIST_DATE, FULL_PRESENT), rules).decision
                          for rules in (agder, innlandet, agder)]
     assert decisions[0] != decisions[1]
+
+
+class Recorded:
+    """A ListRow that notes which of its fields are read."""
+
+    def __init__(self, row: ListRow) -> None:
+        object.__setattr__(self, "_row", row)
+        object.__setattr__(self, "read", set())
+
+    def __getattr__(self, name: str):
+        self.read.add(name)
+        return getattr(self._row, name)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(row=rows, present=st.sampled_from(PRESENT), fylke=st.sampled_from(["agder", "innlandet"]))
+def test_each_check_reads_only_what_its_memo_key_holds(kt_home, row, present, fylke):
+    """The Screener reuses a check's result for rows with the same INPUTS key: a check that read any
+    other field of the row would be given someone else's result."""
+    ruleset = load_ruleset(fylke)
+    for name, rule in ruleset.active:
+        by_check, by_key = Recorded(row), Recorded(row)
+        CHECKS[name](Facts(by_check, LIST_DATE, present), rule, ruleset)
+        INPUTS[name](by_key, 0)
+        allowed = by_key.read | ({"fnr"} if name == "alder" else set())  # the age comes from the fødselsnummer
+        assert by_check.read <= allowed, name
