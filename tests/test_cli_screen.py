@@ -200,6 +200,25 @@ def test_candidates_only_export_by_default(tmp_path: Path) -> None:
     wanted = data["candidates"] + data["manual"]
     assert sheet.max_row == wanted + 1
     assert {sheet.cell(row=r, column=15).value for r in range(2, sheet.max_row + 1)} == {"Kandidat", "Må vurderes"}
+    # the rows to correct, on a sheet of their own
+    rejected = list(openpyxl.load_workbook(out)["Avviste rader"].values)
+    assert rejected[0] == ("Ark", "Rad", "Kolonne", "Hva er galt")
+    assert [row[:3] for row in rejected[1:]] == [("Ark1", 46, "Fødselsnr"), ("Ark1", 102, "Sykmeldt fom"),
+                                                 ("Ark1", 194, "Grad")]
+    assert [row[3] for row in rejected[1:]] == [e["reason"] for e in data["rejected"]]
+
+
+def test_a_long_run_of_rejected_rows_is_cut_short_in_the_terminal(tmp_path: Path) -> None:
+    start = dt.date(2022, 1, 3)
+    rows = [person_row(synthetic_fnr(dt.date(1980, 1, 1) + dt.timedelta(days=n)), start=start, grade=150)
+            for n in range(60)]
+    path = write_list(tmp_path / "liste.xlsx", rows, title="Uttak 07.03.2022")
+    result = run_kt("screen", str(path), "--fylke", "agder")
+    assert result.code == 0, result.output
+    shown = [line for line in result.stdout.splitlines() if line.startswith("  ark «Liste»")]
+    assert len(shown) == 50 and "rad 3," in shown[0] and "rad 52," in shown[-1]  # title on row 1
+    assert "Viser de første 50 av 60 avviste rader" in result.stdout
+    assert "«Avviste rader» med --eksport" in " ".join(result.stdout.split())
 
 
 @pytest.mark.parametrize("name, expected_in_error", [

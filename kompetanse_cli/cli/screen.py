@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 PROGRESS_MIN_ROWS = 5000
 _REQUIREMENT_RE = re.compile(r" \((?:krav|grense)[^)]*\)")  # the table is short; `kt forklar` shows the requirements
 MAX_TABLE_ROWS = 200
+MAX_REJECTED_SHOWN = 50  # a list with thousands of bad rows needs fixing at the source, not a long scroll
 _json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every person of a long list
 WIDE_TABLE = 110  # narrower terminals get two lines a person instead of a table  # a longer table is unreadable in a terminal; --eksport has everyone
 STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
@@ -185,8 +186,11 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     console.print(summary)
     if result.rejected:
         console.print("\n[bold red]Avviste rader[/] (rettes i filen, så kan den importeres på nytt):")
-        for error in result.rejected:
+        for error in result.rejected[:MAX_REJECTED_SHOWN]:
             console.print(f"  ark «{esc(error.sheet)}», rad {error.row}, kolonne «{esc(error.column)}»: {error.reason}")
+        if len(result.rejected) > MAX_REJECTED_SHOWN:
+            console.print(f"[yellow]Viser de første {MAX_REJECTED_SHOWN} av {len(result.rejected)} avviste rader.[/] "
+                          "Alle står på arket «Avviste rader» med --eksport FIL.xlsx, og i --json.")
     shown = list(itertools.islice(persons, MAX_TABLE_ROWS))
     wanted = result.imported_or_stored if everyone else result.count(KANDIDAT) + result.count(MANUELL)
     if not shown:

@@ -20,6 +20,8 @@ COLUMNS = (
     Column("Veileders notat", width=40),
 )
 
+REJECTED_COLUMNS = (Column("Ark"), Column("Rad", "int"), Column("Kolonne"), Column("Hva er galt", width=70))
+
 
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
@@ -27,7 +29,8 @@ def _date(text: str | None) -> dt.date | None:
 
 def export_screening(conn: sqlite3.Connection, result: ScreenResult, path: Path, *, everyone: bool,
                      veileder: str | None = None) -> int:
-    """Write candidates and persons to assess (everyone with `everyone`); returns how many rows."""
+    """Write candidates and persons to assess (everyone with `everyone`), and the rejected rows on a
+    sheet of their own; returns how many persons were written."""
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     rows = []
     criteria = store.CriterionResults(conn)
@@ -38,7 +41,11 @@ def export_screening(conn: sqlite3.Connection, result: ScreenResult, path: Path,
                      row["diagnose"], row["arbeidsgiver"], row["orgnr"], row["yrke"], row["kommune"],
                      DECISION_LABELS[row["beslutning"]], reasons, row["rad"], None))
     title = "Alle" if everyone else "Kandidater"
-    write_workbook(path, [SheetSpec(title, COLUMNS, rows)])
+    sheets = [SheetSpec(title, COLUMNS, rows)]
+    if result.rejected:  # where the list needs correcting before it is imported again
+        sheets.append(SheetSpec("Avviste rader", REJECTED_COLUMNS,
+                                [(e.sheet, e.row, e.column, e.reason) for e in result.rejected]))
+    write_workbook(path, sheets)
     audit.log(conn, veileder=veileder, handling="screening eksportert", person=None,
               detaljer=f"{result.file}: {len(rows)} personer til arbeidsbok")
     return len(rows)
