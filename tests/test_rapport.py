@@ -28,6 +28,7 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
+import python_calamine
 import pytest
 
 from kompetanse_cli.sykepenger import sykepenger_end
@@ -342,13 +343,20 @@ def test_xlsx(known: Store, tmp_path: Path) -> None:
     header = funnel[0]
     krs = next(r for r in funnel if r[1] == KRS)
     assert krs[header.index("Listet")] == 48
-    assert krs[header.index("Kandidater, andel av listet")] == "70,8 %"
+    share = book["Trakt"].cell(row=funnel.index(krs) + 1, column=header.index("Kandidater, andel av listet") + 1)
+    assert share.value == 0.708 and share.number_format == "0.0 %"  # a number a spreadsheet can use
     level_1 = [r for r in book["Nivå 1"].iter_rows(values_only=True)]
     ubesvart = next(r for r in level_1 if r[0] == "samtale_av" and r[2] == "Ubesvart")
     assert ubesvart[3] == "<5" and ubesvart[4] is None
     hidden = next(r for r in level_1 if r[0] == "samtale_av" and r[2] == "NAV-veileder")
     assert hidden[3] == "x"
     assert book["Trakt"].page_setup.orientation == "landscape"
+    for sheet in book:  # every printed page says what it covers
+        assert sheet.oddHeader.center.text.startswith("Kompetansetiltak for sykmeldte – Agder, ")
+        assert sheet.oddFooter.right.text == "Side &P av &N"
+    # another reader sees the shares as numbers too
+    calamine_funnel = python_calamine.CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Trakt").to_python()
+    assert calamine_funnel[funnel.index(krs)][header.index("Kandidater, andel av listet")] == 0.708
     for sheet in book:
         for row in sheet.iter_rows(values_only=True):
             for value in row:

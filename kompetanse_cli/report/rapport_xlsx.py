@@ -1,7 +1,8 @@
 """`kt rapport --xlsx`: the report as a workbook, one sheet per table, set up for printing.
 
-Counts are numbers; a suppressed count is the text «<5» (small) or «x» (hidden to protect a
-small one), and its share is left empty. The first sheet says what the numbers cover.
+Counts are numbers and shares are percentages (numbers a spreadsheet can sum and chart); a
+suppressed count is the text «<5» (small) or «x» (hidden to protect a small one), and its share is
+left empty. The first sheet says what the numbers cover; every printed page says it in its header.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ def _count(count: Count, threshold: int) -> int | str:
     return count.value if count.value is not None else format_count(count, threshold)
 
 
-def _share(count: Count) -> str | None:
-    """Shares as text with a decimal comma, as printed («58,3 %»)."""
-    return None if count.share is None else f"{count.share:.1f} %".replace(".", ",")
+def _share(count: Count) -> float | None:
+    """A share as a fraction, shown as a percentage («58,3 %»)."""
+    return None if count.share is None else round(count.share / 100, 4)
 
 
 def _about(report: Report) -> SheetSpec:
@@ -49,7 +50,7 @@ def _funnel(report: Report) -> SheetSpec:
     for key, label in STAGES.items():
         columns.append(Column(label, "int"))
         if key in SHARE_OF:
-            columns.append(Column(f"{label}, andel av {STAGES[SHARE_OF[key]].lower()}"))
+            columns.append(Column(f"{label}, andel av {STAGES[SHARE_OF[key]].lower()}", "percent"))
     rows = []
     for row in report.funnel.rows:
         values: list[object] = [row.fylke_name, row.label if row.level != "kontor" else row.kontor or "Ukjent kontor"]
@@ -62,7 +63,7 @@ def _funnel(report: Report) -> SheetSpec:
 
 
 _DIST_COLUMNS = (Column("Id"), Column("Spørsmål / tabell", width=60), Column("Svar", width=50),
-                 Column("Antall", "int"), Column("Andel"), Column("n", "int"))
+                 Column("Antall", "int"), Column("Andel", "percent"), Column("n", "int"))
 
 
 def _dist_rows(dist: Distribution, threshold: int) -> list[list[object]]:
@@ -84,7 +85,7 @@ def write_report_workbook(report: Report, path: Path) -> None:
     past = _sheet("Sykepengeperioden", [m.past_sykepengeperiode], t)
     if m.share_past is not None:
         past.rows = list(past.rows) + [["", "Andel planlagt ut over sykepengeperioden (av dem med kjent dato)", "",
-                                        None, f"{m.share_past:.1f} %".replace(".", ","), None]]
+                                        None, round(m.share_past / 100, 4), None]]
     sheets = [
         _about(report), _funnel(report),
         *[_sheet(f"Nivå {niva}", [q for q in report.questions if q.niva == niva], t) for niva in (1, 2, 3)],
@@ -95,5 +96,9 @@ def write_report_workbook(report: Report, path: Path) -> None:
         _sheet("Screening", [s.decisions], t),
         _sheet("Årsaker ikke kandidat", [s.reasons], t),
     ]
+    meta = report.meta
+    header = f"Kompetansetiltak for sykmeldte – {meta.fylke_name}, {meta.period_text}"
+    for sheet in sheets:
+        sheet.print_header = header
     write_workbook(path, sheets)
 

@@ -37,7 +37,7 @@ def neutralise(text: str) -> str:
 @dataclass
 class Column:
     title: str
-    kind: str = "text"  # text | date | int
+    kind: str = "text"  # text | date | int | percent (a fraction, 0.583 shown as 58,3 %)
     width: int | None = None
 
 
@@ -46,6 +46,7 @@ class SheetSpec:
     title: str
     columns: Sequence[Column]
     rows: Iterable[Sequence[object]]
+    print_header: str | None = None  # printed at the top of every page, e.g. fylke and period
 
 
 def write_workbook(path: Path, sheets: Sequence[SheetSpec]) -> None:
@@ -76,6 +77,10 @@ def _write_sheet(sheet, spec: SheetSpec) -> None:
             elif column.kind == "int" and isinstance(value, int):
                 cell.value = value
                 shown = len(str(value))
+            elif column.kind == "percent" and isinstance(value, float):
+                cell.value = value
+                cell.number_format = "0.0 %"  # the decimal comma comes from the reader's locale
+                shown = 7
             else:
                 text = neutralise(str(value))
                 cell.value = text
@@ -91,3 +96,6 @@ def _write_sheet(sheet, spec: SheetSpec) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if spec.print_header:
+        sheet.oddHeader.center.text = spec.print_header.replace("&", "&&")  # & starts a header code
+        sheet.oddFooter.right.text = "Side &P av &N"
