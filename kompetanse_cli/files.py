@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kompetanse_cli.errors import InputError
+from kompetanse_cli.errors import InputError, UsageError
 
 
 def write_private(path: Path, content: bytes | Callable[[str], None]) -> None:
@@ -15,7 +15,7 @@ def write_private(path: Path, content: bytes | Callable[[str], None]) -> None:
     temporary file beside `path`, then rename it into place: all or nothing, mode 0600."""
     target = path.expanduser()
     if not target.parent.is_dir():
-        raise InputError(f"Mappen {target.parent} finnes ikke.")
+        raise UsageError(f"Mappen {target.parent} finnes ikke; opprett den, eller velg en annen plassering.")
     try:
         handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".kt-", suffix=target.suffix)  # 0600
     except PermissionError:

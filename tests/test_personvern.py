@@ -392,7 +392,7 @@ def test_backup_is_private_complete_and_never_overwrites(two_persons: dict[str, 
                                                          tmp_path: Path) -> None:
     target = tmp_path / "sikker" / "kopi.db"
     missing_folder = run_kt("backup", str(target))
-    assert missing_folder.code == 1 and "finnes ikke" in missing_folder.stderr
+    assert missing_folder.code == 2 and "finnes ikke" in missing_folder.stderr
     target.parent.mkdir()
     result = run_kt("backup", str(target))
     assert result.code == 0, result.stderr
@@ -410,7 +410,7 @@ def test_backup_is_private_complete_and_never_overwrites(two_persons: dict[str, 
     assert query(kt_home, "SELECT COUNT(*) FROM logg WHERE handling = 'sikkerhetskopi tatt'") == [(1,)]
     content = target.read_bytes()
     again = run_kt("backup", str(target))
-    assert again.code == 1 and "finnes allerede" in again.stderr
+    assert again.code == 2 and "finnes allerede" in again.stderr  # a usage error, as for kt referat
     assert target.read_bytes() == content
 
 
@@ -570,7 +570,7 @@ def test_too_open_permissions_are_tightened_with_a_warning(two_persons: dict[str
 def test_failed_innsyn_export_is_not_logged(two_persons: dict[str, str], kt_home: Path, tmp_path: Path) -> None:
     person = two_persons["person"]
     failed = run_kt("innsyn", person, "--ut", str(tmp_path / "finnes-ikke" / "innsyn.xlsx"))
-    assert failed.code == 1 and "finnes ikke" in failed.stderr
+    assert failed.code == 2 and "finnes ikke" in failed.stderr
     wrong_type = run_kt("innsyn", person, "--ut", str(tmp_path / "innsyn.pdf"))
     assert wrong_type.code == 2
     assert query(kt_home, "SELECT COUNT(*) FROM logg WHERE handling = 'innsyn eksportert'") == [(0,)]

@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from kompetanse_cli.errors import InputError
+from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.store import db, lists
 from kompetanse_cli.store import interviews as audit
 from kompetanse_cli.store import privacy as store
@@ -15,9 +15,9 @@ from kompetanse_cli.store import privacy as store
 def take_backup(conn: sqlite3.Connection, target: Path, *, veileder: str | None) -> None:
     target = target.expanduser()
     if not target.parent.is_dir():
-        raise InputError(f"Mappen {target.parent} finnes ikke.")
+        raise UsageError(f"Mappen {target.parent} finnes ikke; velg en annen plassering.")
     if target.exists():
-        raise InputError(f"{target} finnes allerede; velg et nytt filnavn.")
+        raise UsageError(f"{target} finnes allerede; velg et nytt filnavn.")
     target.touch(mode=0o600)
     store.backup_to(conn, target)
     target.chmod(0o600)
