@@ -74,3 +74,31 @@ def test_results_of_an_older_database_are_converted(kt_home: Path) -> None:
     assert query(kt_home, "SELECT resultater FROM screening") == [("[1,2,3]",)]
     assert query(kt_home, "SELECT kriterium, status, begrunnelse FROM kriterieresultat ORDER BY id") == \
         [tuple(r) for r in results]
+
+
+def test_the_copy_made_before_the_upgrade_restores_with_deletions_kept(kt_home: Path) -> None:
+    """Every existing database is upgraded to schema 3 with a copy of the old one beside it. Restoring
+    that copy converts it again, and a person deleted since stays deleted."""
+    results = [["grad", "ikke_oppfylt", "Sykmeldt 80 %, under kravet på 100 %"]]
+    _schema_two_database_with_a_decision(kt_home / "kt.db", results)
+    conn = sqlite3.connect(kt_home / "kt.db", isolation_level=None)
+    conn.execute("INSERT INTO person (id, kort_id, fnr, navn, fylke, opprettet)"
+                 " VALUES (2, 'fghjk', ?, 'Annen Testperson', 'agder', '2022-03-07T10:00:00')",
+                 (synthetic_fnr(dt.date(1981, 2, 3)),))
+    conn.execute("INSERT INTO listeoppforing (id, person_id, import_id, ark, rad, listedato, fylke, sykmeldt_fom, grad)"
+                 " VALUES (2, 2, 1, 'Ark1', 3, '2022-03-07', 'agder', '2021-12-27', 100)")
+    conn.execute("INSERT INTO screening (oppforing_id, person_id, fylke, regelversjon, beslutning, uker_sykmeldt,"
+                 " alder, resultater, tidspunkt) VALUES (2, 2, 'agder', '1#x', 'kandidat', 10, 41, ?,"
+                 " '2022-03-07T10:00:00')", ('[["grad", "oppfylt", "Sykmeldt 100 % (krav: minst 100 %)"]]',))
+    conn.close()
+    upgraded = run_kt("slett", "abcde", "--ja")  # the first command upgrades, then deletes
+    assert upgraded.code == 0, upgraded.stderr
+    (copy,) = kt_home.glob("kt.før-skjema-*.db")
+
+    restored = run_kt("gjenopprett", str(copy), "--ja")
+    assert restored.code == 0, restored.stderr
+    assert query(kt_home, "PRAGMA user_version") == [(kt_db.schema_version(),)]
+    assert query(kt_home, "SELECT kort_id FROM person") == [("fghjk",)]
+    explained = json.loads(run_kt("forklar", "fghjk", "--json").stdout)
+    assert [c["begrunnelse"] for c in explained["criteria"]] == ["Sykmeldt 100 % (krav: minst 100 %)"]
+    assert query(kt_home, "SELECT begrunnelse FROM kriterieresultat") == [("Sykmeldt 100 % (krav: minst 100 %)",)]
