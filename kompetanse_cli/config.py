@@ -16,6 +16,7 @@ SETTINGS: dict[str, str] = {
     "kontor": "NAV-kontor som brukes når listen ikke har kontorkolonne",
     "rydd_ikke_kartlagt_mnd": "måneder etter siste liste før personer som aldri ble kartlagt slettes (standard 3)",
     "rydd_inaktiv_mnd": "måneder uten aktivitet før alt om en person slettes (standard 12)",
+    "rydd_kopier_dager": "dager kt beholder sine egne kopier fra før oppgradering og gjenoppretting (standard 30)",
 }
 _IDENT_RE = re.compile(r"^[A-Z]\d{6}$")
 

@@ -595,3 +595,32 @@ def test_logg_refuses_a_fodselsnummer_as_person(two_persons: dict[str, str]) -> 
     assert result.code == 2 and "fødselsnummer" in result.stderr
     check(FNR not in result.output, "the number was repeated")
     assert run_kt("logg", "--person", two_persons["person"].upper()).code == 0
+
+
+def test_rydd_removes_kts_own_old_copies_of_the_database(kt_home: Path) -> None:
+    """The copies kt takes before an upgrade or a restore hold everyone: kept 30 days by default."""
+    assert run_kt("liste").code == 0
+    old_upgrade = kt_home / "kt.før-skjema-3.20220301.db"
+    old_restore = kt_home / "kt.før-gjenoppretting.20220301-101500.db"
+    recent = kt_home / f"kt.før-skjema-3.{dt.date.today():%Y%m%d}.db"
+    users_own = kt_home / "min-kopi.db"  # a user's own file is not kt's to remove
+    long_ago = (dt.datetime.now() - dt.timedelta(days=40)).timestamp()
+    for path in (old_upgrade, old_restore, recent, users_own):
+        path.write_bytes(b"SQLite format 3\x00")
+        if path is not recent:
+            os.utime(path, (long_ago, long_ago))
+
+    shown = run_kt("rydd", "--vis")
+    assert shown.code == 0, shown.stderr
+    assert "Kopier av databasen fra før" in shown.stdout
+    assert old_upgrade.name in shown.stdout and old_restore.name in shown.stdout
+    assert recent.name not in shown.stdout and users_own.name not in shown.stdout
+    assert old_upgrade.exists() and old_restore.exists()
+
+    done = run_kt("rydd", "--ja")
+    assert done.code == 0, done.stderr
+    assert "og 2 kopier" in done.stdout
+    assert not old_upgrade.exists() and not old_restore.exists()
+    assert recent.exists() and users_own.exists()
+    assert query(kt_home, "SELECT detaljer FROM logg WHERE handling = 'rydding'") == [
+        ("0 aldri kartlagt, 0 inaktive slettet, 2 gamle kopier av databasen",)]

@@ -91,8 +91,9 @@ def rydd(
     """Slett det som har passert lagringstiden.
 
     Standard: personer som stod på en liste men aldri ble kartlagt, 3 måneder etter siste liste;
-    alt om en person 12 måneder etter siste aktivitet. Endres med `kt config set rydd_ikke_kartlagt_mnd N`
-    og `kt config set rydd_inaktiv_mnd N`.
+    alt om en person 12 måneder etter siste aktivitet; kopiene kt selv tar av databasen før en
+    oppgradering eller gjenoppretting, etter 30 dager. Endres med `kt config set rydd_ikke_kartlagt_mnd N`,
+    `kt config set rydd_inaktiv_mnd N` og `kt config set rydd_kopier_dager N`.
 
     Eksempler:
 
@@ -107,17 +108,23 @@ def rydd(
         console.print(f"Aldri kartlagt, siste liste før {no_date(plan.limit_not_interviewed)}: "
                       f"{persons_text(len(plan.never_interviewed))}")
         console.print(f"Ingen aktivitet siden før {no_date(plan.limit_inactive)}: {persons_text(len(plan.inactive))}")
+        console.print(f"Kopier av databasen fra før {no_date(plan.limit_copies)}: {len(plan.copies)}")
+        for copy in plan.copies:
+            console.print(f"  {esc(copy.name)}")
         if vis:
             console.print("[dim]Ingenting er slettet (--vis).[/]")
             return
-        if plan.total == 0:
+        if plan.total == 0 and not plan.copies:
             sletting.scrub(conn)  # also finishes a `kt slett` that another kt's reading held back
             return
-        if not _confirm(f"Slette {persons_text(plan.total)} for godt?", ja):
+        copies = f"{len(plan.copies)} {'kopi' if len(plan.copies) == 1 else 'kopier'}"
+        what = " og ".join(part for part in (persons_text(plan.total) if plan.total else "",
+                                             copies if plan.copies else "") if part)
+        if not _confirm(f"Slette {what} for godt?", ja):
             console.print("Ingenting er slettet.")
             return
         deleted = sletting.apply_retention(conn, plan, veileder=config.veileder())
-    console.print(f"Slettet {persons_text(deleted)}.")
+    console.print(f"Slettet {persons_text(deleted)}" + (f" og {copies}." if plan.copies else "."))
 
 
 def logg(

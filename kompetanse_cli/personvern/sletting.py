@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from kompetanse_cli import config
 from kompetanse_cli.errors import UsageError
@@ -15,6 +16,10 @@ from kompetanse_cli.store import privacy as store
 
 DEFAULT_MONTHS_NOT_INTERVIEWED = 3
 DEFAULT_MONTHS_INACTIVE = 12
+DEFAULT_DAYS_COPIES = 30
+# The copies kt makes of the whole database on its own, beside it: before a schema upgrade and
+# before a restore. They hold everyone, so they are kept only for a while.
+SAFETY_COPIES = ("*.før-skjema-*.db", "*.før-gjenoppretting.*.db")
 
 
 @dataclass
@@ -50,26 +55,33 @@ class RetentionPlan:
     inactive: list[str]
     limit_not_interviewed: dt.date
     limit_inactive: dt.date
+    copies: list[Path] = field(default_factory=list)  # kt's own safety copies past their time
+    limit_copies: dt.date | None = None
 
     @property
     def total(self) -> int:
         return len(self.never_interviewed) + len(self.inactive)
 
 
+def _setting(key: str, default: int, unit: str) -> int:
+    text = config.load().get(key)
+    if text is None:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"Innstillingen {key} skal være et helt antall {unit} (minst 1).")
+    return int(text)
+
+
 def retention_months() -> tuple[int, int]:
     """(months for persons never kartlagt, months of inactivity) from the config, else the defaults."""
-    settings = config.load()
+    return (_setting("rydd_ikke_kartlagt_mnd", DEFAULT_MONTHS_NOT_INTERVIEWED, "måneder"),
+            _setting("rydd_inaktiv_mnd", DEFAULT_MONTHS_INACTIVE, "måneder"))
 
-    def months(key: str, default: int) -> int:
-        text = settings.get(key)
-        if text is None:
-            return default
-        if not text.isdigit() or int(text) < 1:
-            raise UsageError(f"Innstillingen {key} skal være et helt antall måneder (minst 1).")
-        return int(text)
 
-    return (months("rydd_ikke_kartlagt_mnd", DEFAULT_MONTHS_NOT_INTERVIEWED),
-            months("rydd_inaktiv_mnd", DEFAULT_MONTHS_INACTIVE))
+def old_safety_copies(folder: Path, before: dt.date) -> list[Path]:
+    """kt's own copies of the database in `folder` last written before the given day."""
+    found = {path for pattern in SAFETY_COPIES for path in folder.glob(pattern)}
+    return sorted(p for p in found if dt.date.fromtimestamp(p.stat().st_mtime) < before)
 
 
 def plan_retention(conn: sqlite3.Connection, *, today: dt.date | None = None) -> RetentionPlan:
@@ -78,15 +90,21 @@ def plan_retention(conn: sqlite3.Connection, *, today: dt.date | None = None) ->
     first, second = _months_before(today, not_interviewed), _months_before(today, inactive)
     rows = store.expired_persons(conn, never_interviewed_before=first.isoformat(),
                                  inactive_before=second.isoformat())
+    copies_before = today - dt.timedelta(days=_setting("rydd_kopier_dager", DEFAULT_DAYS_COPIES, "dager"))
     return RetentionPlan([r["kort_id"] for r in rows if r["grunn"] == "aldri kartlagt"],
-                         [r["kort_id"] for r in rows if r["grunn"] != "aldri kartlagt"], first, second)
+                         [r["kort_id"] for r in rows if r["grunn"] != "aldri kartlagt"], first, second,
+                         copies=old_safety_copies(store.database_folder(conn), copies_before),
+                         limit_copies=copies_before)
 
 
 def apply_retention(conn: sqlite3.Connection, plan: RetentionPlan, *, veileder: str | None) -> int:
     ids = [lists.person_by_short_id(conn, short)["id"] for short in plan.never_interviewed + plan.inactive]
     deleted = store.delete_persons(conn, ids)
+    for copy in plan.copies:
+        copy.unlink(missing_ok=True)
+    copies = f", {len(plan.copies)} gamle kopier av databasen" if plan.copies else ""
     audit.log(conn, veileder=veileder, handling="rydding", person=None,
-              detaljer=f"{len(plan.never_interviewed)} aldri kartlagt, {len(plan.inactive)} inaktive slettet")
+              detaljer=f"{len(plan.never_interviewed)} aldri kartlagt, {len(plan.inactive)} inaktive slettet{copies}")
     if deleted:
         store.scrub_file(conn)
     return deleted

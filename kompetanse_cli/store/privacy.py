@@ -60,6 +60,11 @@ def delete_persons(conn: sqlite3.Connection, person_ids: list[int]) -> int:
     return deleted
 
 
+def database_folder(conn: sqlite3.Connection) -> Path:
+    """The folder the open database file lies in."""
+    return Path(conn.execute("PRAGMA database_list").fetchone()[2]).parent
+
+
 def scrub_file(conn: sqlite3.Connection) -> bool:
     """Make deleted data unreadable in the file: fold the WAL back in and rebuild the database.
 
