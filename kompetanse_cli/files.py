@@ -10,6 +10,27 @@ from pathlib import Path
 from kompetanse_cli.errors import InputError, UsageError
 
 
+OVERWRITE_OPTION = "--overskriv"
+
+
+def check_output(path: Path, *, replace: bool = False) -> Path:
+    """A file the user asked kt to write, checked before any work is done: its folder exists and
+    may be written to, it is not a folder, and an existing file is replaced only when asked
+    (a workbook may hold the veileder's own notes)."""
+    target = path.expanduser()
+    if target.is_dir():
+        raise UsageError(f"{target} er en mappe. Oppgi et filnavn, f.eks. {target / ('kt' + (path.suffix or '.xlsx'))}.")
+    folder = target.parent
+    if not folder.is_dir():
+        raise UsageError(f"Mappen {folder} finnes ikke; opprett den, eller velg en annen plassering.")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"Har ikke skrivetilgang til mappen {folder}; velg en annen plassering.")
+    if target.exists() and not replace:
+        raise UsageError(f"{target} finnes allerede. Bruk {OVERWRITE_OPTION} for å erstatte den, eller velg et annet "
+                         "filnavn.")
+    return target
+
+
 def write_private(path: Path, content: bytes | Callable[[str], None]) -> None:
     """Write `content` (bytes, or a function that writes to the path it is given) to a private
     temporary file beside `path`, then rename it into place: all or nothing, mode 0600."""

@@ -418,3 +418,26 @@ def test_narrow_terminal_gets_two_lines_a_person(monkeypatch: pytest.MonkeyPatch
     assert " uker · 100\u00a0% · " in lines[first]  # no break between number and %
     assert lines[first + 1].startswith("      Sykmeldt 100 %")
     assert max(len(line) for line in lines) <= 80
+
+
+def test_an_existing_workbook_is_replaced_only_when_asked(kt_home: Path, tmp_path: Path) -> None:
+    """The export has a column for the veileder's notes: writing over it must be a choice."""
+    out = tmp_path / "kandidater.xlsx"
+    out.write_bytes(b"veileders egne notater")
+    refused = run_kt("screen", str(LISTER), "--fylke", "agder", "--eksport", str(out))
+    assert refused.code == 2
+    assert "finnes allerede" in refused.stderr and "--overskriv" in refused.stderr
+    assert out.read_bytes() == b"veileders egne notater"
+    assert not (kt_home / "kt.db").exists() or db_rows(kt_home, "SELECT COUNT(*) FROM import") == [(0,)]
+    (tmp_path / "mappe.xlsx").mkdir()
+    folder = run_kt("screen", str(LISTER), "--fylke", "agder", "--eksport", str(tmp_path / "mappe.xlsx"))
+    assert folder.code == 2 and "er en mappe" in folder.stderr
+
+    replaced = run_kt("screen", str(LISTER), "--fylke", "agder", "--eksport", str(out), "--overskriv")
+    assert replaced.code == 0, replaced.stderr
+    assert openpyxl.load_workbook(out).sheetnames == ["Kandidater", "Avviste rader"]
+    for command in (["rapport", "--fylke", "agder", "--xlsx", str(out)],
+                    ["rapport", "--fylke", "agder", "--html", str(tmp_path / "kandidater.html"), "--xlsx", str(out)]):
+        again = run_kt(*command)
+        assert again.code == 2 and "finnes allerede" in again.stderr
+    assert not (tmp_path / "kandidater.html").exists()  # nothing written when one of two files is refused

@@ -624,3 +624,13 @@ def test_rydd_removes_kts_own_old_copies_of_the_database(kt_home: Path) -> None:
     assert recent.exists() and users_own.exists()
     assert query(kt_home, "SELECT detaljer FROM logg WHERE handling = 'rydding'") == [
         ("0 aldri kartlagt, 0 inaktive slettet, 2 gamle kopier av databasen",)]
+
+
+def test_innsyn_replaces_an_existing_file_only_when_asked(two_persons: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "innsyn.json"
+    out.write_text("annet innhold", encoding="utf-8")
+    refused = run_kt("innsyn", two_persons["person"], "--ut", str(out))
+    assert refused.code == 2 and "--overskriv" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "annet innhold"
+    assert run_kt("innsyn", two_persons["person"], "--ut", str(out), "--overskriv").code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))

@@ -38,6 +38,7 @@ def _confirm(question: str, yes: bool) -> bool:
 def innsyn_cmd(
     person_id: str = typer.Argument(..., metavar="ID", help="kt-id for personen."),
     ut: Path = typer.Option(..., "--ut", help="Filen: .json eller .xlsx."),
+    overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt filen hvis den finnes fra før."),
 ) -> None:
     """Eksporter alt kt har lagret om én person (innsyn etter personvernforordningen).
 
@@ -50,8 +51,10 @@ def innsyn_cmd(
 
         kt innsyn k7m2x --ut innsyn.json
     """
+    from kompetanse_cli.files import check_output
     from kompetanse_cli.personvern import innsyn
 
+    check_output(ut, replace=overskriv)
     with open_db() as conn:
         found = innsyn.export_innsyn(conn, person_id, ut, veileder=config.veileder())
     console.print(f"Skrev innsyn for {found.short_id} til {ut}.")

@@ -15,6 +15,7 @@ from rich.table import Table
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, no_date, no_number, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.files import check_output
 from kompetanse_cli.fylker import FylkeChoice, normalize_name, resolve_fylke
 from kompetanse_cli.report.suppression import DEFAULT_THRESHOLD, PRIMARY
 
@@ -47,6 +48,7 @@ def rapport(
     som_json: bool = typer.Option(False, "--json", help="Skriv tallene som JSON (skjulte tall er null)."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Skriv rapporten som Excel-arbeidsbok, ett ark per tabell."),
     html: Path = typer.Option(None, "--html", help="Skriv rapporten som én HTML-fil med figurer (kan skrives ut)."),
+    overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt --xlsx- og --html-filene hvis de finnes fra før."),
 ) -> None:
     """Tall for kompetansetiltak: fra liste til tiltak, svarene i registreringsskjemaet, tiltakene og screeningen.
 
@@ -71,6 +73,9 @@ def rapport(
         raise UsageError("--xlsx skriver en Excel-fil; gi filen endelsen .xlsx.")
     if html is not None and html.suffix.lower() not in (".html", ".htm"):
         raise UsageError("--html skriver en HTML-fil; gi filen endelsen .html.")
+    for target in (xlsx, html):
+        if target is not None:
+            check_output(target, replace=overskriv)
     with open_db() as conn:
         report = build_report(conn, fylke=choice, kontor=kontor, fra=start, til=end, threshold=terskel)
     written = []

@@ -17,6 +17,7 @@ from rich.table import Table
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import Interrupted, UsageError
+from kompetanse_cli.files import check_output
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
 from kompetanse_cli.ingest.columns import FIELD_LABELS
@@ -55,7 +56,9 @@ def screen(
     kontor: str = typer.Option(None, "--kontor", help="NAV-kontor for listen, når den ikke har en kontorkolonne."),
     alle: bool = typer.Option(False, "--alle", help="Vis (og eksporter) alle, ikke bare kandidater og de som må vurderes."),
     som_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON (for skript)."),
-    eksport: Path = typer.Option(None, "--eksport", help="Skriv en Excel-arbeidsbok med kandidatene (med --alle: alle)."),
+    eksport: Path = typer.Option(None, "--eksport", help="Skriv en Excel-arbeidsbok med kandidatene (med --alle: alle) "
+                                 "og et ark med avviste rader."),
+    overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt --eksport-filen hvis den finnes fra før."),
     pa_nytt: bool = typer.Option(False, "--på-nytt", "--pa-nytt",
                                  help="Screen en fil som er importert før på nytt (f.eks. med en annen listedato)."),
 ) -> None:
@@ -78,8 +81,8 @@ def screen(
     day = parse_date_option(listedato, "--listedato")
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
         raise UsageError("--eksport skriver en Excel-fil; gi filen endelsen .xlsx.")
-    if eksport is not None and not eksport.expanduser().parent.is_dir():
-        raise UsageError(f"Mappen {eksport.expanduser().parent} finnes ikke; velg en annen fil for --eksport.")
+    if eksport is not None:
+        check_output(eksport, replace=overskriv)  # before the list is read, not after
     with open_db() as conn:
         try:
             with _progress(quiet=som_json) as report:

@@ -31,7 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kompetanse_cli import paths
 from kompetanse_cli.errors import InputError, UsageError
-from kompetanse_cli.files import write_private
+from kompetanse_cli.files import check_output, write_private
 from kompetanse_cli.interview.derived import measure_facts
 from kompetanse_cli.interview.session import AKTUELL_FOR_TILTAK, PersonCard, answers_at, person_card
 from kompetanse_cli.interview.template import show_value, template_for_fylke
@@ -427,13 +427,7 @@ def wrap_text(text: str, width: int = TEXT_WIDTH) -> str:
 
 def write_letter(letter: RenderedLetter, path: Path, *, overwrite: bool = False) -> Path:
     """Write the letter atomically (a private temporary file renamed into place): all or nothing."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"Mappen {folder} finnes ikke. Opprett den først, eller velg en annen fil med --ut.")
-    if path.is_dir():
-        raise UsageError(f"{path} er en mappe. Oppgi et filnavn, f.eks. --ut {path / ('referat.' + letter.format)}.")
-    if path.exists() and not overwrite:
-        raise UsageError(f"{path} finnes allerede. Bruk --overskriv for å erstatte den.")
+    check_output(path, replace=overwrite)
     write_private(path, letter.content)
     return path
 
