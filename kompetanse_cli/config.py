@@ -19,6 +19,8 @@ SETTINGS: dict[str, str] = {
     "rydd_kopier_dager": "dager kt beholder sine egne kopier fra før oppgradering og gjenoppretting (standard 30)",
 }
 _IDENT_RE = re.compile(r"^[A-Z]\d{6}$")
+NUMBERS = {"rydd_ikke_kartlagt_mnd": ("måneder", 1200), "rydd_inaktiv_mnd": ("måneder", 1200),
+           "rydd_kopier_dager": ("dager", 36500)}  # setting → (unit, largest value)
 
 
 def config_path() -> Path:
@@ -43,6 +45,11 @@ def set_value(key: str, value: str) -> None:
         value = value.strip().upper()
         if not _IDENT_RE.match(value):
             raise UsageError("NAV-ident skal være én bokstav og seks sifre, f.eks. A123456.")
+    if key in NUMBERS:
+        value = value.strip()
+        unit, most = NUMBERS[key]
+        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= most:
+            raise UsageError(f"{key} skal være et helt antall {unit}, fra 1 til {most}.")
     data = load()
     data[key] = value
     paths.ensure_private_dir(paths.kt_home())

@@ -340,7 +340,10 @@ def test_rydd_limits_come_from_the_config(retention_people: dict[str, str], kt_h
     result = run_kt("rydd", "--ja")
     assert result.code == 0 and "Slettet 2 personer" in result.stdout  # old and months; stale is kartlagt
     assert _persons(kt_home) == {ids["talked"], ids["stale"], ids["recent"]}
-    assert run_kt("config", "set", "rydd_inaktiv_mnd", "tolv").code == 0
+    for wrong in ("tolv", "0", "99999999999999999999"):  # refused when set: rydd would fail later
+        refused = run_kt("config", "set", "rydd_inaktiv_mnd", wrong)
+        assert refused.code == 2 and "fra 1 til 1200" in refused.stderr
+    (kt_home / "config.toml").write_text('rydd_inaktiv_mnd = "tolv"\n', encoding="utf-8")  # edited by hand
     bad = run_kt("rydd", "--vis")
     assert bad.code == 2 and "rydd_inaktiv_mnd" in bad.stderr
 
@@ -598,32 +601,40 @@ def test_logg_refuses_a_fodselsnummer_as_person(two_persons: dict[str, str]) -> 
 
 
 def test_rydd_removes_kts_own_old_copies_of_the_database(kt_home: Path) -> None:
-    """The copies kt takes before an upgrade or a restore hold everyone: kept 30 days by default."""
+    """The copies kt takes before an upgrade or a restore hold everyone: kept 30 days by default,
+    judged by the day in their name. Files that only look alike are the user's, not kt's."""
     assert run_kt("liste").code == 0
     old_upgrade = kt_home / "kt.før-skjema-3.20220301.db"
     old_restore = kt_home / "kt.før-gjenoppretting.20220301-101500.db"
     recent = kt_home / f"kt.før-skjema-3.{dt.date.today():%Y%m%d}.db"
-    users_own = kt_home / "min-kopi.db"  # a user's own file is not kt's to remove
-    long_ago = (dt.datetime.now() - dt.timedelta(days=40)).timestamp()
-    for path in (old_upgrade, old_restore, recent, users_own):
+    users_own = [kt_home / "min-kopi.db", kt_home / "mine notater.før-skjema-utkast.db",
+                 kt_home / "annen.før-skjema-3.20220301.db"]
+    for path in (old_upgrade, old_restore, recent, *users_own):
         path.write_bytes(b"SQLite format 3\x00")
-        if path is not recent:
-            os.utime(path, (long_ago, long_ago))
+    (kt_home / (old_upgrade.name + "-wal")).write_bytes(b"")  # left by opening the copy by hand
+    (kt_home / "kt.før-skjema-9.20220301.db").mkdir()  # not a file: never removed
 
     shown = run_kt("rydd", "--vis")
     assert shown.code == 0, shown.stderr
-    assert "Kopier av databasen fra før" in shown.stdout
-    assert old_upgrade.name in shown.stdout and old_restore.name in shown.stdout
-    assert recent.name not in shown.stdout and users_own.name not in shown.stdout
+    listed = [line.strip() for line in shown.stdout.splitlines() if line.startswith("  ")]
+    assert listed == [old_restore.name, old_upgrade.name]
     assert old_upgrade.exists() and old_restore.exists()
 
     done = run_kt("rydd", "--ja")
     assert done.code == 0, done.stderr
-    assert "og 2 kopier" in done.stdout
+    assert "Slettet 2 gamle kopier av databasen." in done.stdout
     assert not old_upgrade.exists() and not old_restore.exists()
-    assert recent.exists() and users_own.exists()
+    assert not (kt_home / (old_upgrade.name + "-wal")).exists()
+    assert recent.exists() and all(path.exists() for path in users_own)
     assert query(kt_home, "SELECT detaljer FROM logg WHERE handling = 'rydding'") == [
         ("0 aldri kartlagt, 0 inaktive slettet, 2 gamle kopier av databasen",)]
+
+
+def test_slett_says_that_kts_copies_still_hold_the_person(two_persons: dict[str, str], kt_home: Path) -> None:
+    (kt_home / f"kt.før-skjema-3.{dt.date.today():%Y%m%d}.db").write_bytes(b"SQLite format 3\x00")
+    result = run_kt("slett", two_persons["person"], "--ja")
+    assert result.code == 0, result.stderr
+    assert "1 gammel kopi av databasen" in result.stdout and "kt rydd" in result.stdout
 
 
 def test_innsyn_replaces_an_existing_file_only_when_asked(two_persons: dict[str, str], tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kompetanse_cli import config
+from kompetanse_cli import config, paths
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import persons as persons_text
@@ -82,6 +82,11 @@ def slett(
             return
         scrubbed = sletting.delete_person(conn, person.kort_id, veileder=config.veileder())
     console.print(f"Alt om {person.kort_id} er slettet.")
+    copies = sletting.safety_copies(paths.db_path(), dt.date.today() + dt.timedelta(days=1))
+    if copies:  # a restore deletes the person again, and `kt rydd` removes the copies in time
+        console.print(f"[dim]Merk: {sletting.copies_text(len(copies))} (fra før en oppgradering eller "
+                      "gjenoppretting) har fortsatt personen til `kt rydd` sletter dem; gjenopprettes en av dem, "
+                      "slettes personen på nytt.[/]")
     if not scrubbed:
         err_console.print("[yellow]Advarsel:[/] en annen kt brukte databasen, så de slettede dataene kan ennå ligge "
                           "i loggfilen til databasen. Kjør `kt rydd` når ingen andre bruker kt.")
@@ -111,7 +116,8 @@ def rydd(
         console.print(f"Aldri kartlagt, siste liste før {no_date(plan.limit_not_interviewed)}: "
                       f"{persons_text(len(plan.never_interviewed))}")
         console.print(f"Ingen aktivitet siden før {no_date(plan.limit_inactive)}: {persons_text(len(plan.inactive))}")
-        console.print(f"Kopier av databasen fra før {no_date(plan.limit_copies)}: {len(plan.copies)}")
+        console.print(f"Kopier kt tok av databasen før en oppgradering eller gjenoppretting, fra før "
+                      f"{no_date(plan.limit_copies)}: {len(plan.copies)}")
         for copy in plan.copies:
             console.print(f"  {esc(copy.name)}")
         if vis:
@@ -120,14 +126,17 @@ def rydd(
         if plan.total == 0 and not plan.copies:
             sletting.scrub(conn)  # also finishes a `kt slett` that another kt's reading held back
             return
-        copies = f"{len(plan.copies)} {'kopi' if len(plan.copies) == 1 else 'kopier'}"
         what = " og ".join(part for part in (persons_text(plan.total) if plan.total else "",
-                                             copies if plan.copies else "") if part)
+                                             sletting.copies_text(len(plan.copies)) if plan.copies else "") if part)
         if not _confirm(f"Slette {what} for godt?", ja):
             console.print("Ingenting er slettet.")
             return
-        deleted = sletting.apply_retention(conn, plan, veileder=config.veileder())
-    console.print(f"Slettet {persons_text(deleted)}" + (f" og {copies}." if plan.copies else "."))
+        done = sletting.apply_retention(conn, plan, veileder=config.veileder())
+    gone = [persons_text(done.persons)] if plan.total or not done.copies else []
+    console.print("Slettet " + " og ".join(gone + ([sletting.copies_text(done.copies)] if done.copies else [])) + ".")
+    for copy in done.copies_left:
+        err_console.print(f"[yellow]Advarsel:[/] kunne ikke slette {esc(str(copy))} (åpen i et annet program?). "
+                          "Kjør `kt rydd` igjen senere.")
 
 
 def logg(

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
-from kompetanse_cli.errors import Interrupted, UsageError
+from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
@@ -84,13 +84,10 @@ def screen(
     if eksport is not None:
         check_output(eksport, replace=overskriv)  # before the list is read, not after
     with open_db() as conn:
-        try:
-            with _progress(quiet=som_json) as report:
-                result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
-                                     kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
-                                     progress=report, again=pa_nytt)
-        except KeyboardInterrupt:  # the import is one transaction: nothing of the list was kept
-            raise Interrupted("Avbrutt. Ingenting fra listen er lagret; kjør kommandoen på nytt.") from None
+        with _progress(quiet=som_json) as report:
+            result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
+                                 kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
+                                 progress=report, again=pa_nytt)
         if eksport is not None:
             from kompetanse_cli.report.export import export_screening
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kompetanse_cli import config
+from kompetanse_cli import config, paths
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.personid import require_person
 from kompetanse_cli.store import interviews as audit
@@ -17,9 +19,11 @@ from kompetanse_cli.store import privacy as store
 DEFAULT_MONTHS_NOT_INTERVIEWED = 3
 DEFAULT_MONTHS_INACTIVE = 12
 DEFAULT_DAYS_COPIES = 30
-# The copies kt makes of the whole database on its own, beside it: before a schema upgrade and
-# before a restore. They hold everyone, so they are kept only for a while.
-SAFETY_COPIES = ("*.før-skjema-*.db", "*.før-gjenoppretting.*.db")
+# The copies kt makes of the whole database on its own, beside it, named by the day they were
+# taken: before a schema upgrade (kt.før-skjema-3.20261123.db, store/db.py) and before a restore
+# (kt.før-gjenoppretting.20261123-101500.db, personvern/backup.py). They hold everyone, so they
+# are kept only for a while.
+_COPY_NAMES = (r"før-skjema-\d+\.(\d{8})", r"før-gjenoppretting\.(\d{8})-\d{6}")
 
 
 @dataclass
@@ -67,8 +71,9 @@ def _setting(key: str, default: int, unit: str) -> int:
     text = config.load().get(key)
     if text is None:
         return default
-    if not text.isdigit() or int(text) < 1:
-        raise UsageError(f"Innstillingen {key} skal være et helt antall {unit} (minst 1).")
+    most = config.NUMBERS[key][1]
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:  # a config file edited by hand
+        raise UsageError(f"Innstillingen {key} skal være et helt antall {unit}, fra 1 til {most}.")
     return int(text)
 
 
@@ -78,10 +83,44 @@ def retention_months() -> tuple[int, int]:
             _setting("rydd_inaktiv_mnd", DEFAULT_MONTHS_INACTIVE, "måneder"))
 
 
-def old_safety_copies(folder: Path, before: dt.date) -> list[Path]:
-    """kt's own copies of the database in `folder` last written before the given day."""
-    found = {path for pattern in SAFETY_COPIES for path in folder.glob(pattern)}
-    return sorted(p for p in found if dt.date.fromtimestamp(p.stat().st_mtime) < before)
+def safety_copies(database: Path, before: dt.date) -> list[Path]:
+    """kt's own copies of `database`, beside it, taken before the given day."""
+    name = re.compile(rf"{re.escape(database.stem)}\.(?:{'|'.join(_COPY_NAMES)})\.db")
+    found = []
+    for path in database.parent.iterdir():
+        match = name.fullmatch(unicodedata.normalize("NFC", path.name))
+        if match is None or path.is_symlink() or not path.is_file():
+            continue
+        try:
+            taken = dt.datetime.strptime(next(group for group in match.groups() if group), "%Y%m%d").date()
+        except ValueError:
+            continue
+        if taken < before:
+            found.append(path)
+    return sorted(found)
+
+
+def remove_copies(copies: list[Path]) -> list[Path]:
+    """Delete the copies (and any journal SQLite left beside them); returns those that could not be."""
+    left = []
+    for copy in copies:
+        try:
+            for path in (copy, *(copy.with_name(copy.name + end) for end in ("-wal", "-shm", "-journal"))):
+                path.unlink(missing_ok=True)
+        except OSError:  # open in another program (Windows), or no permission
+            left.append(copy)
+    return left
+
+
+def copies_text(count: int) -> str:
+    return f"{count} {'gammel kopi' if count == 1 else 'gamle kopier'} av databasen"
+
+
+def _copies_of(conn: sqlite3.Connection, before: dt.date) -> list[Path]:
+    """Beside the database as configured and as opened (they differ when kt.db is a link)."""
+    databases = {paths.db_path(), store.database_path(conn)}
+    return sorted({copy for database in databases if database.parent.is_dir()
+                   for copy in safety_copies(database, before)})
 
 
 def plan_retention(conn: sqlite3.Connection, *, today: dt.date | None = None) -> RetentionPlan:
@@ -93,21 +132,28 @@ def plan_retention(conn: sqlite3.Connection, *, today: dt.date | None = None) ->
     copies_before = today - dt.timedelta(days=_setting("rydd_kopier_dager", DEFAULT_DAYS_COPIES, "dager"))
     return RetentionPlan([r["kort_id"] for r in rows if r["grunn"] == "aldri kartlagt"],
                          [r["kort_id"] for r in rows if r["grunn"] != "aldri kartlagt"], first, second,
-                         copies=old_safety_copies(store.database_folder(conn), copies_before),
+                         copies=_copies_of(conn, copies_before),
                          limit_copies=copies_before)
 
 
-def apply_retention(conn: sqlite3.Connection, plan: RetentionPlan, *, veileder: str | None) -> int:
+@dataclass
+class Cleaned:
+    persons: int
+    copies: int
+    copies_left: list[Path]
+
+
+def apply_retention(conn: sqlite3.Connection, plan: RetentionPlan, *, veileder: str | None) -> Cleaned:
     ids = [lists.person_by_short_id(conn, short)["id"] for short in plan.never_interviewed + plan.inactive]
     deleted = store.delete_persons(conn, ids)
-    for copy in plan.copies:
-        copy.unlink(missing_ok=True)
-    copies = f", {len(plan.copies)} gamle kopier av databasen" if plan.copies else ""
+    left = remove_copies(plan.copies)
+    removed = len(plan.copies) - len(left)
+    copies = f", {copies_text(removed)}" if removed else ""
     audit.log(conn, veileder=veileder, handling="rydding", person=None,
               detaljer=f"{len(plan.never_interviewed)} aldri kartlagt, {len(plan.inactive)} inaktive slettet{copies}")
     if deleted:
         store.scrub_file(conn)
-    return deleted
+    return Cleaned(deleted, removed, left)
 
 
 def scrub(conn: sqlite3.Connection) -> bool:

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from kompetanse_cli import worker
+from kompetanse_cli.errors import Interrupted
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
@@ -130,19 +131,22 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
         columns=dict(listfile.columns.headers), ignored_columns=list(listfile.columns.ignored))
     digest = file_digest(path)
     present = frozenset(listfile.columns.fields)
-    with transaction(conn):
-        # looked up inside the write transaction, so two kt's importing the same file at once
-        # cannot both miss the other's import
-        earlier = store.find_import(conn, digest, listfile.sheet.name)
-        if earlier is not None and again:
-            store.delete_import(conn, earlier.id)
-            audit.log(conn, veileder=veileder, handling="liste fjernet for ny screening", person=None,
-                      detaljer=result.file)
-            earlier, result.replaced_earlier = None, True
-        if earlier is None:
-            _import_rows(conn, listfile, result, region=region, day=day, source=source, digest=digest,
-                         present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke,
-                         in_worker=listfile.estimated_rows >= WORKER_MIN_ROWS if in_worker is None else in_worker)
+    try:
+        with transaction(conn):
+            # looked up inside the write transaction, so two kt's importing the same file at once
+            # cannot both miss the other's import
+            earlier = store.find_import(conn, digest, listfile.sheet.name)
+            if earlier is not None and again:
+                store.delete_import(conn, earlier.id)
+                audit.log(conn, veileder=veileder, handling="liste fjernet for ny screening", person=None,
+                          detaljer=result.file)
+                earlier, result.replaced_earlier = None, True
+            if earlier is None:
+                _import_rows(conn, listfile, result, region=region, day=day, source=source, digest=digest,
+                             present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke,
+                             in_worker=listfile.estimated_rows >= WORKER_MIN_ROWS if in_worker is None else in_worker)
+    except KeyboardInterrupt:  # the import is one transaction: rolled back, nothing of the list kept
+        raise Interrupted("Avbrutt. Ingenting fra listen er lagret; kjør kommandoen på nytt.") from None
     if earlier is not None:
         _fill_from_earlier(conn, result, earlier)
         if earlier.listedato != day.isoformat() and list_date is not None:

@@ -60,9 +60,9 @@ def delete_persons(conn: sqlite3.Connection, person_ids: list[int]) -> int:
     return deleted
 
 
-def database_folder(conn: sqlite3.Connection) -> Path:
-    """The folder the open database file lies in."""
-    return Path(conn.execute("PRAGMA database_list").fetchone()[2]).parent
+def database_path(conn: sqlite3.Connection) -> Path:
+    """The open database file, as SQLite names it."""
+    return Path(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
 def scrub_file(conn: sqlite3.Connection) -> bool:
