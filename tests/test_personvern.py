@@ -325,8 +325,21 @@ def test_rydd_deletes_past_retention_and_keeps_the_rest(retention_people: dict[s
         (0,)]
     assert query(kt_home, "SELECT veileder, detaljer FROM logg WHERE handling = 'rydding'") == [
         (VEILEDER, "1 aldri kartlagt, 1 inaktive slettet")]
+    assert sorted(query(kt_home, "SELECT person, detaljer FROM logg WHERE handling = 'person slettet'")) == sorted(
+        [(ids["old"], "lagringstiden er ute"), (ids["stale"], "lagringstiden er ute")])
     again = run_kt("rydd", "--vis")
     assert _rydd_counts(again.stdout) == (0, 0)
+
+
+def test_persons_past_retention_stay_deleted_when_an_older_backup_is_restored(
+        retention_people: dict[str, str], kt_home: Path, tmp_path: Path) -> None:
+    ids = retention_people
+    backup = tmp_path / "kopi.db"
+    assert run_kt("backup", str(backup)).code == 0
+    assert run_kt("rydd", "--ja").code == 0
+    restored = run_kt("gjenopprett", str(backup), "--ja")
+    assert restored.code == 0, restored.stderr
+    assert _persons(kt_home) == {ids["talked"], ids["recent"], ids["months"]}
 
 
 def test_rydd_limits_come_from_the_config(retention_people: dict[str, str], kt_home: Path) -> None:

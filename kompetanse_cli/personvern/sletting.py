@@ -144,8 +144,10 @@ class Cleaned:
 
 
 def apply_retention(conn: sqlite3.Connection, plan: RetentionPlan, *, veileder: str | None) -> Cleaned:
-    ids = [lists.person_by_short_id(conn, short)["id"] for short in plan.never_interviewed + plan.inactive]
-    deleted = store.delete_persons(conn, ids)
+    shorts = plan.never_interviewed + plan.inactive
+    deleted = store.delete_persons(conn, [lists.person_by_short_id(conn, short)["id"] for short in shorts])
+    for short in shorts:  # one entry each, as `kt slett` makes: a restore deletes them again
+        audit.log(conn, veileder=veileder, handling="person slettet", person=short, detaljer="lagringstiden er ute")
     left = remove_copies(plan.copies)
     removed = len(plan.copies) - len(left)
     copies = f", {copies_text(removed)}" if removed else ""
