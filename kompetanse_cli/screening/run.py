@@ -3,7 +3,9 @@
 The whole import is one transaction: a crash or Ctrl-C leaves either the whole list or
 nothing, and running the same command again works. Rows are handled in batches and the
 per-person outcomes are read back from the database on demand, so memory stays flat
-however long the list is.
+however long the list is. A long list is cleaned and screened in a worker process
+(`kompetanse_cli.worker`) while this one stores the batches it sends: only this process
+ever writes to the database.
 """
 
 from __future__ import annotations
