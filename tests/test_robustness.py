@@ -18,6 +18,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from kompetanse_cli import worker
 from tests.conftest import run_kt, synthetic_fnr, synthetic_fnrs
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and signals")
@@ -197,7 +198,7 @@ def test_import_killed_midway_leaves_all_or_nothing_and_can_be_rerun(tmp_path: P
     assert query(home, "SELECT COUNT(*), COUNT(DISTINCT fnr) FROM person") == [(60_000, 60_000)]
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the worker's pid from /proc")
+@pytest.mark.skipif(not worker.can_fork(), reason="needs the worker process (Linux, two cores); reads /proc")
 def test_ctrl_c_during_a_long_import_stores_nothing_and_stops_the_worker(tmp_path: Path) -> None:
     home = fresh_home(tmp_path / "kt-home")
     big = write_csv(tmp_path / "stor.csv", synthetic_fnrs(60_000, dt.date(1960, 1, 1)), title="Uttak 07.03.2022")
