@@ -93,6 +93,29 @@ def query(home: Path, sql: str, params: tuple = ()) -> list[tuple]:
         conn.close()
 
 
+def wait_until_importing(home: Path, process: subprocess.Popen) -> list[int]:
+    """Wait until kt is well inside its import transaction: it holds the database's write lock and,
+    where there is one, its worker runs. Returns the worker's pid (if any)."""
+    deadline = time.monotonic() + TIMEOUT
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    while True:
+        assert process.poll() is None, "the import ended before it could be stopped"
+        assert time.monotonic() < deadline
+        workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        if workers or not worker.can_fork():
+            probe = sqlite3.connect(home / "kt.db", timeout=0, isolation_level=None)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+            except sqlite3.OperationalError:  # locked: kt is writing
+                time.sleep(0.3)  # a good part of the list, not just the first batch
+                assert process.poll() is None, "the import ended before it could be stopped"
+                return workers
+            finally:
+                probe.close()
+        time.sleep(0.02)
+
+
 def fresh_home(home: Path) -> Path:
     """A KT_HOME with a current, empty database (created by kt itself)."""
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -170,14 +193,8 @@ def test_same_list_from_two_processes_both_succeed(same_list_race) -> None:
 def test_import_killed_midway_leaves_all_or_nothing_and_can_be_rerun(tmp_path: Path) -> None:
     home = fresh_home(tmp_path / "kt-home")
     big = write_csv(tmp_path / "stor.csv", synthetic_fnrs(60_000, dt.date(1960, 1, 1)), title="Uttak 07.03.2022")
-    wal = home / "kt.db-wal"
     process = kt_process(home, "screen", str(big), "--fylke", "agder", "--json")
-    deadline = time.monotonic() + TIMEOUT
-    # the import is one transaction: wait until it has written a good part of it to the WAL
-    while not (wal.exists() and wal.stat().st_size > 2_000_000):
-        assert process.poll() is None, "the import ended before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    wait_until_importing(home, process)  # the import is one transaction, and it is under way
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=TIMEOUT)
     assert process.returncode == -signal.SIGKILL
@@ -203,14 +220,7 @@ def test_ctrl_c_during_a_long_import_stores_nothing_and_stops_the_worker(tmp_pat
     home = fresh_home(tmp_path / "kt-home")
     big = write_csv(tmp_path / "stor.csv", synthetic_fnrs(60_000, dt.date(1960, 1, 1)), title="Uttak 07.03.2022")
     process = kt_process(home, "screen", str(big), "--fylke", "agder")
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    deadline = time.monotonic() + TIMEOUT
-    # a list this long is screened in a worker process while kt stores: wait until both are at work
-    while not ((home / "kt.db-wal").exists() and (home / "kt.db-wal").stat().st_size > 2_000_000):
-        assert process.poll() is None, "the import ended before it could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    workers = [int(pid) for pid in children.read_text().split()]
+    workers = wait_until_importing(home, process)  # kt stores while its worker screens
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=TIMEOUT)
 

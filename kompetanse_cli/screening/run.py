@@ -27,10 +27,11 @@ from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Sc
 from kompetanse_cli.screening.rules import Region, RuleSet, load_region
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
-from kompetanse_cli.store.db import transaction
+from kompetanse_cli.store.db import page_cache, transaction
 
 BATCH_ROWS = 5000
 WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
+LONG_LIST_CACHE_MB = 32  # SQLite's page cache while storing a long list (2 MB otherwise)
 Progress = Callable[[int, int], None]
 
 
@@ -176,12 +177,13 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
     gc.disable()
     try:
         # a long list is cleaned and screened in a worker process while this one stores
-        for screened, rejected, rows_read in worker.stream(screened_batches, forked=in_worker):
-            result.rejected += rejected
-            result.rows_read += rows_read
-            _store_batch(conn, people, criteria, screened, day, kontor, result)
-            if progress:
-                progress(result.rows_read, total)
+        with page_cache(conn, LONG_LIST_CACHE_MB if total >= WORKER_MIN_ROWS else 2):
+            for screened, rejected, rows_read in worker.stream(screened_batches, forked=in_worker):
+                result.rejected += rejected
+                result.rows_read += rows_read
+                _store_batch(conn, people, criteria, screened, day, kontor, result)
+                if progress:
+                    progress(result.rows_read, total)
     finally:
         if collecting:
             gc.enable()

@@ -278,6 +278,19 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
 
 
 @contextmanager
+def page_cache(conn: sqlite3.Connection, megabytes: int) -> Iterator[None]:
+    """A larger page cache for one long import: the unique indexes on fødselsnummer and kort id
+    are written at random places, and once they outgrow SQLite's 2 MB default every insert
+    fetches pages anew (≈ a tenth of the storing time at 200 000 rows)."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-megabytes * 1024}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
+
+
+@contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any error (including Ctrl-C).
 
