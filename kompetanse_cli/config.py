@@ -46,10 +46,7 @@ def set_value(key: str, value: str) -> None:
         if not _IDENT_RE.match(value):
             raise UsageError("NAV-ident skal være én bokstav og seks sifre, f.eks. A123456.")
     if key in NUMBERS:
-        value = value.strip()
-        unit, most = NUMBERS[key]
-        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= most:
-            raise UsageError(f"{key} skal være et helt antall {unit}, fra 1 til {most}.")
+        value = str(_checked_number(key, value.strip()))
     data = load()
     data[key] = value
     paths.ensure_private_dir(paths.kt_home())
@@ -57,6 +54,19 @@ def set_value(key: str, value: str) -> None:
                    for k, v in sorted(data.items()))
     config_path().write_text(text, encoding="utf-8")
     config_path().chmod(0o600)
+
+
+def number(key: str, default: int) -> int:
+    """A whole-number setting (NUMBERS), else `default`; a file edited by hand is checked too."""
+    text = load().get(key)
+    return default if text is None else _checked_number(key, text)
+
+
+def _checked_number(key: str, text: str) -> int:
+    unit, most = NUMBERS[key]
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:
+        raise UsageError(f"Innstillingen {key} skal være et helt antall {unit}, fra 1 til {most}.")
+    return int(text)
 
 
 def veileder() -> str | None:

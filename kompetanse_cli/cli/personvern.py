@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kompetanse_cli import config, paths
+from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import persons as persons_text
@@ -81,8 +81,8 @@ def slett(
             console.print("Ingenting er slettet.")
             return
         scrubbed = sletting.delete_person(conn, person.kort_id, veileder=config.veileder())
+        copies = sletting.copies_of(conn)
     console.print(f"Alt om {person.kort_id} er slettet.")
-    copies = sletting.safety_copies(paths.db_path(), dt.date.today() + dt.timedelta(days=1))
     if copies:  # a restore deletes the person again, and `kt rydd` removes the copies in time
         console.print(f"[dim]Merk: {sletting.copies_text(len(copies))} (fra før en oppgradering eller "
                       "gjenoppretting) har fortsatt personen til `kt rydd` sletter dem; gjenopprettes en av dem, "

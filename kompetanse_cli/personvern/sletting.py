@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompetanse_cli import config, paths
-from kompetanse_cli.errors import UsageError
 from kompetanse_cli.personid import require_person
 from kompetanse_cli.store import interviews as audit
 from kompetanse_cli.store import lists
@@ -67,20 +66,10 @@ class RetentionPlan:
         return len(self.never_interviewed) + len(self.inactive)
 
 
-def _setting(key: str, default: int, unit: str) -> int:
-    text = config.load().get(key)
-    if text is None:
-        return default
-    most = config.NUMBERS[key][1]
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:  # a config file edited by hand
-        raise UsageError(f"Innstillingen {key} skal være et helt antall {unit}, fra 1 til {most}.")
-    return int(text)
-
-
 def retention_months() -> tuple[int, int]:
     """(months for persons never kartlagt, months of inactivity) from the config, else the defaults."""
-    return (_setting("rydd_ikke_kartlagt_mnd", DEFAULT_MONTHS_NOT_INTERVIEWED, "måneder"),
-            _setting("rydd_inaktiv_mnd", DEFAULT_MONTHS_INACTIVE, "måneder"))
+    return (config.number("rydd_ikke_kartlagt_mnd", DEFAULT_MONTHS_NOT_INTERVIEWED),
+            config.number("rydd_inaktiv_mnd", DEFAULT_MONTHS_INACTIVE))
 
 
 def safety_copies(database: Path, before: dt.date) -> list[Path]:
@@ -116,8 +105,10 @@ def copies_text(count: int) -> str:
     return f"{count} {'gammel kopi' if count == 1 else 'gamle kopier'} av databasen"
 
 
-def _copies_of(conn: sqlite3.Connection, before: dt.date) -> list[Path]:
-    """Beside the database as configured and as opened (they differ when kt.db is a link)."""
+def copies_of(conn: sqlite3.Connection, before: dt.date | None = None) -> list[Path]:
+    """kt's copies of the open database taken before the given day (default: all of them), beside it
+    as configured and as opened (the two differ when kt.db is a link)."""
+    before = before or dt.date.today() + dt.timedelta(days=1)
     databases = {paths.db_path(), store.database_path(conn)}
     return sorted({copy for database in databases if database.parent.is_dir()
                    for copy in safety_copies(database, before)})
@@ -129,10 +120,10 @@ def plan_retention(conn: sqlite3.Connection, *, today: dt.date | None = None) ->
     first, second = _months_before(today, not_interviewed), _months_before(today, inactive)
     rows = store.expired_persons(conn, never_interviewed_before=first.isoformat(),
                                  inactive_before=second.isoformat())
-    copies_before = today - dt.timedelta(days=_setting("rydd_kopier_dager", DEFAULT_DAYS_COPIES, "dager"))
+    copies_before = today - dt.timedelta(days=config.number("rydd_kopier_dager", DEFAULT_DAYS_COPIES))
     return RetentionPlan([r["kort_id"] for r in rows if r["grunn"] == "aldri kartlagt"],
                          [r["kort_id"] for r in rows if r["grunn"] != "aldri kartlagt"], first, second,
-                         copies=_copies_of(conn, copies_before),
+                         copies=copies_of(conn, copies_before),
                          limit_copies=copies_before)
 
 
