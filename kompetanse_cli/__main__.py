@@ -1,5 +1,5 @@
 """Gjør `python -m kompetanse_cli` likt med `kt`."""
 
-from kompetanse_cli.cli.app import main
+from kompetanse_cli.cli.start import main
 
 main()

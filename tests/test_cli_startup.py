@@ -14,3 +14,23 @@ def test_startup_leaves_openpyxl_jinja2_and_docxtpl_to_the_commands_that_use_the
     result = subprocess.run([sys.executable, "-c", LOADED], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert result.stderr == ""
+
+
+CTRL_C_WHILE_STARTING = """
+import sys
+class CtrlC:  # Ctrl-C arrives while kt's modules are being imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "kompetanse_cli.cli.app":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["kt", "--version"]
+from kompetanse_cli.cli.start import main
+main()
+"""
+
+
+def test_ctrl_c_while_kt_starts_says_avbrutt_without_a_traceback() -> None:
+    result = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_STARTING], capture_output=True, text=True)
+    assert result.returncode == 130
+    assert result.stderr.strip() == "Avbrutt."
+    assert result.stdout == ""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,9 @@ class Sheet:
 
 def open_sheets(path: Path) -> list[Sheet]:
     """All sheets of a list file. Raises InputError if the file cannot be read at all."""
+    read_early = _take_read_ahead(path)
+    if read_early is not None:
+        return read_early
     if not path.exists():
         raise InputError(f"Fant ikke filen {path}.")
     if path.is_dir():
@@ -51,6 +56,60 @@ def open_sheets(path: Path) -> list[Sheet]:
         f"{path.name}: ukjent filtype «{path.suffix or '(ingen)'}».",
         hint="kt leser .xlsx, .xls, .ods og .csv.",
     )
+
+
+class _ReadAhead:
+    """A spreadsheet being loaded in a background thread, and what came of it."""
+
+    def __init__(self, path: Path) -> None:
+        self.identity = _identity(path)
+        self.sheets: list[Sheet] | None = None
+        self.thread = threading.Thread(target=self._load, args=(path,), name="kt-les-på-forhånd", daemon=True)
+
+    def _load(self, path: Path) -> None:
+        try:
+            self.sheets = _spreadsheet_sheets(path)
+        except Exception:  # noqa: BLE001 - open_sheets() reads the file again and reports the error
+            self.sheets = None
+
+
+_read_ahead: _ReadAhead | None = None
+
+
+def read_ahead(path: Path) -> None:
+    """Start loading a spreadsheet in a background thread; `open_sheets(path)` takes the result.
+
+    python-calamine releases the GIL while it parses a sheet, so the load (the longest single
+    step of `kt screen` on a long list) overlaps kt's own start-up: imports, the command line,
+    opening the database. Any other file, or one that changed meanwhile, is read as usual.
+    """
+    global _read_ahead
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES or not path.is_file():
+        return
+    _read_ahead = _ReadAhead(path)
+    _read_ahead.thread.start()
+
+
+def _take_read_ahead(path: Path) -> list[Sheet] | None:
+    """The sheets read ahead for `path`, if that is the file that was read ahead. Always waits for
+    the thread first: `kt screen` forks a worker later, and no thread may be running then."""
+    global _read_ahead
+    ahead, _read_ahead = _read_ahead, None
+    if ahead is None:
+        return None
+    ahead.thread.join()
+    if ahead.sheets is None or ahead.identity != _identity(path):
+        return None
+    return ahead.sheets
+
+
+def _identity(path: Path) -> tuple[str, int, int] | None:
+    """Which file, and which version of it: a file changed after it was read ahead is read again."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return os.path.realpath(path), status.st_mtime_ns, status.st_size
 
 
 def _spreadsheet_sheets(path: Path) -> list[Sheet]:

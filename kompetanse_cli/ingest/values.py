@@ -62,13 +62,12 @@ def parse_fnr(value: object) -> str:
 
     Numbers stored as numbers lose their leading zero; spaces and dots are removed.
     """
-    if is_blank(value):
-        raise ValueProblem("fødselsnummer mangler")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueProblem("fødselsnummer er ikke et heltall")
-        value = int(value)
-    digits = re.sub(r"[\s.\-]", "", str(value))
+    if value.__class__ is float and value.is_integer():  # the common case, kept fast
+        digits = str(int(value))
+    elif value.__class__ is str and _is_ascii_digits(value):
+        digits = value
+    else:
+        digits = _fnr_digits(value)
     if not _is_ascii_digits(digits):
         raise ValueProblem("fødselsnummer skal bare inneholde sifre")
     if len(digits) == 10:
@@ -88,6 +87,17 @@ def parse_fnr(value: object) -> str:
     if born > dt.date.today():
         raise ValueProblem("ugyldig fødselsnummer (fødselsdatoen er i fremtiden)")
     return digits
+
+
+def _fnr_digits(value: object) -> str:
+    """The fødselsnummer's characters without spaces, dots and hyphens."""
+    if is_blank(value):
+        raise ValueProblem("fødselsnummer mangler")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueProblem("fødselsnummer er ikke et heltall")
+        value = int(value)
+    return re.sub(r"[\s.\-]", "", str(value))
 
 
 @lru_cache(maxsize=16384)
