@@ -93,6 +93,15 @@ def test_summary_table_shows_candidates_with_masked_numbers(kt_home: Path) -> No
         assert fnr.lstrip("0") not in result.output
 
 
+def test_the_summary_counts_are_the_decisions_stored(kt_home: Path) -> None:
+    data = screen_json(str(LISTER), "--fylke", "agder")
+    stored = dict(db_rows(kt_home, "SELECT beslutning, COUNT(*) FROM screening GROUP BY 1"))
+    assert (data["candidates"], data["manual"], data["not_candidates"]) == (
+        stored.get("kandidat", 0), stored.get("manuell", 0), stored.get("ikke_kandidat", 0))
+    assert sum(stored.values()) == data["imported"] == len(data["persons"]) == 317
+    assert data["known_before"] == 0
+
+
 def test_same_file_twice_adds_nothing(kt_home: Path) -> None:
     screen_json(str(LISTER), "--fylke", "agder")
     before = db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing")
@@ -386,6 +395,8 @@ def test_corrected_list_adds_only_the_corrected_rows(kt_home: Path, tmp_path: Pa
     second = screen_json(str(write_list(tmp_path / "v2.xlsx", [good, fixed], title="Uttak 07.03.2022")),
                          "--fylke", "agder")
     assert second["imported"] == 1 and second["already_listed"] == 1
+    assert (second["candidates"], second["manual"], second["not_candidates"]) == (1, 0, 0)  # only the new row
+    assert second["known_before"] == 0
     assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(2,)]
     assert db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(2,)]
 

@@ -157,8 +157,6 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
         if earlier.fylke != "+".join(fylke.keys):
             result.earlier_differs.append(f"fylke {fylke.label}")
         audit.log(conn, veileder=veileder, handling="liste vist på nytt", person=None, detaljer=result.file)
-        return result
-    _fill_counts(conn, result)
     return result
 
 
@@ -187,6 +185,9 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
     finally:
         if collecting:
             gc.enable()
+    result.decisions = dict(sorted(result.decisions.items()))  # counted as stored, in the order SQL gives
+    # Only persons stored before can have been on an earlier list: none, on a first import.
+    result.known_before = store.count_known_before(conn, result.import_id) if people.found else 0
     store.save_rejected(conn, result.import_id, [(e.sheet, e.row, e.column, e.reason) for e in result.rejected])
     store.finish_import(conn, result.import_id, rader_lest=result.rows_read, importerte=result.imported,
                         avviste=len(result.rejected))
@@ -252,6 +253,8 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: st
         for appearance_id, (fnr, _, _, fylke, _, (version, decision, weeks, age, results))
         in zip(appearance_ids, screened)])
     result.imported += len(screened)
+    for _, _, _, _, _, (_, decision, _, _, _) in screened:
+        result.decisions[decision] = result.decisions.get(decision, 0) + 1
 
 
 def _fill_counts(conn: sqlite3.Connection, result: ScreenResult) -> None:

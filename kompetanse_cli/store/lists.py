@@ -67,6 +67,7 @@ class PersonIds:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._taken: set[str] | None = None
+        self.found = 0  # how many times resolve() found a person who was already stored
 
     def new_short_id(self) -> str:
         """A short id no person has yet: five letters/digits, easy to read aloud."""
@@ -96,6 +97,7 @@ class PersonIds:
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT id, fnr FROM person WHERE fnr IN ({marks})", chunk):
                 found[row[1]] = row[0]
+        self.found += len(found)
         created = now()
         new_people = []
         for person in people:
