@@ -4,6 +4,8 @@ Every message is written for a veileder, in bokmål, and never contains personal
 (fødselsnummer, names, diagnoses): messages name files, sheets, rows and columns instead.
 """
 
+import re
+
 EXIT_OK = 0
 EXIT_UNUSABLE = 1  # the input could not be used (unreadable file, missing column, ...)
 EXIT_USAGE = 2  # wrong use of the command (unknown fylke, bad option value, ...)
@@ -38,3 +40,17 @@ class Interrupted(KtError):
     Shown as it is, without «Feil:»."""
 
     exit_code = EXIT_INTERRUPTED
+
+
+# A run of 11 digits (a fødselsnummer), or of 10 (one that lost its leading zero), perhaps with a
+# space after the birth date.
+_NUMBER_RE = re.compile(r"(?<!\d)\d{6}[ ]?\d{4,5}(?!\d)")
+MASKED_NUMBER = "***********"
+
+
+def mask_numbers(text: str) -> str:
+    """`text` with anything that looks like a fødselsnummer replaced by stars: the last line of
+    defence for what kt writes to the terminal and the log (a user may type one where it does not
+    belong, and a message may repeat what was typed)."""
+    return _NUMBER_RE.sub(MASKED_NUMBER, text)
+

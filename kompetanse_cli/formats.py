@@ -29,4 +29,4 @@ def no_stored(text: str | None) -> str | None:
 
 def persons(count: int) -> str:
     """«1 person», «2 personer»."""
-    return f"{count} {'person' if count == 1 else 'personer'}"
+    return f"{no_number(count, 0)} {'person' if count == 1 else 'personer'}"

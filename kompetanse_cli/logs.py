@@ -8,27 +8,26 @@ that lost its leading zero) before a record is written.
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 
 from kompetanse_cli import paths
+from kompetanse_cli.errors import mask_numbers
 
 LOGGER_NAME = "kt"
-_NUMBER_RE = re.compile(r"(?<!\d)\d{6}[ ]?\d{4,5}(?!\d)")
 
 
 class MaskNumbers(logging.Filter):
     """Replace anything that looks like a fødselsnummer in the message and traceback with stars."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = _NUMBER_RE.sub("***********", record.getMessage())
+        record.msg = mask_numbers(record.getMessage())
         record.args = ()
         if record.exc_info:
             # the frames (code lines, no local variables) and the type, but not the message:
             # an exception's message may quote a cell, a name or a diagnosis
             kind, _, trace = record.exc_info
             text = "Traceback (most recent call last):\n" + "".join(traceback.format_tb(trace))
-            record.exc_text = _NUMBER_RE.sub("***********", text) + f"{kind.__name__} (melding utelatt)"
+            record.exc_text = mask_numbers(text) + f"{kind.__name__} (melding utelatt)"
             record.exc_info = None
         return True
 

@@ -377,7 +377,7 @@ def test_pa_nytt_screens_an_imported_file_again_with_another_date(kt_home: Path,
     again = screen_json(str(path), "--fylke", "agder", "--listedato", "07.03.2022", "--på-nytt")
     assert again["replaced_earlier"] and again["imported"] == 1
     assert again["persons"][0]["decision"] == "kandidat"
-    assert again["persons"][0]["id"] != first["persons"][0]["id"]  # the person came only from that import
+    assert again["persons"][0]["id"] == first["persons"][0]["id"]  # the same person, the same kt-id
     assert db_rows(kt_home, "SELECT COUNT(*) FROM import") == [(1,)]
     assert db_rows(kt_home, "SELECT COUNT(*), MIN(listedato) FROM listeoppforing") == [(1, "2022-03-07")]
     assert db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(1,)]
@@ -452,3 +452,70 @@ def test_an_existing_workbook_is_replaced_only_when_asked(kt_home: Path, tmp_pat
         again = run_kt(*command)
         assert again.code == 2 and "finnes allerede" in again.stderr
     assert not (tmp_path / "kandidater.html").exists()  # nothing written when one of two files is refused
+
+
+def test_pa_nytt_keeps_the_persons_their_settings_and_what_the_first_screening_was_told(
+        kt_home: Path, tmp_path: Path) -> None:
+    start = dt.date(2022, 1, 3)
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)), start=start),
+                                                person_row(synthetic_fnr(dt.date(1975, 2, 3)), start=start)])
+    first = screen_json(str(path), "--fylke", "agder", "--listedato", "07.03.2022", "--kontor", "NAV Lister")
+    ids = sorted(p["id"] for p in first["persons"])
+    assert run_kt("person", "malform", ids[0], "nynorsk").code == 0
+    again = screen_json(str(path), "--fylke", "agder", "--på-nytt")  # neither date nor office given again
+    assert again["replaced_earlier"] and again["imported"] == 2
+    assert sorted(p["id"] for p in again["persons"]) == ids
+    assert again["list_date"] == "2022-03-07"
+    assert again["list_date_source"] == "oppgitt med --listedato forrige gang"
+    assert {p["kontor"] for p in again["persons"]} == {"NAV Lister"}
+    assert db_rows(kt_home, "SELECT kort_id, malform FROM person ORDER BY kort_id") == [(ids[0], "nn"), (ids[1], "nb")]
+    assert db_rows(kt_home, "SELECT DISTINCT kontor, listedato FROM listeoppforing") == [("NAV Lister", "2022-03-07")]
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM screening") == [(2,)]
+    told = screen_json(str(path), "--fylke", "agder", "--på-nytt", "--kontor", "NAV Flekkefjord",
+                       "--listedato", "14.03.2022")  # what is given again wins
+    assert {p["kontor"] for p in told["persons"]} == {"NAV Flekkefjord"}
+    assert told["list_date"] == "2022-03-14" and sorted(p["id"] for p in told["persons"]) == ids
+
+
+def test_persons_no_longer_on_any_list_go_when_their_import_is_removed(kt_home: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KT_VEILEDER", "A123456")
+    from kompetanse_cli.store import db as kt_db
+    from kompetanse_cli.store import lists as store
+
+    start = dt.date(2022, 1, 3)
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)), start=start),
+                                                person_row(synthetic_fnr(dt.date(1975, 2, 3)), start=start)],
+                      title="Uttak 07.03.2022")
+    first = screen_json(str(path), "--fylke", "agder")
+    kept = first["persons"][0]["id"]
+    answers = tmp_path / "svar.toml"
+    answers.write_text('samtaledato = "10.03.2022"\nsamtaleform = "telefon"\n', encoding="utf-8")
+    assert run_kt("kartlegg", kept, "--svar", str(answers)).code == 0
+    conn, _ = kt_db.connect(kt_home / "kt.db")
+    with kt_db.transaction(conn):
+        (import_id,) = conn.execute("SELECT id FROM import").fetchone()
+        on_it = store.delete_import(conn, import_id)
+        assert len(on_it) == 2
+        assert store.forget_unlisted_persons(conn, on_it) == 1
+    conn.close()
+    assert db_rows(kt_home, "SELECT kort_id FROM person") == [(kept,)]  # the one kartlagt stays
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(0,)]
+
+
+def test_a_list_with_only_a_header_is_an_error(kt_home: Path, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "tom.xlsx", [], title="Uttak 07.03.2022")
+    result = run_kt("screen", str(path), "--fylke", "agder")
+    assert result.code == 1
+    assert "tom.xlsx, ark «Liste»: listen har ingen rader under overskriften (rad 2)." in " ".join(result.stderr.split())
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM import") == [(0,)]
+
+
+def test_a_list_without_an_office_says_so(kt_home: Path, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
+                                                           start=dt.date(2022, 1, 3))], title="Uttak 07.03.2022")
+    without = run_kt("screen", str(path), "--fylke", "agder")
+    assert "listen har ingen kolonne for NAV-kontor" in " ".join(without.stdout.split())
+    given = run_kt("screen", str(path), "--fylke", "agder", "--kontor", "NAV Lister", "--på-nytt")
+    assert given.code == 0 and "ingen kolonne for NAV-kontor" not in " ".join(given.stdout.split())
+    assert db_rows(kt_home, "SELECT DISTINCT kontor FROM listeoppforing") == [("NAV Lister",)]

@@ -342,6 +342,11 @@ ID_COMMANDS = {
     "kartlegg": ["kartlegg", "{fnr}", "--svar", "{d}/svar.toml"],
     "innsyn": ["innsyn", "{fnr}", "--ut", "{d}/feil-innsyn.json"],
     "slett": ["slett", "{fnr}", "--ja"],
+    # where the parser, not kt, complains: it repeats what was typed
+    "person finn with an argument": ["person", "finn", "{fnr}"],
+    "screen with an extra argument": ["screen", "{d}/liste.xlsx", "{fnr}", "--fylke", "agder"],
+    "logg with a number as date": ["logg", "--person", "{fnr}"],
+    "kartlegg with a number as niva": ["kartlegg", "{fnr}", "--niva", "{fnr}"],
 }
 
 
@@ -413,3 +418,11 @@ def test_mask_numbers_in_a_traceback() -> None:
     check(not shows_fnr(text), "number left in the logged traceback")
     check("Traceback" in text and "KeyError" in text and "uventet feil i screen" in text,
           "traceback lost by the filter")
+
+
+def test_a_fodselsnummer_typed_as_an_argument_gets_told_where_it_belongs() -> None:
+    result = run_kt("person", "finn", FNR)
+    assert result.code == 2
+    assert "For mange argumenter: ***********." in result.stderr
+    assert "kt tar aldri fødselsnummer på kommandolinjen" in " ".join(result.stderr.split())
+    assert "`kt person finn` spør etter fødselsnummeret" in " ".join(result.stderr.split())

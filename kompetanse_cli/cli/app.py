@@ -22,7 +22,7 @@ from kompetanse_cli.cli import (
     settings,
 )
 from kompetanse_cli.cli.common import err_console
-from kompetanse_cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, Interrupted, KtError
+from kompetanse_cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, Interrupted, KtError, mask_numbers
 from kompetanse_cli.worker import WorkerError
 
 norsk.install()
@@ -91,9 +91,9 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print(f"\n{escape(error.message)}")
         sys.exit(error.exit_code)
     except KtError as error:
-        err_console.print(f"[bold red]Feil:[/] {escape(error.message)}")
+        err_console.print(f"[bold red]Feil:[/] {escape(mask_numbers(error.message))}")
         if error.hint:
-            err_console.print(f"[dim]Tips:[/] {escape(error.hint)}")
+            err_console.print(f"[dim]Tips:[/] {escape(mask_numbers(error.hint))}")
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         code = EXIT_INTERRUPTED
@@ -102,8 +102,13 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
         if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
             message, help_command = parser_errors.describe(error)  # the command line parser's own
-            err_console.print(f"[bold red]Feil:[/] {escape(message)}")
-            err_console.print(f"[dim]Tips:[/] se `{help_command}` for bruk og eksempler.")
+            shown = mask_numbers(message)  # it may repeat what was typed
+            err_console.print(f"[bold red]Feil:[/] {escape(shown)}")
+            if shown != message:
+                err_console.print("[dim]Tips:[/] kt tar aldri fødselsnummer på kommandolinjen (der blir det liggende i "
+                                  "historikken). Bruk kt sine korte id-er; `kt person finn` spør etter fødselsnummeret.")
+            else:
+                err_console.print(f"[dim]Tips:[/] se `{help_command}` for bruk og eksempler.")
             sys.exit(EXIT_USAGE)
         if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
             raise

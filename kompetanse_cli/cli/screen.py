@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
+from kompetanse_cli.formats import no_number
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
 from kompetanse_cli.ingest.columns import FIELD_LABELS
@@ -95,7 +97,7 @@ def screen(
         if som_json:
             _write_json(result, outcomes(conn, result.import_id, candidates_first=False))
             return
-        _render(result, outcomes(conn, result.import_id, everyone=alle), everyone=alle)
+        _render(result, outcomes(conn, result.import_id, everyone=alle), everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
 
@@ -149,7 +151,8 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
     out.write("\n  ]\n}\n")
 
 
-def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool) -> None:
+def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool,
+            exported: Path | None = None) -> None:
     if result.fylke.note:
         console.print(f"[cyan]Merk:[/] {result.fylke.note}")
     where = "" if result.sheet == result.file else f", ark «{esc(result.sheet)}»"
@@ -159,7 +162,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     console.print(f"Kolonner gjenkjent: {recognised}.")
     if result.ignored_columns:
         console.print(f"Kolonner ikke brukt: {esc(', '.join(result.ignored_columns))}.")
-    if result.list_date_source.startswith("dagens dato"):
+    if result.list_date_source.startswith("dagens dato") and not result.already_imported_at:
         console.print("[bold yellow]Advarsel:[/] fant ingen listedato i filen, så dagens dato er brukt. Alder, uker "
                       "sykmeldt og «allerede friskmeldt» regnes fra den. Er listen eldre, kjør på nytt med "
                       "--listedato dd.mm.åååå --på-nytt.")
@@ -172,25 +175,31 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
                           "screene filen på nytt med de nye valgene.")
     if result.replaced_earlier:
         console.print("[cyan]Filen var importert før; den forrige screeningen er erstattet.[/]")
+    if not result.already_imported_at and "kontor" not in result.columns and not result.kontor:
+        console.print("[bold yellow]Advarsel:[/] listen har ingen kolonne for NAV-kontor, og ikke noe kontor er "
+                      "oppgitt, så personene står under «ukjent kontor» i rapporten. Kjør på nytt med "
+                      "--kontor \"NAV …\" --på-nytt, eller sett et fast kontor med `kt config set kontor \"NAV …\"`.")
     if result.already_listed:
         console.print(f"{result.already_listed} rader stod allerede på en liste med samme listedato (en tidligere "
                       "versjon av listen) og er ikke lagt inn på nytt.")
     summary = Table.grid(padding=(0, 2))
-    summary.add_row("Rader lest", str(result.rows_read))
-    summary.add_row("Importert", "0" if result.already_imported_at else str(result.imported))
-    summary.add_row("Avvist", str(len(result.rejected)))
-    summary.add_row("Kjent fra før", str(result.known_before))
-    summary.add_row("[green]Kandidater[/]", str(result.count(KANDIDAT)))
-    summary.add_row("[yellow]Må vurderes[/]", str(result.count(MANUELL)))
-    summary.add_row("Ikke kandidat", str(result.count(IKKE_KANDIDAT)))
+    for label, count in (("Rader lest", result.rows_read),
+                         ("Importert", 0 if result.already_imported_at else result.imported),
+                         ("Avvist", len(result.rejected)), ("Kjent fra før", result.known_before),
+                         ("[green]Kandidater[/]", result.count(KANDIDAT)),
+                         ("[yellow]Må vurderes[/]", result.count(MANUELL)),
+                         ("Ikke kandidat", result.count(IKKE_KANDIDAT))):
+        summary.add_row(label, Text(no_number(count, 0), justify="right"))
     console.print(summary)
     if result.rejected:
         console.print("\n[bold red]Avviste rader[/] (rettes i filen, så kan den importeres på nytt):")
         for error in result.rejected[:MAX_REJECTED_SHOWN]:
             console.print(f"  ark «{esc(error.sheet)}», rad {error.row}, kolonne «{esc(error.column)}»: {error.reason}")
         if len(result.rejected) > MAX_REJECTED_SHOWN:
-            console.print(f"[yellow]Viser de første {MAX_REJECTED_SHOWN} av {len(result.rejected)} avviste rader.[/] "
-                          "Alle står på arket «Avviste rader» med --eksport FIL.xlsx, og i --json.")
+            where = (f"på arket «Avviste rader» i {esc(str(exported))}" if exported
+                     else "på arket «Avviste rader» med --eksport FIL.xlsx, og i --json")
+            console.print(f"[yellow]Viser de første {MAX_REJECTED_SHOWN} av {no_number(len(result.rejected), 0)} "
+                          f"avviste rader.[/] Alle står {where}.")
     shown = list(itertools.islice(persons, MAX_TABLE_ROWS))
     wanted = result.imported_or_stored if everyone else result.count(KANDIDAT) + result.count(MANUELL)
     if not shown:
@@ -206,7 +215,8 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     else:
         _render_table(title, shown, one_office)
     if wanted > len(shown):
-        console.print(f"[yellow]Viser de første {len(shown)} av {wanted}.[/] Bruk --eksport FIL.xlsx for hele listen.")
+        whole = f"Hele listen står i {esc(str(exported))}." if exported else "Bruk --eksport FIL.xlsx for hele listen."
+        console.print(f"[yellow]Viser de første {no_number(len(shown), 0)} av {no_number(wanted, 0)}.[/] {whole}")
     console.print("[dim]Se alle kriterier for én person: kt forklar ID[/]")
 
 

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from kompetanse_cli import worker
-from kompetanse_cli.errors import Interrupted
+from kompetanse_cli.errors import InputError, Interrupted
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
@@ -33,6 +33,9 @@ BATCH_ROWS = 5000
 WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
 LONG_LIST_CACHE_MB = 32  # SQLite's page cache while storing a long list (2 MB otherwise)
 Progress = Callable[[int, int], None]
+# Where the list date came from (stored with the import, shown in the summary)
+GIVEN = "oppgitt med --listedato"
+TODAY = "dagens dato – fant ingen dato i filen"
 
 
 def mask_fnr(fnr: str) -> str:
@@ -87,6 +90,7 @@ class ScreenResult:
     earlier_differs: list[str] = field(default_factory=list)  # what --på-nytt would change
     replaced_earlier: bool = False
     already_listed: int = 0  # rows of an earlier version of the same list, not stored twice
+    kontor: str | None = None  # the office given for rows without their own (--kontor, settings, earlier import)
     known_before: int = 0
 
     def count(self, decision: str) -> int:
@@ -108,10 +112,10 @@ def file_digest(path: Path) -> str:
 
 def choose_list_date(given: dt.date | None, listfile: ListFile) -> tuple[dt.date, str]:
     if given is not None:
-        return given, "oppgitt med --listedato"
+        return given, GIVEN
     if listfile.title_date is not None:
         return listfile.title_date, "fra tittelraden i filen"
-    return dt.date.today(), "dagens dato (fant ingen dato i filen; bruk --listedato)"
+    return dt.date.today(), TODAY
 
 
 def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, sheet: str | None = None,
@@ -139,15 +143,28 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
             # looked up inside the write transaction, so two kt's importing the same file at once
             # cannot both miss the other's import
             earlier = store.find_import(conn, digest, listfile.sheet.name)
+            listed_before: list[int] = []
             if earlier is not None and again:
-                store.delete_import(conn, earlier.id)
+                # What the earlier screening was told and the new command does not say again is kept.
+                if kontor is None and not listfile.has("kontor"):
+                    kontor = store.import_office(conn, earlier.id)
+                if list_date is None and earlier.listedato_kilde.startswith(GIVEN):
+                    day, source = dt.date.fromisoformat(earlier.listedato), f"{GIVEN} forrige gang"
+                    result.list_date, result.list_date_source = day, source
+                # The persons stay, with their kt-id and settings; only the list rows and decisions go.
+                listed_before = store.delete_import(conn, earlier.id)
                 audit.log(conn, veileder=veileder, handling="liste fjernet for ny screening", person=None,
                           detaljer=result.file)
                 earlier, result.replaced_earlier = None, True
             if earlier is None:
+                result.kontor = kontor
                 _import_rows(conn, listfile, result, region=region, day=day, source=source, digest=digest,
                              present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke,
                              in_worker=listfile.estimated_rows >= WORKER_MIN_ROWS if in_worker is None else in_worker)
+                if result.rows_read == 0:  # rolls the import back: nothing to keep
+                    raise InputError(f"{result.file}, ark «{result.sheet}»: listen har ingen rader under "
+                                     f"overskriften (rad {result.header_row}).")
+                store.forget_unlisted_persons(conn, listed_before)  # on the earlier screening, not on this one
     except KeyboardInterrupt:  # the import is one transaction: rolled back, nothing of the list kept
         raise Interrupted("Avbrutt. Ingenting fra listen er lagret; kjør kommandoen på nytt.") from None
     if earlier is not None:

@@ -252,12 +252,20 @@ def count_appearances(conn: sqlite3.Connection, person_id: int) -> int:
     return conn.execute("SELECT COUNT(*) FROM listeoppforing WHERE person_id = ?", (person_id,)).fetchone()[0]
 
 
-def delete_import(conn: sqlite3.Connection, import_id: int) -> int:
-    """Remove an import with its list rows and decisions, and the persons that came only from it
-    (never kartlagt, on no other list). Returns how many persons went with it."""
+def delete_import(conn: sqlite3.Connection, import_id: int) -> list[int]:
+    """Remove an import with its list rows and decisions. Returns the persons who were on it: they
+    stay (a list screened again keeps its persons' kt-ids and settings) until the caller has them
+    go with `forget_unlisted_persons`."""
     person_ids = [r[0] for r in conn.execute(
         "SELECT DISTINCT person_id FROM listeoppforing WHERE import_id = ?", (import_id,))]
     conn.execute("DELETE FROM import WHERE id = ?", (import_id,))
+    forget_unused_results(conn)
+    return person_ids
+
+
+def forget_unlisted_persons(conn: sqlite3.Connection, person_ids: Sequence[int]) -> int:
+    """Remove those of these persons who are on no list any more and came only from lists (never
+    kartlagt, never registered by hand). Returns how many went."""
     removed = 0
     for start in range(0, len(person_ids), SQL_CHUNK):
         chunk = person_ids[start:start + SQL_CHUNK]
@@ -266,8 +274,14 @@ def delete_import(conn: sqlite3.Connection, import_id: int) -> int:
             f"""DELETE FROM person WHERE id IN ({marks}) AND kilde = 'liste'
                 AND NOT EXISTS (SELECT 1 FROM listeoppforing WHERE person_id = person.id)
                 AND NOT EXISTS (SELECT 1 FROM kartlegging WHERE person_id = person.id)""", chunk).rowcount
-    forget_unused_results(conn)
     return removed
+
+
+def import_office(conn: sqlite3.Connection, import_id: int) -> str | None:
+    """The NAV office an import's rows were given, when they all had the same one."""
+    offices = conn.execute("SELECT DISTINCT kontor FROM listeoppforing WHERE import_id = ? LIMIT 2",
+                           (import_id,)).fetchall()
+    return offices[0][0] if len(offices) == 1 else None
 
 
 def already_listed(conn: sqlite3.Connection, person_ids: Sequence[int], listedato: str, import_id: int) -> set[int]:
