@@ -47,6 +47,10 @@ def set_value(key: str, value: str) -> None:
             raise UsageError("NAV-ident skal være én bokstav og seks sifre, f.eks. A123456.")
     if key in NUMBERS:
         value = str(_checked_number(key, value.strip()))
+    if key == "fylke":
+        from kompetanse_cli.fylker import resolve_fylke
+
+        resolve_fylke(value)  # an unknown name is refused now, with the valid ones, not at the next screening
     data = load()
     data[key] = value
     paths.ensure_private_dir(paths.kt_home())

@@ -6,13 +6,20 @@ checked (and tightened) every time kt opens them.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
 import platformdirs
 
+from kompetanse_cli.errors import InputError
+
 DB_NAME = "kt.db"
+_WHY = {errno.ENOTDIR: "en del av stien er en fil", errno.EACCES: "ingen skrivetilgang",
+        errno.EPERM: "ingen skrivetilgang", errno.EROFS: "disken er skrivebeskyttet",
+        errno.ENOENT: "en del av stien finnes ikke", errno.ENOSPC: "disken er full"}
+_WHERE = "kt lagrer dataene i mappen KT_HOME peker på (ellers i brukerens datamappe); pek KT_HOME til en mappe du kan skrive i."
 
 
 def kt_home() -> Path:
@@ -29,7 +36,13 @@ def ensure_private_dir(path: Path) -> list[str]:
     Returns warnings (in Norwegian) about permissions that had to be fixed.
     """
     warnings: list[str] = []
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except FileExistsError:
+        raise InputError(f"Datamappen {path} er en fil, ikke en mappe.", hint=_WHERE) from None
+    except OSError as error:
+        why = _WHY.get(error.errno or 0, "systemet sa nei")
+        raise InputError(f"Kan ikke lage datamappen {path}: {why}.", hint=_WHERE) from None
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         os.chmod(path, 0o700)

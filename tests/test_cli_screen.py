@@ -519,3 +519,26 @@ def test_a_list_without_an_office_says_so(kt_home: Path, tmp_path: Path) -> None
     given = run_kt("screen", str(path), "--fylke", "agder", "--kontor", "NAV Lister", "--på-nytt")
     assert given.code == 0 and "ingen kolonne for NAV-kontor" not in " ".join(given.stdout.split())
     assert db_rows(kt_home, "SELECT DISTINCT kontor FROM listeoppforing") == [("NAV Lister",)]
+
+
+def test_an_unknown_fylke_is_refused_as_a_setting_and_named_as_one_when_the_file_has_it(kt_home: Path) -> None:
+    refused = run_kt("config", "set", "fylke", "agdr")
+    assert refused.code == 2 and "Ukjent fylke «agdr». Mente du «Agder»?" in refused.stderr
+    assert not (kt_home / "config.toml").exists()
+    assert run_kt("config", "set", "fylke", "Agder").code == 0
+    (kt_home / "config.toml").write_text('fylke = "agdr"\n', encoding="utf-8")  # edited by hand
+    for command in (["screen", str(LISTER)], ["rapport"]):
+        result = run_kt(*command)
+        assert result.code == 2
+        text = " ".join(result.stderr.split())
+        assert "Ukjent fylke «agdr»" in text and "Fylket er hentet fra innstillingene" in text
+    typed = run_kt("screen", str(LISTER), "--fylke", "agdr")
+    assert "innstillingene" not in typed.stderr
+
+
+def test_when_every_row_is_rejected_the_file_is_suspected(kt_home: Path, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
+                                                           start=dt.date(2022, 1, 3), grade=150)])
+    result = run_kt("screen", str(path), "--fylke", "agder", "--listedato", "07.03.2022")
+    assert result.code == 0
+    assert "alle radene ble avvist. Da er det som oftest noe med hele filen" in " ".join(result.stdout.split())

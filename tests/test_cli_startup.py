@@ -34,3 +34,19 @@ def test_ctrl_c_while_kt_starts_says_avbrutt_without_a_traceback() -> None:
     assert result.returncode == 130
     assert result.stderr.strip() == "Avbrutt."
     assert result.stdout == ""
+
+
+def test_a_data_folder_that_cannot_be_a_folder_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    from tests.conftest import run_kt
+
+    a_file = tmp_path / "ikke-en-mappe"
+    a_file.write_text("", encoding="utf-8")
+    for home, expected in ((a_file, f"Datamappen {a_file} er en fil, ikke en mappe."),
+                           (a_file / "under", f"Kan ikke lage datamappen {a_file / 'under'}: en del av stien er en fil.")):
+        monkeypatch.setenv("KT_HOME", str(home))
+        result = run_kt("liste")
+        assert result.code == 1
+        text = " ".join(result.stderr.split())
+        assert text.startswith(f"Feil: {expected}")
+        assert "pek KT_HOME til en mappe du kan skrive i" in text
+        assert "uventet" not in text

@@ -401,3 +401,32 @@ def test_rejected_rows_leave_no_reference_cycles(tmp_path: Path) -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_the_names_suggested_for_a_missing_column_are_names_kt_recognises():
+    from kompetanse_cli.ingest.columns import REQUIRED, recognise
+    from kompetanse_cli.ingest.listfile import NAME_EXAMPLES
+
+    assert set(NAME_EXAMPLES) == set(REQUIRED)
+    for field, examples in NAME_EXAMPLES.items():
+        names = re.findall(r"«([^»]+)»", examples)
+        assert len(names) == 3
+        assert all(recognise([name]).fields == {field: 0} for name in names)
+
+
+def test_a_missing_column_gets_names_for_that_column():
+    with pytest.raises(InputError) as caught:
+        open_list(DATA / "mangler_kolonne.xlsx")
+    assert "mangler kolonne for «fødselsnummer»" in caught.value.message
+    assert caught.value.hint == ("Gi kolonnen et navn kt kjenner: for fødselsnummer f.eks. «Fødselsnr», "
+                                 "«Personident» eller «Fnr».")
+
+
+def test_a_csv_with_another_separator_gets_a_hint_about_separators(tmp_path):
+    path = tmp_path / "pipe.csv"
+    number = synthetic_fnr(dt.date(1980, 5, 17))
+    path.write_text(f"Fødselsnr|Navn|Sykmeldt fom|Grad\n{number}|A|01.01.2022|100\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        open_list(path)
+    assert "fant ingen overskriftsrad" in caught.value.message
+    assert "kt leser semikolon, komma og tabulator" in caught.value.hint

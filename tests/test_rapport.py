@@ -454,3 +454,11 @@ def test_last_sykepengedag_in_sql_matches_python(start: dt.date) -> None:
     expression = store.last_sykepengedag_sql("?")
     found = conn.execute(f"SELECT {expression.replace('?', ':d')}", {"d": start.isoformat()}).fetchone()[0]
     assert found == sykepenger_end(start).isoformat()
+
+
+def test_a_report_with_nobody_in_it_says_what_to_do_instead_of_printing_empty_tables() -> None:
+    result = run_kt("rapport", "--fylke", "agder")
+    assert result.code == 0
+    text = " ".join(result.stdout.split())
+    assert "Ingen personer i utvalget. Er ingen liste importert ennå, begynn med `kt screen FIL --fylke FYLKE`" in text
+    assert "Nivå 1" not in text and "Screening" not in text and "Data per" not in text

@@ -12,8 +12,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, no_date, no_number, open_db, parse_date_option
+from kompetanse_cli.cli.common import console, err_console, fylke_name, no_date, no_number, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
 from kompetanse_cli.fylker import FylkeChoice, normalize_name, resolve_fylke
@@ -31,12 +30,15 @@ INTERVIEW_STAGES = ("kartlagt", "aktuell", "vedtak", "started", "finished")
 
 def _choose_fylke(given: str | None) -> FylkeChoice | None:
     """`--fylke`, else the configured default; «alle» means every fylke (None)."""
-    name = given or config.load().get("fylke")
+    name, hint = fylke_name(given)
     if not name:
         raise UsageError("Oppgi fylke med --fylke, f.eks. --fylke agder, eller --fylke alle for alle fylker.")
     if normalize_name(name) in ALL_FYLKER:
         return None
-    return resolve_fylke(name)
+    try:
+        return resolve_fylke(name)
+    except UsageError as error:
+        raise UsageError(error.message, hint=hint) from None
 
 
 def rapport(
@@ -117,6 +119,11 @@ def _render(report: Report) -> None:
         console.print(f"[cyan]Merk:[/] {escape(meta.fylke_note)}")
     console.print(f"[bold]Kompetansetiltak for sykmeldte: {meta.fylke_name}[/]"
                   + escape(f", {', '.join(meta.offices)}" if meta.offices else ""), soft_wrap=True)
+    if not report.funnel.display_rows():  # nothing to count: no empty tables, but what to do
+        console.print(f"Periode: {meta.period_text}.\n\nIngen personer i utvalget. Er ingen liste importert ennå, "
+                      "begynn med `kt screen FIL --fylke FYLKE`; ellers prøv et annet fylke, kontor eller en annen "
+                      "periode.")
+        return
     console.print(f"Periode: {meta.period_text}. Data per {no_date(meta.data_date) or 'ukjent'}. "
                   f"Terskel {meta.threshold}: tall under {meta.threshold} vises som «<{meta.threshold}».")
     _render_funnel(report)
@@ -143,9 +150,6 @@ def _render_funnel(report: Report) -> None:
     from kompetanse_cli.report.tallies import STAGES
 
     rows = report.funnel.display_rows()
-    if not rows:
-        console.print("\nIngen personer i utvalget.\n")
-        return
     threshold = report.meta.threshold
     for title, stages, caption in (
             ("Listene", LIST_STAGES, "Andeler av listet. Listedato i perioden; siste liste per person."),

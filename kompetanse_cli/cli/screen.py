@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
+from kompetanse_cli.cli.common import console, err_console, esc, fylke_name, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
 from kompetanse_cli.formats import no_number
@@ -44,10 +44,13 @@ STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "
 
 def choose_fylke(given: str | None) -> FylkeChoice:
     """`--fylke`, else the configured default; an unknown name lists the valid ones."""
-    name = given or config.load().get("fylke")
+    name, hint = fylke_name(given)
     if not name:
         raise UsageError("Oppgi fylke med --fylke, f.eks. --fylke agder (eller `kt config set fylke agder`).")
-    return resolve_fylke(name)
+    try:
+        return resolve_fylke(name)
+    except UsageError as error:
+        raise UsageError(error.message, hint=hint) from None
 
 
 def screen(
@@ -191,6 +194,9 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
                          ("Ikke kandidat", result.count(IKKE_KANDIDAT))):
         summary.add_row(label, Text(no_number(count, 0), justify="right"))
     console.print(summary)
+    if result.rejected and not result.imported and not result.already_imported_at:
+        console.print("[bold yellow]Advarsel:[/] alle radene ble avvist. Da er det som oftest noe med hele filen: "
+                      "feil skilletegn i en CSV-fil, eller kolonner som har fått feil navn. Se avvisningene under.")
     if result.rejected:
         console.print("\n[bold red]Avviste rader[/] (rettes i filen, så kan den importeres på nytt):")
         for error in result.rejected[:MAX_REJECTED_SHOWN]:

@@ -16,9 +16,12 @@ from pathlib import Path
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.ingest import values
 from kompetanse_cli.ingest.columns import FIELD_LABELS, ColumnMap, recognise
-from kompetanse_cli.ingest.readers import Sheet, open_sheets
+from kompetanse_cli.ingest.readers import CSV_SUFFIXES, Sheet, open_sheets
 
 HEADER_SEARCH_ROWS = 30
+# Column names kt recognises for the required fields, as a hint when one is missing
+NAME_EXAMPLES = {"fnr": "«Fødselsnr», «Personident» eller «Fnr»",
+                 "sykmeldt_fom": "«Sykmeldt fom», «Fra og med» eller «Sykmeldingsstart»"}
 _TITLE_DATE_RE = re.compile(r"\b(\d{1,2}\.\d{1,2}\.\d{4})\b")
 
 
@@ -110,10 +113,11 @@ def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
         where = f"arket «{sheets_to_try[0].name}»" if sheet else "noen av arkene"
         if not sheets or all(s.height <= 1 and _sheet_is_empty(s) for s in sheets_to_try):
             raise InputError(f"{path.name}: filen er tom.")
-        raise InputError(
-            f"{path.name}: fant ingen overskriftsrad med kjente kolonnenavn i {where}.",
-            hint="Listen må ha en rad med kolonnenavn, f.eks. «Fødselsnr», «Sykmeldt fom», «Grad».",
-        )
+        hint = "Listen må ha en rad med kolonnenavn, f.eks. «Fødselsnr», «Sykmeldt fom», «Grad»."
+        if path.suffix.lower() in CSV_SUFFIXES:
+            hint += (" I en CSV-fil kan også skilletegnet være feil: kt leser semikolon, komma og tabulator. "
+                     "Lagre filen fra Excel som «CSV (semikolondelt)».")
+        raise InputError(f"{path.name}: fant ingen overskriftsrad med kjente kolonnenavn i {where}.", hint=hint)
     best.other_sheets = [s.name for s in sheets if s.name != best.sheet.name]
     missing = best.columns.missing_required
     if missing:
@@ -122,7 +126,8 @@ def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
         raise InputError(
             f"{path.name}, ark «{best.sheet.name}»: mangler kolonne for {wanted}. "
             f"Fant kolonnene: {found_names}.",
-            hint="Gi kolonnen et kjent navn, f.eks. «Fødselsnr» eller «Sykmeldt fom».",
+            hint="Gi kolonnen et navn kt kjenner: " + "; ".join(f"for {FIELD_LABELS[m]} f.eks. {NAME_EXAMPLES[m]}"
+                                                              for m in missing) + ".",
         )
     return best
 
