@@ -7,6 +7,8 @@ import json
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -347,12 +349,17 @@ def test_person_already_kartlagt_is_marked_on_the_next_list(tmp_path: Path, monk
     (["screen", "--bogus"], "Ukjent valg: --bogus."),
     (["screen"], "Mangler fil."),
     (["nokommando"], "Ukjent kommando «nokommando»."),
-    (["screen", "x.xlsx", "--fylke"], "Valget --fylke trenger en verdi."),
+    (["screen", "x.xlsx", "--fylke"], "Valget --fylke trenger en verdi. Tips: se `kt screen --help`"),
+    (["screen", "x.xlsx", "--fylk", "agder"], "Ukjent valg: --fylk. Mente du --fylke? Tips: se `kt screen --help`"),
+    (["scren", "x.xlsx"], "Ukjent kommando «scren». Mente du «screen»? Tips: se `kt --help`"),
+    (["person", "fin"], "Ukjent kommando «fin». Mente du «finn»? Tips: se `kt person --help`"),
+    (["screen", "x.xlsx", "--alle=ja"], "Valget --alle tar ingen verdi."),
+    (["config", "set", "rydd_inaktiv_mnd", "-5"], "Ugyldig verdi -5: negative tall gjelder ikke her."),
 ])
 def test_parser_errors_are_in_norwegian(args: list[str], expected: str) -> None:
     result = run_kt(*args)
     assert result.code == 2
-    assert expected in result.stderr
+    assert expected in " ".join(result.stderr.split())
     assert "Error" not in result.stderr and "Usage" not in result.stderr
 
 
@@ -542,3 +549,15 @@ def test_when_every_row_is_rejected_the_file_is_suspected(kt_home: Path, tmp_pat
     result = run_kt("screen", str(path), "--fylke", "agder", "--listedato", "07.03.2022")
     assert result.code == 0
     assert "alle radene ble avvist. Da er det som oftest noe med hele filen" in " ".join(result.stdout.split())
+
+
+def test_a_reader_that_stops_reading_is_not_an_error(kt_home: Path) -> None:
+    """`kt screen … --json | head`: the list is stored, and kt ends quietly with 0, not with 1."""
+    process = subprocess.Popen([sys.executable, "-m", "kompetanse_cli", "screen", str(LISTER), "--fylke", "agder",
+                                "--alle", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "KT_HOME": str(kt_home)})
+    assert process.stdout.read(100).startswith(b"{")
+    process.stdout.close()  # more than a pipe holds is still to come
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == b""
+    assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(317,)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -97,11 +98,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         code = EXIT_INTERRUPTED
-    except SystemExit:
+    except SystemExit as exit_:
+        # The reader stopped reading (`kt screen … | head`): typer and rich then exit with 1, which
+        # kt uses for a list it could not read. The work itself is done (and stored).
+        cause = exit_.__context__
+        if isinstance(cause, OSError) and cause.errno == errno.EPIPE:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+            sys.exit(0)
         raise
     except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
         if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
-            message, help_command = parser_errors.describe(error)  # the command line parser's own
+            message, help_command = parser_errors.describe(error, sys.argv[1:] if argv is None else argv)
             shown = mask_numbers(message)  # it may repeat what was typed
             err_console.print(f"[bold red]Feil:[/] {escape(shown)}")
             if shown != message:

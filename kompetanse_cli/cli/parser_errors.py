@@ -6,10 +6,14 @@ same message in bokmål, with where to find help. Unknown messages are shown as 
 
 from __future__ import annotations
 
+import difflib
 import re
 
 _TRANSLATIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^No such option: (\S+)(?: \(Possible options: (.*)\))?"), "Ukjent valg: {0}."),
+    (re.compile(r"^No such option: (-\d+)$"), "Ugyldig verdi {0}: negative tall gjelder ikke her."),
+    (re.compile(r"^No such option: (\S+) \(Possible options: (.*)\)"), "Ukjent valg: {0}. Mente du {1}?"),
+    (re.compile(r"^Option '([^']+)' does not take a value\."), "Valget {0} tar ingen verdi."),
+    (re.compile(r"^No such option: (\S+)"), "Ukjent valg: {0}."),
     (re.compile(r"^Missing argument '([^']+)'\."), "Mangler {0}."),
     (re.compile(r"^Missing option '([^']+)'\."), "Mangler valget {0}."),
     (re.compile(r"^Missing parameter: (\S+)"), "Mangler {0}."),
@@ -30,9 +34,33 @@ def norwegian(message: str) -> str:
     return message
 
 
-def describe(error: Exception) -> tuple[str, str | None]:
-    """(message, the command to get help from) for a parser usage error."""
-    message = error.format_message() if hasattr(error, "format_message") else str(error)
+def describe(error: Exception, argv: list[str] | None = None) -> tuple[str, str | None]:
+    """(message, the command to get help from) for a parser usage error.
+
+    Some errors come without the command they belong to; then it is the one named in `argv`
+    (the command line after `kt`), if that is one of kt's commands.
+    """
+    message = norwegian(error.format_message() if hasattr(error, "format_message") else str(error))
     context = getattr(error, "ctx", None)
     command = context.command_path if context is not None else "kt"
-    return norwegian(message), f"{command} --help"
+    group = getattr(context, "command", None) if context is not None else None
+    names = list(getattr(group, "commands", {}) or {})
+    typed = re.match(r"^Ukjent kommando «(.+)»\.$", message)
+    if typed and names:
+        close = difflib.get_close_matches(typed.group(1), names, n=1, cutoff=0.6)
+        if close:
+            message += f" Mente du «{close[0]}»?"
+    if command == "kt" and argv and not argv[0].startswith("-") and argv[0] in _root_commands(context):
+        command = f"kt {argv[0]}"
+    return message, f"{command} --help"
+
+
+def _root_commands(context: object) -> list[str]:
+    root = context.find_root().command if context is not None else None
+    if root is None:
+        from typer.main import get_command
+
+        from kompetanse_cli.cli.app import app
+
+        root = get_command(app)
+    return list(getattr(root, "commands", {}) or {})
