@@ -25,15 +25,15 @@ TRIAL_FYLKER = ("agder", "innlandet", "nordland", "troms", "finnmark", "akershus
 # Old names (before 2024, or the trial's own) → today's fylker, with what to tell the user.
 OLD_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "tromsogfinnmark": (("troms", "finnmark"),
-                        "Troms og Finnmark ble 1.1.2024 delt i to fylker, Troms og Finnmark; bruker reglene for begge."),
+                        "Troms og Finnmark ble 01.01.2024 delt i to fylker, Troms og Finnmark; bruker reglene for begge."),
     "viken": (("akershus", "ostfold"),
-              "Viken ble 1.1.2024 delt i Akershus, Buskerud og Østfold. Forsøket (Øst-Viken) gjaldt "
+              "Viken ble 01.01.2024 delt i Akershus, Buskerud og Østfold. Forsøket (Øst-Viken) gjaldt "
               "Akershus og Østfold; bruker reglene for dem."),
     "ostviken": (("akershus", "ostfold"),
                  "Øst-Viken er i dag Akershus og Østfold (uten Asker og Bærum); bruker reglene for begge."),
     "vestviken": (("buskerud",), "Vest-Viken er i dag i hovedsak Buskerud."),
     "vestfoldogtelemark": (("vestfold", "telemark"),
-                           "Vestfold og Telemark ble 1.1.2024 delt i to fylker, Vestfold og Telemark."),
+                           "Vestfold og Telemark ble 01.01.2024 delt i to fylker, Vestfold og Telemark."),
     "vestagder": (("agder",), "Vest-Agder er i dag en del av Agder."),
     "austagder": (("agder",), "Aust-Agder er i dag en del av Agder."),
     "hedmark": (("innlandet",), "Hedmark er i dag en del av Innlandet."),

@@ -327,3 +327,11 @@ def test_kommune_outside_the_trial_fylker_is_not_in_the_trial(rules) -> None:
     assert result_of(result, "geografi").status == IKKE_OPPFYLT
     assert "(Rogaland)" in result_of(result, "geografi").reason
     assert result.decision == IKKE_KANDIDAT
+
+
+def test_grade_reasons_say_the_requirement_as_it_reads(rules):
+    assert result_of(screen(base_row(grad=100), rules["agder"]), "grad").reason == "Sykmeldt 100 % (krav: 100 %)"
+    innlandet = screen(base_row(grad=100, kommune="3403"), rules["innlandet"])
+    assert result_of(innlandet, "grad").reason == "Sykmeldt 100 % (krav: minst 80 %)"
+    assert result_of(screen(base_row(diagnose="R991"), rules["agder"]), "covid").status == IKKE_OPPFYLT
+    assert result_of(screen(base_row(), rules["agder"]), "covid").reason == "Ikke covid-19"

@@ -154,7 +154,7 @@ def test_person_malform_is_set_and_logged(tmp_path: Path, kt_home: Path) -> None
     try:
         assert conn.execute("SELECT malform FROM person WHERE kort_id = ?", (person,)).fetchone() == ("nn",)
         assert conn.execute("SELECT handling FROM logg WHERE person = ? AND handling LIKE 'målform%'",
-                            (person,)).fetchall() == [("målform satt til nn",)]
+                            (person,)).fetchall() == [("målform satt til nynorsk",)]
     finally:
         conn.close()
 

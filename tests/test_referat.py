@@ -205,6 +205,10 @@ def test_prints_the_letter_and_records_it(candidate: str, kt_home: Path) -> None
     logged = rows(kt_home, "SELECT handling, person, veileder, detaljer FROM logg WHERE handling LIKE 'referat%'")
     assert logged == [("referat laget", candidate, VEILEDER,
                        "mal referat_nb.txt, format txt, målform nb, til skjerm")]
+    assert run_kt("referat", candidate, "--til-veileder").code == 0
+    assert rows(kt_home, "SELECT type FROM brev ORDER BY id") == [("referat",), ("melding_kontor",)]
+    assert rows(kt_home, "SELECT handling FROM logg WHERE handling LIKE '%laget' ORDER BY id") == [
+        ("referat laget",), ("melding til NAV-kontoret laget",)]
 
 
 def test_docx_is_a_word_file_with_the_measure(candidate: str, kt_home: Path, tmp_path: Path) -> None:

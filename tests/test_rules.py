@@ -183,7 +183,7 @@ def test_rule_file_not_utf8(tmp_path: Path):
 def test_fylke_without_rules_asks_for_override_file(kt_home: Path):
     with pytest.raises(UsageError) as error:
         load_ruleset("buskerud")
-    assert str(kt_home / "regler" / "buskerud.toml") in error.value.message
+    assert str(kt_home / "regler" / "buskerud.toml") in error.value.hint
     assert "Buskerud" in error.value.message
 
 
@@ -233,6 +233,7 @@ def test_region_picks_rules_by_kommune(kommune, fylke):
     ("arbeidsgiver", {}, "Arbeidsgiver eller organisasjonsnummer står i listen"),
     ("sykepengeperiode", {"min_uker_igjen": 8}, "Minst 8 uker igjen av sykepengeperioden (248 sykepengedager)"),
     ("grad", {"min_grad": 80}, "Sykmeldt minst 80 %"),
+    ("grad", {"min_grad": 100}, "Sykmeldt 100 %"),
     ("gjentakende", {"min_tidligere_tilfeller": 1, "min_sykepengedager_5ar": 100},
      "Minst 1 tidligere sykefravær, eller minst 100 sykepengedager siste 5 år"),
     ("diagnose_arbeid", {"fysiske_kapitler": ["L"], "fysiske_styrk_grupper": [7, 8], "psykiske_koder": ["P74"]},
@@ -254,3 +255,14 @@ def test_each_criterion_is_described_in_words(name: str, settings: dict, expecte
 def test_every_criterion_has_a_description(kt_home: Path):
     rules = load_ruleset("agder")
     assert all(describe_criterion(name, rules.data[name]) for name in CRITERIA)
+
+
+def test_a_fylke_outside_the_trial_is_told_so_before_how_to_add_rules() -> None:
+    from tests.conftest import run_kt
+
+    result = run_kt("regler", "vis", "--fylke", "oslo")
+    assert result.code == 2
+    text = " ".join(result.stderr.split())
+    assert text.startswith("Feil: Oslo var ikke med i forsøket, så kt har ingen screeningregler for fylket. "
+                           "Fylkene med regler er Agder, Akershus, Finnmark, Innlandet, Nordland, Troms og Østfold.")
+    assert "Tips: Skal Oslo screene likevel, kan prosjektgruppa lage" in text

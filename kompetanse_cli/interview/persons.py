@@ -68,5 +68,5 @@ def set_malform(conn: sqlite3.Connection, short_id: str, malform: str, *, veiled
     person = require_person(conn, short_id)
     with transaction(conn):
         store.set_malform(conn, person["id"], malform)
-        audit.log(conn, veileder=veileder, handling=f"målform satt til {malform}", person=person["kort_id"])
+        audit.log(conn, veileder=veileder, handling=f"målform satt til {MALFORMER.get(malform, malform)}", person=person["kort_id"])
     return person["kort_id"]

@@ -120,7 +120,8 @@ def _grad(facts: Facts, rule: dict, _: RuleSet) -> CriterionResult:
     if facts.row.grad is None:
         return CriterionResult("grad", UKJENT, "Sykmeldingsgrad mangler i listen")
     if facts.row.grad >= minimum:
-        return CriterionResult("grad", OPPFYLT, f"Sykmeldt {facts.row.grad} % (krav: minst {minimum} %)")
+        wanted = "100 %" if minimum == 100 else f"minst {minimum} %"
+        return CriterionResult("grad", OPPFYLT, f"Sykmeldt {facts.row.grad} % (krav: {wanted})")
     return CriterionResult("grad", IKKE_OPPFYLT, f"Sykmeldt {facts.row.grad} %, under kravet på {minimum} %")
 
 
@@ -210,7 +211,7 @@ CHECKS: dict[str, Check] = {
     "gjentakende": _gjentakende,
     "diagnose_arbeid": _diagnose_arbeid,
     "svangerskap": _code_exclusion("svangerskap", "kapitler", "Svangerskapsrelatert sykmelding"),
-    "covid": _code_exclusion("covid", "koder", "Covid-19"),
+    "covid": _code_exclusion("covid", "koder", "Covid-19"),  # «Ikke covid-19» when met, as Språkrådet writes it
     "alvorlig_sykdom": _code_exclusion("alvorlig_sykdom", "koder", "Alvorlig sykdom under behandling"),
     "alder": _alder,
     "friskmeldt": _friskmeldt,

@@ -28,7 +28,7 @@ CRITERIA: dict[str, str] = {
     "gjentakende": "Gjentakende sykefravær",
     "diagnose_arbeid": "Diagnose lite forenlig med arbeidet",
     "svangerskap": "Ikke svangerskapsrelatert",
-    "covid": "Ikke Covid-19",
+    "covid": "Ikke covid-19",
     "alvorlig_sykdom": "Ikke alvorlig sykdom under behandling",
     "alder": "Alder",
     "friskmeldt": "Fortsatt sykmeldt på listedatoen",
@@ -78,7 +78,7 @@ def describe_criterion(name: str, settings: dict[str, Any]) -> str:
     if name == "sykepengeperiode":
         return f"Minst {get('min_uker_igjen')} uker igjen av sykepengeperioden (248 sykepengedager)"
     if name == "grad":
-        return f"Sykmeldt minst {get('min_grad')} %"
+        return "Sykmeldt 100 %" if get("min_grad") == 100 else f"Sykmeldt minst {get('min_grad')} %"
     if name == "gjentakende":
         return (f"Minst {get('min_tidligere_tilfeller')} tidligere sykefravær, eller minst "
                 f"{get('min_sykepengedager_5ar')} sykepengedager siste 5 år")
@@ -157,6 +157,12 @@ class Region:
 def shipped_rules_path(fylke: str) -> Path | None:
     path = resources.files("kompetanse_cli.regler").joinpath(f"{fylke}.toml")
     return Path(str(path)) if path.is_file() else None
+
+
+def shipped_fylker() -> list[str]:
+    """The fylker kt ships rules for: the trial's."""
+    return sorted(p.name.removesuffix(".toml") for p in resources.files("kompetanse_cli.regler").iterdir()
+                  if p.name.endswith(".toml"))
 
 
 def override_path(fylke: str) -> Path:
@@ -262,10 +268,12 @@ def load_ruleset(fylke: str) -> RuleSet:
         sources.append(str(override))
         last_file = str(override)
     if not sources:
+        with_rules = sorted({FYLKER[f] for f in shipped_fylker()})
         raise UsageError(
-            f"Det finnes ingen screeningregler for {FYLKER.get(fylke, fylke)}. "
-            f"Lag {override}, f.eks. som en kopi av {shipped_rules_path('agder')}, og sjekk den med "
-            "`kt regler sjekk FIL`.",
+            f"{FYLKER.get(fylke, fylke)} var ikke med i forsøket, så kt har ingen screeningregler for fylket. "
+            f"Fylkene med regler er {', '.join(with_rules[:-1])} og {with_rules[-1]}.",
+            hint=f"Skal {FYLKER.get(fylke, fylke)} screene likevel, kan prosjektgruppa lage {override}, f.eks. som "
+                 f"en kopi av {shipped_rules_path('agder')}, og sjekke den med `kt regler sjekk FIL`.",
         )
     problems = validate_rules(data, source=last_file)
     if problems:

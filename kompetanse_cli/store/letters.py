@@ -12,6 +12,9 @@ from kompetanse_cli.store.db import now, transaction
 from kompetanse_cli.store.interviews import log
 
 
+LETTER_NAMES = {"referat": "referat", "melding_kontor": "melding til NAV-kontoret"}  # type → as the log says it
+
+
 @dataclass(frozen=True)
 class LetterRecord:
     """One row of the `brev` table."""
@@ -39,7 +42,8 @@ def record_letter(conn: sqlite3.Connection, *, person_id: int, short_id: str, ty
         cursor = conn.execute(
             "INSERT INTO brev (person_id, type, mal, format, veileder, tidspunkt) VALUES (?, ?, ?, ?, ?, ?)",
             (person_id, type, mal, format, veileder, now()))
-        log(conn, veileder=veileder, handling=f"{type} laget", person=short_id, detaljer=detaljer)
+        log(conn, veileder=veileder, handling=f"{LETTER_NAMES.get(type, type)} laget", person=short_id,
+            detaljer=detaljer)
     return int(cursor.lastrowid)
 
 
