@@ -561,3 +561,11 @@ def test_a_reader_that_stops_reading_is_not_an_error(kt_home: Path) -> None:
     assert process.wait(timeout=60) == 0
     assert process.stderr.read() == b""
     assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(317,)]
+
+
+def test_screening_without_a_veileder_ident_says_how_to_set_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    without = run_kt("screen", str(LISTER), "--fylke", "agder")
+    assert "Tips: sett NAV-identen din med `kt config set veileder A123456`" in " ".join(without.stderr.split())
+    monkeypatch.setenv("KT_VEILEDER", "A123456")
+    with_ident = run_kt("screen", str(LISTER), "--fylke", "agder")
+    assert with_ident.code == 0 and "NAV-identen" not in with_ident.stderr

@@ -17,7 +17,7 @@ from kompetanse_cli.ingest import values
 
 # The interview modules are imported in the commands that use them, so other commands start without them.
 
-app = typer.Typer(help="Personer som ikke kom fra en liste.", no_args_is_help=True)
+app = typer.Typer(help="Personer: registrer en som ikke står på en liste, finn kt-id-en fra fødselsnummeret, se alt som er lagret, sett målform.", no_args_is_help=True)
 
 
 def _ask(label: str, parse, *, optional: bool = False):

@@ -103,6 +103,9 @@ def screen(
         _render(result, outcomes(conn, result.import_id, everyone=alle), everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
+    if config.veileder() is None:
+        err_console.print("[dim]Tips:[/] sett NAV-identen din med `kt config set veileder A123456`, så står det i "
+                          "loggen hvem som screenet listen (og den trengs til kartleggingen).")
 
 
 class _progress:
