@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import json
 import sqlite3
+import stat
 from pathlib import Path
 
 import openpyxl
@@ -315,6 +316,74 @@ def test_unknown_person_and_level(tmp_path: Path, veileder: str) -> None:
     assert unknown.code == 2 and "Fant ingen person med id «zzzzz»" in unknown.stderr
     wrong_level = kartlegg(person, path, "--niva", "4")
     assert wrong_level.code == 2 and "--niva" in wrong_level.stderr
+
+
+BROKEN_FILES = {  # file name, content, the whole message
+    "value_missing": ("ødelagt.toml", "samtaleform = \n",
+                      "Feil: ødelagt.toml: ugyldig TOML på linje 1, kolonne 15."),
+    "no_equals_sign": ("feil.toml", 'samtaledato = "07.03.2022"\naktuell ja\n',
+                       "Feil: feil.toml: ugyldig TOML på linje 2, kolonne 9."),
+    "unterminated_string": ("feil.toml", 'notat = "Ønsker kurs',
+                            "Feil: feil.toml: ugyldig TOML på slutten av filen."),
+    "json": ("feil.json", '{\n  "samtaleform": \n}', "Feil: feil.json: ugyldig JSON på linje 3, kolonne 1."),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_FILES))
+def test_broken_svar_file_says_where_in_norwegian(tmp_path: Path, kt_home: Path, veileder: str, case: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    name, content, message = BROKEN_FILES[case]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = kartlegg(person, path)
+    assert result.code == 1
+    assert result.stderr.strip() == message
+    assert count(kt_home, "svar") == 0
+
+
+def test_broken_toml_is_said_alike_by_svar_mal_sjekk_and_regler_sjekk(tmp_path: Path, kt_home: Path,
+                                                                      veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    path = tmp_path / "bad.toml"
+    path.write_text("x = \n", encoding="utf-8")
+    expected = "Feil: bad.toml: ugyldig TOML på linje 1, kolonne 5."
+    for result in (kartlegg(person, path), run_kt("mal", "sjekk", str(path)), run_kt("regler", "sjekk", str(path))):
+        assert result.code == 1
+        assert result.stderr.strip() == expected
+
+
+@pytest.mark.parametrize("value", ["to", "0", "4", "1.5", ""])
+def test_niva_other_than_1_2_3_is_refused_in_norwegian(tmp_path: Path, kt_home: Path, veileder: str,
+                                                      value: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    result = kartlegg(person, answer_file(tmp_path, LEVEL1_JA), "--niva", value)
+    assert result.code == 2
+    assert result.stderr.strip() == "Feil: --niva skal være 1, 2 eller 3."
+    assert count(kt_home, "kartlegging") == 0 and count(kt_home, "svar") == 0
+
+
+def test_arguments_are_checked_before_asking_for_a_terminal(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    """Without a terminal (and without --svar), a mistyped id or level is still said as such."""
+    (person,) = screened_persons(tmp_path)
+    unknown = run_kt("kartlegg", "zzzzz")
+    assert unknown.code == 2
+    assert unknown.stderr.startswith("Feil: Fant ingen person med id «zzzzz».") and "terminal" not in unknown.stderr
+    wrong_level = run_kt("kartlegg", person, "--niva", "4")
+    assert wrong_level.code == 2 and wrong_level.stderr.strip() == "Feil: --niva skal være 1, 2 eller 3."
+    not_yet = run_kt("kartlegg", person, "--niva", "2")
+    assert not_yet.code == 2
+    assert "Nivå 2 (planlagt tiltak) gjelder bare" in not_yet.stderr and "terminal" not in not_yet.stderr
+    # only a valid id and level gets as far as the terminal
+    good = run_kt("kartlegg", person)
+    assert good.code == 2 and "trenger en terminal" in good.stderr
+    assert count(kt_home, "kartlegging") == 0
+
+
+def test_unknown_id_is_said_before_the_missing_veileder_ident(tmp_path: Path, kt_home: Path) -> None:
+    screened_persons(tmp_path)
+    result = kartlegg("zzzzz", answer_file(tmp_path, LEVEL1_JA))
+    assert result.code == 2
+    assert "Fant ingen person med id «zzzzz»" in result.stderr and "veileder" not in result.stderr
 
 
 # ---------- level gating ----------
@@ -661,6 +730,113 @@ def test_import_without_question_columns_is_refused(tmp_path: Path, kt_home: Pat
     assert "feil.csv" in result.stderr and "samtaledato" in result.stderr
     missing_file = run_kt("kartlegg", "importer")
     assert missing_file.code == 2 and "kt kartlegg importer" in missing_file.stderr
+
+
+@pytest.mark.parametrize("header, missing", [
+    ("fnr;navn;samtaledato;aktuell", "kolonnene «fylke» og «kontor»"),
+    ("navn;samtaledato;aktuell", "kolonnene «fnr», «fylke» og «kontor»"),
+    ("fnr;fylke;samtaledato", "kolonnen «kontor»"),
+])
+def test_import_names_every_missing_column_at_once(tmp_path: Path, kt_home: Path, veileder: str, header: str,
+                                                   missing: str) -> None:
+    path = tmp_path / "registreringer.csv"
+    path.write_text(header + "\n" + "12345678901;x;07.03.2022;ja\n", encoding="utf-8")
+    result = run_kt("kartlegg", "importer", str(path))
+    assert result.code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (f"Feil: registreringer.csv, ark «registreringer.csv»: mangler {missing}. "
+                        "Påkrevde kolonner: fnr, fylke, kontor.")
+    assert lines[1] == "Tips: `kt kartlegg mal registreringer.xlsx` lager et tomt regneark med riktig overskriftsrad."
+    assert "12345678901" not in result.output
+    assert count(kt_home, "person") == 0 and count(kt_home, "svar") == 0
+
+
+@pytest.mark.parametrize("command", [["kartlegg", "--help"], ["kartlegg", "importer", "--help"]])
+def test_help_lists_the_import_columns_and_the_blank_workbook(command: list[str]) -> None:
+    result = run_kt(*command)
+    assert result.code == 0
+    text = " ".join(result.stdout.split())
+    assert "Påkrevde kolonner: fnr, fylke, kontor (navn kan være med), og én kolonne per spørsmåls-id" in text
+    assert "kt kartlegg mal registreringer.xlsx" in text and "--overskriv" in text
+
+
+TEMPLATE_HEADER = [
+    "fnr", "fylke", "kontor", "navn",
+    "samtaledato", "samtaleform", "identifisert_av", "samtale_av", "utdanning", "helse_naavaerende_jobb",
+    "ag_tilrettelagt", "ag_gjenvaerende_muligheter", "manglende_kompetanse", "onsker_annet_arbeid",
+    "onsker_annen_arbeidsgiver", "trenger_ny_kompetanse", "aktuell", "hovedaarsak_ikke_aktuell", "hovedaarsak_annet",
+    "karriereveiledning", "informert_inntekt", "notat",
+    "tiltakstype", "kurs", "tilbyder", "vedtaksdato", "planlagt_start", "planlagt_slutt",
+    "gjennomfort", "nyttig", "situasjon_etter", "bidratt_til_jobb",
+]
+
+
+def read_workbook(path: Path) -> dict[str, list[list[object]]]:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def test_mal_writes_a_blank_workbook_with_the_import_header(tmp_path: Path, kt_home: Path) -> None:
+    path = tmp_path / "registreringer.xlsx"
+    result = run_kt("kartlegg", "mal", str(path))
+    assert result.code == 0, result.output
+    assert "32 kolonner" in result.stdout and "kt kartlegg importer registreringer.xlsx" in result.stdout
+    sheets = read_workbook(path)
+    assert list(sheets) == ["Registreringer", "Forklaring"]
+    assert sheets["Registreringer"] == [TEMPLATE_HEADER]
+    guide = sheets["Forklaring"]
+    assert guide[0] == ["Kolonne", "Nivå", "Hva kolonnen tar"]
+    assert [row[0] for row in guide[1:]] == TEMPLATE_HEADER
+    by_column = {row[0]: row for row in guide[1:]}
+    assert by_column["fnr"][2] == "Fødselsnummer eller D-nummer (11 sifre). Påkrevd."
+    assert by_column["samtaleform"] == ["samtaleform", 1.0, "Hvordan ble samtalen gjennomført? "
+                                        "Svar: telefon, video, oppmote (nøkkelen eller teksten i skjemaet)."]
+    assert by_column["hovedaarsak_annet"][2].endswith("Bare når hovedaarsak_ikke_aktuell er annet.")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_blank_workbook_filled_in_is_imported(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    path = tmp_path / "registreringer.xlsx"
+    assert run_kt("kartlegg", "mal", str(path)).code == 0
+    fnr = synthetic_fnr(dt.date(1985, 2, 3))
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registreringer"]
+    row = dict.fromkeys(TEMPLATE_HEADER)
+    row.update(fnr=fnr, fylke="agder", kontor="NAV Lister", samtaledato="07.03.2022", samtaleform="Telefon",
+               aktuell="nei", hovedaarsak_ikke_aktuell="helsebehandling")
+    sheet.append([row[name] for name in TEMPLATE_HEADER])
+    workbook.save(path)
+    result = run_kt("kartlegg", "importer", str(path))
+    assert result.code == 0, result.output
+    assert "ark «Registreringer»: 1 rader lest, 1 ny person, 4 svar lagret" in result.stdout
+    assert "0 avvist" in result.stdout and "Kolonner ikke brukt" not in result.stdout
+    assert stored_by_fnr(kt_home, fnr, 1) == {"samtaledato": "2022-03-07", "samtaleform": "telefon",
+                                              "aktuell": "nei", "hovedaarsak_ikke_aktuell": "helsebehandling"}
+
+
+def test_mal_refuses_to_overwrite_unless_asked(tmp_path: Path, kt_home: Path) -> None:
+    path = tmp_path / "registreringer.xlsx"
+    path.write_bytes(b"veileders egne registreringer")
+    refused = run_kt("kartlegg", "mal", str(path))
+    assert refused.code == 2
+    assert "finnes allerede. Bruk --overskriv" in refused.stderr
+    assert path.read_bytes() == b"veileders egne registreringer"
+    replaced = run_kt("kartlegg", "mal", str(path), "--overskriv")
+    assert replaced.code == 0, replaced.output
+    assert read_workbook(path)["Registreringer"] == [TEMPLATE_HEADER]
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "Feil: Oppgi filen som skal lages: kt kartlegg mal registreringer.xlsx"),
+    (["registreringer.csv"], "Feil: registreringer.csv: malen lages som Excel-fil; gi filen endelsen .xlsx."),
+])
+def test_mal_needs_an_xlsx_file_name(tmp_path: Path, kt_home: Path, args: list[str], message: str) -> None:
+    result = run_kt("kartlegg", "mal", *[str(tmp_path / a) for a in args])
+    assert result.code == 2
+    assert result.stderr.strip() == message
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---------- kt liste ----------

@@ -88,9 +88,15 @@ def test_interrupted_interview_resumes_with_every_answer_kept(tmp_path: Path, kt
                             ("gjenværende muligheter", "ja"), ("manglende kompetanse", "ja"),
                             ("Ønsker bruker annet arbeid", "ja"), ("Ønsker bruker annen arbeidsgiver", "ja"),
                             ("Trenger bruker ny kompetanse", "ja"), ("Er bruker aktuell", "ja"),
-                            ("karriereveiledning", "nei"), ("informert om konsekvenser", "1"),
-                            ("Notat fra samtalen", "Vurderer truckførerkurs. Ønsker jobb på lager.")]:
+                            ("karriereveiledning", "nei"), ("informert om konsekvenser", "1")]:
         _answer(child, question, reply)
+    # the note goes into the letter to the person, and the prompt says so before it is written
+    child.expect_exact("Notat til referatet som brukeren får (det dere ble enige om; ingen diagnoser)")
+    child.expect_exact("> ")
+    child.sendline("?")
+    child.expect_exact("står ordrett i referatet til brukeren")
+    child.expect_exact("> ")
+    child.sendline("Vurderer truckførerkurs. Ønsker jobb på lager.")
     child.expect_exact("Oppsummering")
     child.expect_exact("Nummeret på et svar du vil endre")
     child.sendline("")

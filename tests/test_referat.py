@@ -265,6 +265,35 @@ def test_no_letter_holds_the_fnr_or_the_diagnosis(candidate: str, tmp_path: Path
         assert FNR[:6] not in text  # not even the masked number
 
 
+HEALTH_SENTENCES = {  # what the letter says about health, and (with a note) about the note
+    "nb": ("Vi skriver ikke diagnoser i dette referatet.", "Notatet nedenfor er det vi ble enige om å ta med."),
+    "nn": ("Vi skriv ikkje diagnosar i dette referatet.", "Notatet nedanfor er det vi vart samde om å ta med."),
+}
+
+
+@pytest.mark.parametrize("with_note", [True, False])
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+@pytest.mark.parametrize("suffix", ["txt", "html", "docx"])
+def test_letter_promises_only_what_is_true_about_health_and_the_note(tmp_path: Path, veileder: str, kt_home: Path,
+                                                                     suffix: str, malform: str,
+                                                                     with_note: bool) -> None:
+    """The free-text note is printed in the letter, so the letter must not promise «no health
+    information» in it: it says no diagnoses, and that the note is what was agreed to include."""
+    short_id = screen_person(tmp_path)
+    answer(tmp_path, short_id, LEVEL_1 if with_note else NOT_RELEVANT)
+    set_malform(kt_home, short_id, malform)
+    out = tmp_path / f"brev.{suffix}"
+    result = run_kt("referat", short_id, "--ut", str(out))
+    assert result.code == 0, result.output
+    text = flat(docx_text(out) if suffix == "docx" else out.read_text(encoding="utf-8"))
+    no_diagnoses, note_agreed = HEALTH_SENTENCES[malform]
+    assert no_diagnoses in text
+    assert (note_agreed in text) == with_note
+    assert ("Du vil gjerne jobbe med transport" in text) == with_note
+    assert "helseopplysning" not in text.lower()
+    assert "{%" not in text and "{{" not in text
+
+
 def test_person_who_is_not_relevant_gets_no_reason_and_no_measure(tmp_path: Path, veileder: str) -> None:
     short_id = screen_person(tmp_path)
     answer(tmp_path, short_id, NOT_RELEVANT)

@@ -29,15 +29,25 @@ MOVES_HINT = "< tilbake · - hopp over · ? hjelp · q avslutt"
 
 
 def kartlegg(
-    person_id: str = typer.Argument(..., metavar="ID", help="kt-id fra `kt screen`/`kt liste`, eller «importer»."),
-    fil: Path = typer.Argument(None, metavar="[FIL]", help="Med «importer»: regnearket med registreringer."),
-    niva: int = typer.Option(1, "--niva", "-n", help="1 kartlegging, 2 planlagt tiltak, 3 status etter tiltaket."),
+    person_id: str = typer.Argument(..., metavar="ID",
+                                    help="kt-id fra `kt screen`/`kt liste`, eller «importer» eller «mal»."),
+    fil: Path = typer.Argument(None, metavar="[FIL]",
+                               help="Med «importer»: regnearket med registreringer. "
+                                    "Med «mal»: regnearket som lages."),
+    niva: str = typer.Option("1", "--niva", "-n", metavar="1|2|3",
+                             help="1 kartlegging, 2 planlagt tiltak, 3 status etter tiltaket."),
     svar: Path = typer.Option(None, "--svar", help="Sett svarene fra en fil (.toml eller .json) i stedet for å spørre."),
+    overskriv: bool = typer.Option(False, "--overskriv", help="Med «mal»: erstatt filen hvis den finnes fra før."),
 ) -> None:
     """Gjennomfør kartleggingssamtalen for én person, spørsmål for spørsmål.
 
     Hvert svar lagres i det øyeblikket det gis: Ctrl-C eller et lukket vindu mister ingenting,
     og neste `kt kartlegg ID` fortsetter der du slapp. Til slutt vises alle svar, og du kan endre dem.
+
+    «kt kartlegg importer FIL» leser registreringer fra et regneark (.xlsx, .xls, .ods, .csv):
+    én rad per person. Påkrevde kolonner: fnr, fylke, kontor (navn kan være med), og én kolonne
+    per spørsmåls-id fra malen, f.eks. samtaledato, samtaleform, aktuell. «kt kartlegg mal FIL.xlsx»
+    lager et tomt regneark med alle kolonnene og et ark som forklarer dem.
 
     Eksempler:
 
@@ -47,26 +57,46 @@ def kartlegg(
 
         kt kartlegg k7m2x --svar svar.toml
 
+        kt kartlegg mal registreringer.xlsx
+
         kt kartlegg importer registreringer.xlsx
     """
-    from kompetanse_cli.interview.session import open_level
+    from kompetanse_cli.interview.session import level_card, open_level
 
+    level = _niva(niva)
     if person_id == "importer":
         _import(fil)
         return
+    if person_id == "mal":
+        _blank_workbook(fil, overskriv)
+        return
     if fil is not None:
-        raise UsageError("Bare «kt kartlegg importer FIL» tar en fil; for svar fra fil, bruk --svar FIL.")
+        raise UsageError("Bare «kt kartlegg importer FIL» og «kt kartlegg mal FIL» tar en fil; "
+                         "for svar fra fil, bruk --svar FIL.")
     interactive = svar is None
-    if interactive and not sys.stdin.isatty():
-        raise UsageError("kt kartlegg trenger en terminal for å stille spørsmål. Uten terminal: bruk --svar FIL.")
-    veileder = _veileder(interactive)
     with open_db() as conn:
-        session = open_level(conn, person_id, niva, veileder=veileder)
+        # an unknown id or a level not open yet is said before anything about the terminal or the ident
+        level_card(conn, person_id, level)
+        if interactive and not sys.stdin.isatty():
+            raise UsageError("kt kartlegg trenger en terminal for å stille spørsmål. "
+                             "Uten terminal: bruk --svar FIL.")
+        veileder = _veileder(interactive)
+        session = open_level(conn, person_id, level, veileder=veileder)
         if svar is not None:
             _from_file(session, svar)
             return
         _show_card(session)
         _interview(session)
+
+
+def _niva(text: str) -> int:
+    """--niva as a number, checked here so that «--niva to» is answered in Norwegian
+    (the parser's own message for a non-number is English)."""
+    from kompetanse_cli.interview.session import NIVA_PROBLEM
+
+    if text.strip() not in ("1", "2", "3"):
+        raise UsageError(NIVA_PROBLEM)
+    return int(text)
 
 
 def _veileder(interactive: bool) -> str:
@@ -246,6 +276,21 @@ def _from_file(session: LevelSession, path: Path) -> None:
             _show_measure(session)
     else:
         console.print(f"[yellow]Nivået er ikke fullført;[/] disse mangler: {', '.join(result.missing)}.")
+
+
+def _blank_workbook(path: Path | None, replace: bool) -> None:
+    from kompetanse_cli.files import check_output
+    from kompetanse_cli.interview.bulk import write_blank_workbook
+
+    if path is None:
+        raise UsageError("Oppgi filen som skal lages: kt kartlegg mal registreringer.xlsx")
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"{path.name}: malen lages som Excel-fil; gi filen endelsen .xlsx.")
+    target = check_output(path, replace=replace)
+    header = write_blank_workbook(target)
+    console.print(f"Skrev {esc(str(target))}: overskriftsraden har {len(header)} kolonner (fnr, fylke, kontor, "
+                  f"navn og ett spørsmål per kolonne; arket «Forklaring» sier hva de tar). Fyll inn én rad per "
+                  f"person, og les inn med `kt kartlegg importer {esc(target.name)}`.")
 
 
 def _import(path: Path | None) -> None:

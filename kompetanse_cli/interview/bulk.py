@@ -4,6 +4,9 @@ One row per person: `fnr`, `fylke`, `kontor` (and optionally `navn`), then one c
 question id, with answer keys or the labels of REGISTRERINGSSKJEMA.md. Bad rows are reported
 by sheet, row and column like `kt screen` does; good rows are stored; importing the same file
 again changes nothing. The whole import is one transaction.
+
+`kt kartlegg mal FIL.xlsx` writes a blank workbook with this header row (write_blank_workbook),
+so a project group need not guess the column ids.
 """
 
 from __future__ import annotations
@@ -19,13 +22,28 @@ from kompetanse_cli.ingest import values
 from kompetanse_cli.ingest.columns import ALIASES, normalize_header
 from kompetanse_cli.ingest.listfile import RowError
 from kompetanse_cli.ingest.readers import open_sheets
-from kompetanse_cli.interview.template import AnswerProblem, Template, is_shown, load_template, parse_answer
+from kompetanse_cli.interview.template import (
+    AnswerProblem,
+    Question,
+    Template,
+    is_shown,
+    load_template,
+    parse_answer,
+)
 from kompetanse_cli.store import interviews as store
 from kompetanse_cli.store import lists
 from kompetanse_cli.store.db import transaction
 
 PERSON_COLUMNS = ("fnr", "fylke", "kontor", "navn")
+REQUIRED_COLUMNS = ("fnr", "fylke", "kontor")
 HEADER_SEARCH_ROWS = 20
+TEMPLATE_HINT = "`kt kartlegg mal registreringer.xlsx` lager et tomt regneark med riktig overskriftsrad."
+PERSON_COLUMN_HELP = {
+    "fnr": "Fødselsnummer eller D-nummer (11 sifre). Påkrevd.",
+    "fylke": "Fylket, f.eks. agder, innlandet eller troms. Påkrevd.",
+    "kontor": "NAV-kontoret, f.eks. NAV Lister. Påkrevd.",
+    "navn": "Navnet. Valgfritt.",
+}
 
 
 @dataclass
@@ -53,14 +71,85 @@ def _column_name(cell: object, question_ids: set[str]) -> str:
 
 
 def _find_sheet(path: Path, template: Template):
+    """The header row: the first with «fnr» and question ids; failing that, the first with question
+    ids and one more known column, so that a missing «fnr» is said together with the other
+    missing columns instead of as «no header row»."""
     question_ids = {q.id for q in template.questions}
+    known = question_ids | set(PERSON_COLUMNS)
+    fallback = None
     for sheet in open_sheets(path):
         for index, cells in enumerate(itertools.islice(sheet.rows(), HEADER_SEARCH_ROWS)):
             names = [_column_name(c, question_ids) for c in cells]
-            if "fnr" in names and question_ids & set(names):
+            if not question_ids & set(names):
+                continue
+            if "fnr" in names:
                 return sheet, index + 1, names
+            if fallback is None and len(known & set(names)) >= 2:
+                fallback = sheet, index + 1, names
+    if fallback is not None:
+        return fallback
     raise InputError(f"{path.name}: fant ingen overskriftsrad med «fnr» og spørsmåls-id-er fra malen "
-                     f"(f.eks. «samtaledato», «aktuell»).")
+                     f"(f.eks. «samtaledato», «aktuell»).", hint=TEMPLATE_HINT)
+
+
+def _check_required(path: Path, sheet_name: str, columns: dict[str, int]) -> None:
+    """Every missing required column in one message: fixing them one rerun at a time is tedious."""
+    missing = [f"«{name}»" for name in REQUIRED_COLUMNS if name not in columns]
+    if not missing:
+        return
+    if len(missing) == 1:
+        what = f"kolonnen {missing[0]}"
+    else:
+        what = f"kolonnene {', '.join(missing[:-1])} og {missing[-1]}"
+    raise InputError(f"{path.name}, ark «{sheet_name}»: mangler {what}. Påkrevde kolonner: "
+                     f"{', '.join(REQUIRED_COLUMNS)}.", hint=TEMPLATE_HINT)
+
+
+def template_columns(template: Template) -> list[str]:
+    """The header row the import reads: the person columns, then every question id in the template's order."""
+    return [*PERSON_COLUMNS, *(q.id for q in template.questions)]
+
+
+def write_blank_workbook(path: Path, template: Template | None = None) -> list[str]:
+    """A workbook to fill in and import: sheet «Registreringer» with only the header row, and sheet
+    «Forklaring» with what each column takes. Returns the header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from kompetanse_cli.files import write_private
+
+    template = template or load_template()
+    header = template_columns(template)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Registreringer"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Forklaring")
+    guide.append(["Kolonne", "Nivå", "Hva kolonnen tar"])
+    for name, text in PERSON_COLUMN_HELP.items():
+        guide.append([name, None, text])
+    for question in template.questions:
+        guide.append([question.id, question.niva, _column_help(question)])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    write_private(path, workbook.save)
+    return header
+
+
+def _column_help(question: Question) -> str:
+    """The question and what an answer may be: keys (or their labels) for choices, a date format, free text."""
+    if question.has_choices:
+        allowed = "Svar: " + ", ".join(question.valg) + " (nøkkelen eller teksten i skjemaet)."
+    else:
+        allowed = {"dato": "Dato (dd.mm.åååå).", "tall": "Et tall."}.get(question.type, "Fritekst.")
+    text = question.tekst if question.tekst.endswith((".", "?", ")")) else question.tekst + "."
+    when = ""
+    if question.vis_naar:
+        when = " Bare når " + " og ".join(f"{k} er {'/'.join(v)}" for k, v in question.vis_naar.items()) + "."
+    return f"{text} {allowed}{when}"
 
 
 def import_registrations(conn: sqlite3.Connection, path: Path, *, veileder: str | None,
@@ -69,9 +158,7 @@ def import_registrations(conn: sqlite3.Connection, path: Path, *, veileder: str 
     sheet, header_row, names = _find_sheet(path, template)
     result = BulkResult(file=path.name, sheet=sheet.name)
     columns = {name: i for i, name in enumerate(names) if name}
-    for name in ("fylke", "kontor"):
-        if name not in columns:
-            raise InputError(f"{path.name}, ark «{sheet.name}»: mangler kolonnen «{name}».")
+    _check_required(path, sheet.name, columns)
     result.question_columns = [n for n in columns if template.question(n)]
     result.ignored_columns = [n for n in columns if n not in PERSON_COLUMNS and not template.question(n)]
     people = lists.PersonIds(conn)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from kompetanse_cli.interview.template import (
 from kompetanse_cli.personid import require_person
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import interviews as store
+from kompetanse_cli.tomlfile import parse_toml
 
 AKTUELL_FOR_TILTAK = ("ja", "delvis")
 
@@ -133,13 +133,26 @@ def check_level_allowed(conn: sqlite3.Connection, card: PersonCard, niva: int) -
             raise UsageError(f"Nivå 3 (status etter tiltaket) kan først fylles ut når nivå 2 er fullført for {card.short_id}.")
 
 
+NIVA_PROBLEM = "--niva skal være 1, 2 eller 3."
+
+
+def level_card(conn: sqlite3.Connection, short_id: str, niva: int) -> PersonCard:
+    """The person, once the level is known to exist and be open to them.
+
+    Every refusal about the arguments comes from here, so `kt kartlegg` can give it before it
+    asks for a terminal or a veileder ident: a typo in the id is said as a typo.
+    """
+    if niva not in (1, 2, 3):
+        raise UsageError(NIVA_PROBLEM)
+    card = person_card(conn, short_id)
+    check_level_allowed(conn, card, niva)
+    return card
+
+
 def open_level(conn: sqlite3.Connection, short_id: str, niva: int, *, veileder: str | None,
                template: Template | None = None) -> LevelSession:
     """Start (or resume) a level for a person, after checking the level may be run."""
-    if niva not in (1, 2, 3):
-        raise UsageError("--niva skal være 1, 2 eller 3.")
-    card = person_card(conn, short_id)
-    check_level_allowed(conn, card, niva)
+    card = level_card(conn, short_id, niva)
     template = template or template_for_fylke(card.fylke)
     level = store.get_level(conn, card.person_id, niva)
     store.log(conn, veileder=veileder, handling=f"kartlegging nivå {niva} åpnet", person=card.short_id)
@@ -156,13 +169,18 @@ def read_answer_file(path: Path) -> dict[str, object]:
         raise InputError(f"Fant ikke svarfilen {path}.") from None
     except UnicodeDecodeError:
         raise InputError(f"{path.name}: svarfilen må være lagret som UTF-8.") from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(f"{path.name}: filen kan ikke leses ({error}).") from None
+    data = _parse_json(text, path.name) if path.suffix.lower() == ".json" else parse_toml(text, path.name)
     if not isinstance(data, dict):
         raise InputError(f"{path.name}: filen skal være en samling «id = svar».")
     return data
+
+
+def _parse_json(text: str, name: str) -> object:
+    """JSON text, with a syntax error said the way TOML errors are (line and column, in Norwegian)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{name}: ugyldig JSON på linje {error.lineno}, kolonne {error.colno}.") from None
 
 
 @dataclass

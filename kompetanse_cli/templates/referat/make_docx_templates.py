@@ -39,7 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
                   "vi ble enige om. Det er frivillig å delta i et kompetansetiltak.",
         "talked": "Dette snakket vi om",
         "t_helse": "hvordan du har det i jobben nå, og hvordan du tenker om årene fremover. Vi skriver ikke diagnoser "
-                   "eller andre helseopplysninger i dette referatet.",
+                   "i dette referatet.{% if notat %} Notatet nedenfor er det vi ble enige om å ta med.{% endif %}",
         "t_tilrett": "hva arbeidsgiveren din har prøvd å legge til rette for, og hvilke muligheter som finnes på "
                      "arbeidsplassen.",
         "t_komp": "utdanningen din og det du kan fra jobb og erfaring.",
@@ -78,7 +78,7 @@ TEXTS: dict[str, dict[str, str]] = {
                   "vi vart samde om. Det er frivillig å delta i eit kompetansetiltak.",
         "talked": "Dette snakka vi om",
         "t_helse": "korleis du har det i jobben no, og korleis du tenkjer om åra framover. Vi skriv ikkje diagnosar "
-                   "eller andre helseopplysningar i dette referatet.",
+                   "i dette referatet.{% if notat %} Notatet nedanfor er det vi vart samde om å ta med.{% endif %}",
         "t_tilrett": "kva arbeidsgivaren din har prøvd å leggje til rette for, og kva moglegheiter som finst på "
                      "arbeidsplassen.",
         "t_komp": "utdanninga di og det du kan frå jobb og erfaring.",
