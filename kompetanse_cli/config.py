@@ -33,8 +33,13 @@ def load() -> dict[str, str]:
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: ugyldig innstillingsfil ({error}).") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: innstillingsfilen må være lagret som UTF-8.") from None
+    except tomllib.TOMLDecodeError as error:
+        from kompetanse_cli.tomlfile import toml_problem
+
+        raise InputError(f"Innstillingsfilen {toml_problem(str(path), error)}",
+                         hint="Rett filen, eller slett den og sett innstillingene på nytt med `kt config set`.") from None
     return {k: str(v) for k, v in data.items() if k in SETTINGS}
 
 

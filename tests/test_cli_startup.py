@@ -50,3 +50,15 @@ def test_a_data_folder_that_cannot_be_a_folder_is_a_clear_error(tmp_path, monkey
         assert text.startswith(f"Feil: {expected}")
         assert "pek KT_HOME til en mappe du kan skrive i" in text
         assert "uventet" not in text
+
+
+def test_a_broken_settings_file_says_where_in_norwegian(kt_home) -> None:
+    from tests.conftest import run_kt
+
+    kt_home.mkdir(parents=True, exist_ok=True)
+    (kt_home / "config.toml").write_text("fylke = \n", encoding="utf-8")
+    result = run_kt("config", "vis")
+    assert result.code == 1
+    text = " ".join(result.stderr.split())
+    assert f"Feil: Innstillingsfilen {kt_home / 'config.toml'}: ugyldig TOML på linje 1, kolonne 9." in text
+    assert "Invalid" not in text
