@@ -430,3 +430,24 @@ def test_a_csv_with_another_separator_gets_a_hint_about_separators(tmp_path):
         open_list(path)
     assert "fant ingen overskriftsrad" in caught.value.message
     assert "kt leser semikolon, komma og tabulator" in caught.value.hint
+
+
+def test_batches_counted_in_sheet_rows_split_the_list_the_same_way_whoever_counts(tmp_path):
+    """`kt screen` cleans the first batch in one process and the rest in another."""
+    path = tmp_path / "liste.csv"
+    numbers = synthetic_fnrs(23, dt.date(1980, 1, 1))
+    lines = ["Fødselsnr;Sykmeldt fom;Grad"]
+    for index, number in enumerate(numbers):
+        lines.append(f"{number};03.01.2022;{150 if index == 4 else 100}")
+        if index % 6 == 2:
+            lines.append(";;")  # blank rows, which are not rows read
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    listfile = open_list(path)
+    whole = list(listfile.rows())
+    first = list(listfile.row_batches(7, first=0, count=1))
+    rest = list(listfile.row_batches(7, first=1))
+    assert len(first) == 1 and len(rest) == 3
+    assert [r for batch in first + rest for r in batch] == whole
+    assert [len(batch) for batch in first + rest] == [6, 6, 6, 5]
+    assert [r.row for r in first[0]] == [2, 3, 4, 6, 7, 8]
+    assert sum(isinstance(r, RowError) for r in whole) == 1 and len(whole) == 23

@@ -4,6 +4,7 @@ screened through it is stored exactly as one screened in a single process."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import multiprocessing.process
 import os
 import signal
@@ -147,3 +148,28 @@ def test_when_fork_fails_the_items_are_made_here(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_fork)
     monkeypatch.setattr(worker, "can_fork", lambda: True)
     assert list(worker.stream(worker_pid)) == [os.getpid()]
+
+
+@pytest.mark.parametrize("forked", [pytest.param(True, marks=needs_fork), False])
+def test_what_is_made_meanwhile_comes_first_and_is_made_here(forked: bool):
+    items = list(worker.stream(worker_pid, forked=forked, meanwhile=worker_pid))
+    assert items[0] == os.getpid()
+    assert (items[1] != os.getpid()) if forked else (items[1] == os.getpid())
+    assert list(worker.stream(lambda: squares(3), forked=forked, meanwhile=lambda: squares(2))) == [0, 1, 0, 1, 4]
+
+
+@needs_fork
+def test_the_pipe_holds_a_whole_batch():
+    import fcntl
+
+    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+    try:
+        worker._widen(receiving)
+        assert fcntl.fcntl(receiving.fileno(), fcntl.F_GETPIPE_SZ) >= min(worker.PIPE_BYTES, _pipe_max())
+    finally:
+        receiving.close()
+        sending.close()
+
+
+def _pipe_max() -> int:
+    return int(Path("/proc/sys/fs/pipe-max-size").read_text())

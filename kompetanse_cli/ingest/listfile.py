@@ -82,6 +82,24 @@ class ListFile:
             return any(n in self.columns.fields for n in ("navn", "fornavn", "etternavn"))
         return name in self.columns.fields
 
+    def row_batches(self, size: int, *, first: int = 0,
+                    count: int | None = None) -> Iterator[list[ListRow | RowError]]:
+        """The cleaned rows in batches of `size` sheet rows, blank ones included, so that the
+        batches are the same whoever counts them: from batch `first`, `count` of them (None: all
+        the rest). Two processes holding the same opened list can each clean their own batches."""
+        cleaner = _RowCleaner(self)
+        rows = itertools.islice(self.sheet.rows(), self.header_row, None)
+        number, index = self.header_row, 0
+        while count is None or index < first + count:
+            chunk = list(itertools.islice(rows, size))
+            if not chunk:
+                return
+            if index >= first:
+                yield [cleaner.clean(n, cells) for n, cells in enumerate(chunk, start=number + 1)
+                       if not _is_blank_row(cells)]
+            number += len(chunk)
+            index += 1
+
     def rows(self) -> Iterator[ListRow | RowError]:
         """Clean every data row under the header; blank rows are skipped silently."""
         cleaner = _RowCleaner(self)

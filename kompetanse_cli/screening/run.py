@@ -22,7 +22,7 @@ from pathlib import Path
 from kompetanse_cli import worker
 from kompetanse_cli.errors import InputError, Interrupted
 from kompetanse_cli.fylker import FylkeChoice
-from kompetanse_cli.ingest.listfile import ListFile, ListRow, RowError, open_list
+from kompetanse_cli.ingest.listfile import ListFile, RowError, open_list
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
 from kompetanse_cli.screening.rules import Region, RuleSet, load_region
 from kompetanse_cli.store import audit
@@ -185,7 +185,7 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
         listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder)
     people, criteria = store.PersonIds(conn), store.CriterionResults(conn)
     total = listfile.estimated_rows
-    screened_batches = partial(_screen_rows, listfile, region, Screener(day, present))
+    screener = Screener(day, present)
     # Rows, decisions and cleaned values make no reference cycles; without the cyclic collector
     # walking every new object, a long list is read about a fifth faster.
     collecting = gc.isenabled()
@@ -193,7 +193,11 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
     try:
         # a long list is cleaned and screened in a worker process while this one stores
         with page_cache(conn, LONG_LIST_CACHE_MB if total >= WORKER_MIN_ROWS else 2):
-            for screened, rejected, rows_read in worker.stream(screened_batches, forked=in_worker):
+            # The worker cleans from the second batch on; meanwhile this process cleans the first
+            # itself instead of waiting for it, then stores everything.
+            batches = worker.stream(partial(_screen_rows, listfile, region, screener, first=1), forked=in_worker,
+                                    meanwhile=partial(_screen_rows, listfile, region, screener, first=0, count=1))
+            for screened, rejected, rows_read in batches:
                 result.rejected += rejected
                 result.rows_read += rows_read
                 _store_batch(conn, people, criteria, screened, day, kontor, result)
@@ -219,11 +223,12 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
 Screened = tuple[str, str | None, str | None, str, tuple, tuple]
 
 
-def _screen_rows(listfile: ListFile, region: Region,
-                 screener: Screener) -> Iterator[tuple[list[Screened], list[RowError], int]]:
-    """Clean and screen the list a batch at a time: (screened rows, rejected rows, rows read)."""
+def _screen_rows(listfile: ListFile, region: Region, screener: Screener, *, first: int = 0,
+                 count: int | None = None) -> Iterator[tuple[list[Screened], list[RowError], int]]:
+    """Clean and screen the list a batch at a time: (screened rows, rejected rows, rows read).
+    From batch `first`, `count` batches (None: all the rest)."""
     rules_by_kommune: dict[str | None, RuleSet] = {}
-    for rows in _batches(listfile.rows()):
+    for rows in listfile.row_batches(BATCH_ROWS, first=first, count=count):
         screened, rejected = [], []
         for row in rows:
             if row.__class__ is RowError:
@@ -241,17 +246,6 @@ def _screen_rows(listfile: ListFile, region: Region,
                  row.sykepengedager_5ar),
                 (rules.version, decision, weeks, age, results)))
         yield screened, rejected, len(rows)
-
-
-def _batches(rows: Iterator[ListRow | RowError]) -> Iterator[list[ListRow | RowError]]:
-    batch: list[ListRow | RowError] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH_ROWS:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: store.CriterionResults,
