@@ -569,3 +569,39 @@ def test_screening_without_a_veileder_ident_says_how_to_set_it(monkeypatch: pyte
     monkeypatch.setenv("KT_VEILEDER", "A123456")
     with_ident = run_kt("screen", str(LISTER), "--fylke", "agder")
     assert with_ident.code == 0 and "NAV-identen" not in with_ident.stderr
+
+
+def test_pa_nytt_with_another_fylke_and_office_moves_the_persons_too(kt_home: Path, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
+                                                           start=dt.date(2022, 1, 3))], title="Uttak 07.03.2022")
+    screen_json(str(path), "--fylke", "innlandet")
+    assert db_rows(kt_home, "SELECT fylke, kontor FROM person") == [("innlandet", None)]
+    screen_json(str(path), "--fylke", "agder", "--kontor", "NAV Lister", "--på-nytt")
+    assert db_rows(kt_home, "SELECT fylke, kontor FROM person") == [("agder", "NAV Lister")]
+
+
+def test_pa_nytt_gives_the_office_again_to_rows_without_one(kt_home: Path, tmp_path: Path) -> None:
+    numbers = [synthetic_fnr(dt.date(1980, 5, 17)), synthetic_fnr(dt.date(1975, 2, 3))]
+    path = tmp_path / "liste.csv"
+    path.write_text("Uttak 07.03.2022\nFødselsnr;Sykmeldt fom;Grad;NAV-kontor\n"
+                    f"{numbers[0]};03.01.2022;100;NAV Kristiansand\n{numbers[1]};03.01.2022;100;\n", encoding="utf-8")
+    screen_json(str(path), "--fylke", "agder", "--kontor", "NAV Lister")
+    again = screen_json(str(path), "--fylke", "agder", "--på-nytt")
+    assert sorted(p["kontor"] for p in again["persons"]) == ["NAV Kristiansand", "NAV Lister"]
+    assert db_rows(kt_home, "SELECT kontor FROM import") == [("NAV Lister",)]
+
+
+def test_pa_nytt_keeps_the_date_a_list_without_one_was_first_screened_on(kt_home: Path, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
+                                                           start=dt.date(2022, 1, 3))])  # no date in the file
+    first = screen_json(str(path), "--fylke", "agder")
+    assert first["list_date"] == dt.date.today().isoformat()
+    conn = sqlite3.connect(kt_home / "kt.db")  # as if it had been screened on 28.02.2022
+    with conn:
+        conn.execute("UPDATE import SET listedato = '2022-02-28'")
+        conn.execute("UPDATE listeoppforing SET listedato = '2022-02-28'")
+    conn.close()
+    again = screen_json(str(path), "--fylke", "agder", "--kontor", "NAV Lister", "--på-nytt")
+    assert again["list_date"] == "2022-02-28"
+    assert again["list_date_source"] == "dagen listen først ble screenet – fant ingen dato i filen"
+    assert again["persons"][0]["uker_sykmeldt"] == 8

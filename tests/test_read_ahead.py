@@ -119,3 +119,18 @@ def test_kt_screen_through_the_entry_point_decides_as_without_reading_ahead(tmp_
     assert decisions(started.stdout) == decisions(direct.stdout)
     rows_read, _, persons = decisions(started.stdout)
     assert rows_read > 0 and persons
+
+
+def test_a_file_replaced_by_one_of_the_same_size_and_time_is_read_again(tmp_path):
+    import os
+
+    path = shutil.copy(DATA / "to_ark.xlsx", tmp_path / "liste.xlsx")
+    stamp = path.stat().st_mtime_ns
+    readers.read_ahead(path)
+    readers._read_ahead.thread.join()
+    other = tmp_path / "ny.xlsx"
+    other.write_bytes(path.read_bytes())  # the same size; then a different file takes its place
+    os.utime(other, ns=(stamp, stamp))
+    os.replace(other, path)
+    assert path.stat().st_mtime_ns == stamp
+    assert readers._take_read_ahead(path) is None

@@ -103,13 +103,14 @@ def _take_read_ahead(path: Path) -> list[Sheet] | None:
     return ahead.sheets
 
 
-def _identity(path: Path) -> tuple[str, int, int] | None:
-    """Which file, and which version of it: a file changed after it was read ahead is read again."""
+def _identity(path: Path) -> tuple[object, ...] | None:
+    """Which file, and which version of it: a file changed or replaced after it was read ahead is
+    read again (the inode and change time catch a copy that kept the old modification time)."""
     try:
         status = path.stat()
     except OSError:
         return None
-    return os.path.realpath(path), status.st_mtime_ns, status.st_size
+    return (os.path.realpath(path), status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
 
 
 def _spreadsheet_sheets(path: Path) -> list[Sheet]:

@@ -35,6 +35,7 @@ LONG_LIST_CACHE_MB = 32  # SQLite's page cache while storing a long list (2 MB o
 Progress = Callable[[int, int], None]
 # Where the list date came from (stored with the import, shown in the summary)
 GIVEN = "oppgitt med --listedato"
+FROM_TITLE = "fra tittelraden i filen"
 TODAY = "dagens dato – fant ingen dato i filen"
 
 
@@ -114,7 +115,7 @@ def choose_list_date(given: dt.date | None, listfile: ListFile) -> tuple[dt.date
     if given is not None:
         return given, GIVEN
     if listfile.title_date is not None:
-        return listfile.title_date, "fra tittelraden i filen"
+        return listfile.title_date, FROM_TITLE
     return dt.date.today(), TODAY
 
 
@@ -146,10 +147,13 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
             listed_before: list[int] = []
             if earlier is not None and again:
                 # What the earlier screening was told and the new command does not say again is kept.
-                if kontor is None and not listfile.has("kontor"):
+                if kontor is None:
                     kontor = store.import_office(conn, earlier.id)
-                if list_date is None and earlier.listedato_kilde.startswith(GIVEN):
-                    day, source = dt.date.fromisoformat(earlier.listedato), f"{GIVEN} forrige gang"
+                if list_date is None and not earlier.listedato_kilde.startswith(FROM_TITLE):
+                    # a date given then, or the day it was first screened: ages and weeks stay as they were
+                    day = dt.date.fromisoformat(earlier.listedato)
+                    source = (f"{GIVEN} forrige gang" if earlier.listedato_kilde.startswith(GIVEN)
+                              else "dagen listen først ble screenet – fant ingen dato i filen")
                     result.list_date, result.list_date_source = day, source
                 # The persons stay, with their kt-id and settings; only the list rows and decisions go.
                 listed_before = store.delete_import(conn, earlier.id)
@@ -165,6 +169,7 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
                     raise InputError(f"{result.file}, ark «{result.sheet}»: listen har ingen rader under "
                                      f"overskriften (rad {result.header_row}).")
                 store.forget_unlisted_persons(conn, listed_before)  # on the earlier screening, not on this one
+                store.refresh_listed_persons(conn, listed_before)
     except KeyboardInterrupt:  # the import is one transaction: rolled back, nothing of the list kept
         raise Interrupted("Avbrutt. Ingenting fra listen er lagret; kjør kommandoen på nytt.") from None
     if earlier is not None:
@@ -182,7 +187,7 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
                  veileder: str | None, progress: Progress | None, fylke: FylkeChoice, in_worker: bool) -> None:
     result.import_id = store.create_import(
         conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
-        listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder)
+        listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder, kontor=kontor)
     people, criteria = store.PersonIds(conn), store.CriterionResults(conn)
     total = listfile.estimated_rows
     screener = Screener(day, present)

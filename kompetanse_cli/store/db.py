@@ -209,8 +209,15 @@ def _m003_kriterieresultat(conn: sqlite3.Connection) -> None:
         last = batch[-1][0]
 
 
+def _m004_import_kontor(conn: sqlite3.Connection) -> None:
+    """The office an import was given for rows without one of their own (`--kontor` or the
+    setting): `kt screen --på-nytt` gives it again when the command does not give one anew."""
+    _run_script(conn, "ALTER TABLE import ADD COLUMN kontor TEXT")
+
+
 # Numbered migrations, applied in order; the database's user_version says how many have run.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_kartlegging, _m003_kriterieresultat]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_kartlegging, _m003_kriterieresultat,
+                                                          _m004_import_kontor]
 
 
 def schema_version() -> int:

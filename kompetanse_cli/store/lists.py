@@ -37,11 +37,11 @@ def find_import(conn: sqlite3.Connection, sha256: str, ark: str) -> StoredImport
 
 
 def create_import(conn: sqlite3.Connection, *, sha256: str, ark: str, filnavn: str, listedato: str,
-                  listedato_kilde: str, fylke: str, veileder: str | None) -> int:
+                  listedato_kilde: str, fylke: str, veileder: str | None, kontor: str | None = None) -> int:
     cursor = conn.execute(
-        "INSERT INTO import (sha256, ark, filnavn, listedato, listedato_kilde, fylke, importert, veileder)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (sha256, ark, filnavn, listedato, listedato_kilde, fylke, now(), veileder))
+        "INSERT INTO import (sha256, ark, filnavn, listedato, listedato_kilde, fylke, importert, veileder, kontor)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sha256, ark, filnavn, listedato, listedato_kilde, fylke, now(), veileder, kontor))
     return int(cursor.lastrowid)
 
 
@@ -278,10 +278,28 @@ def forget_unlisted_persons(conn: sqlite3.Connection, person_ids: Sequence[int])
 
 
 def import_office(conn: sqlite3.Connection, import_id: int) -> str | None:
-    """The NAV office an import's rows were given, when they all had the same one."""
+    """The NAV office an import was given for rows without their own. (Imports from before kt
+    stored it: the office of all its rows, when they all had the same one.)"""
+    given = conn.execute("SELECT kontor FROM import WHERE id = ?", (import_id,)).fetchone()
+    if given is not None and given[0]:
+        return given[0]
     offices = conn.execute("SELECT DISTINCT kontor FROM listeoppforing WHERE import_id = ? LIMIT 2",
                            (import_id,)).fetchall()
     return offices[0][0] if len(offices) == 1 else None
+
+
+def refresh_listed_persons(conn: sqlite3.Connection, person_ids: Sequence[int]) -> None:
+    """Give persons who came from lists the fylke and office of their newest list row, as a person
+    made by that list would have (after the list is screened again, e.g. with another --fylke)."""
+    for start in range(0, len(person_ids), SQL_CHUNK):
+        chunk = person_ids[start:start + SQL_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(
+            f"""UPDATE person SET (fylke, kontor) = (
+                    SELECT l.fylke, l.kontor FROM listeoppforing l WHERE l.person_id = person.id
+                    ORDER BY l.listedato DESC, l.id DESC LIMIT 1)
+                WHERE id IN ({marks}) AND kilde = 'liste'
+                AND EXISTS (SELECT 1 FROM listeoppforing WHERE person_id = person.id)""", chunk)
 
 
 def already_listed(conn: sqlite3.Connection, person_ids: Sequence[int], listedato: str, import_id: int) -> set[int]:
