@@ -84,6 +84,7 @@ def screen(
 
     choice = choose_fylke(fylke)
     day = parse_date_option(listedato, "--listedato")
+    veileder = config.veileder()
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
         raise UsageError("--eksport skriver en Excel-fil; gi filen endelsen .xlsx.")
     if eksport is not None:
@@ -91,19 +92,19 @@ def screen(
     with open_db() as conn:
         with _progress(quiet=som_json) as report:
             result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
-                                 kontor=kontor or config.load().get("kontor"), veileder=config.veileder(),
+                                 kontor=kontor or config.load().get("kontor"), veileder=veileder,
                                  progress=report, again=pa_nytt)
         if eksport is not None:
             from kompetanse_cli.report.export import export_screening
 
-            written = export_screening(conn, result, eksport, everyone=alle, veileder=config.veileder())
+            written = export_screening(conn, result, eksport, everyone=alle, veileder=veileder)
         if som_json:
             _write_json(result, outcomes(conn, result.import_id, candidates_first=False))
             return
         _render(result, outcomes(conn, result.import_id, everyone=alle), everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
-    if config.veileder() is None:
+    if veileder is None:
         err_console.print("[dim]Tips:[/] sett NAV-identen din med `kt config set veileder A123456`, så står det i "
                           "loggen hvem som screenet listen (og den trengs til kartleggingen).")
 
