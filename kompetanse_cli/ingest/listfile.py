@@ -7,9 +7,10 @@ import csv
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +23,7 @@ HEADER_SEARCH_ROWS = 30
 # Column names kt recognises for the required fields, as a hint when one is missing
 NAME_EXAMPLES = {"fnr": "«Fødselsnr», «Personident» eller «Fnr»",
                  "sykmeldt_fom": "«Sykmeldt fom», «Fra og med» eller «Sykmeldingsstart»"}
+ROWS_AT_A_TIME = 1000  # rows() cleans this many at a time
 _TITLE_DATE_RE = re.compile(r"\b(\d{1,2}\.\d{1,2}\.\d{4})\b")
 
 
@@ -62,6 +64,33 @@ class RowError:
 
 
 @dataclass
+class CleanBatch:
+    """One batch of a list cleaned column by column: the good rows as columns (in sheet order),
+    and the rejected rows. Kept as columns, the rows can be screened and stored a column at a
+    time, with the per-value work done once per distinct value and the rest in C (map, zip)."""
+
+    sheet: str
+    rows: list[int]  # the spreadsheet's row number of each good row
+    columns: dict[str, list[object]]  # ListRow field → one value per good row (the fields the list has)
+    rejected: list[RowError]
+
+    @property
+    def rows_read(self) -> int:
+        """Rows with anything in them: the good and the rejected."""
+        return len(self.rows) + len(self.rejected)
+
+    def row(self, index: int) -> ListRow:
+        """The good row at `index` as a ListRow."""
+        return ListRow(sheet=self.sheet, row=self.rows[index],
+                       **{name: values_[index] for name, values_ in self.columns.items()})
+
+    def items(self) -> list[ListRow | RowError]:
+        """Good and rejected rows alike, in sheet order."""
+        good = [self.row(index) for index in range(len(self.rows))]
+        return sorted([*good, *self.rejected], key=lambda item: item.row)
+
+
+@dataclass
 class ListFile:
     """An opened list: the chosen sheet, where its header is, and what its columns mean."""
 
@@ -82,12 +111,11 @@ class ListFile:
             return any(n in self.columns.fields for n in ("navn", "fornavn", "etternavn"))
         return name in self.columns.fields
 
-    def row_batches(self, size: int, *, first: int = 0,
-                    count: int | None = None) -> Iterator[list[ListRow | RowError]]:
-        """The cleaned rows in batches of `size` sheet rows, blank ones included, so that the
+    def batches(self, size: int, *, first: int = 0, count: int | None = None) -> Iterator[CleanBatch]:
+        """The list cleaned in batches of `size` sheet rows, blank ones included, so that the
         batches are the same whoever counts them: from batch `first`, `count` of them (None: all
         the rest). Two processes holding the same opened list can each clean their own batches."""
-        cleaner = _RowCleaner(self)
+        cleaner = _ColumnCleaner(self)
         rows = itertools.islice(self.sheet.rows(), self.header_row, None)
         number, index = self.header_row, 0
         while count is None or index < first + count:
@@ -95,19 +123,20 @@ class ListFile:
             if not chunk:
                 return
             if index >= first:
-                yield [cleaner.clean(n, cells) for n, cells in enumerate(chunk, start=number + 1)
-                       if not _is_blank_row(cells)]
+                yield cleaner.clean(number + 1, chunk)
             number += len(chunk)
             index += 1
 
+    def row_batches(self, size: int, *, first: int = 0,
+                    count: int | None = None) -> Iterator[list[ListRow | RowError]]:
+        """`batches`, each as its good and rejected rows in sheet order."""
+        for batch in self.batches(size, first=first, count=count):
+            yield batch.items()
+
     def rows(self) -> Iterator[ListRow | RowError]:
         """Clean every data row under the header; blank rows are skipped silently."""
-        cleaner = _RowCleaner(self)
-        rows = itertools.islice(self.sheet.rows(), self.header_row, None)
-        for number, cells in enumerate(rows, start=self.header_row + 1):
-            if _is_blank_row(cells):
-                continue
-            yield cleaner.clean(number, cells)
+        for batch in self.row_batches(ROWS_AT_A_TIME):
+            yield from batch
 
 
 def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
@@ -194,11 +223,13 @@ def styrk_titles() -> dict[str, int]:
     return {row["tittel"].strip().lower(): int(row["hovedgruppe"]) for row in reader if row.get("tittel")}
 
 
-class _RowCleaner:
-    """Turns a row of cells into a ListRow, or a RowError naming the first bad column.
+class _ColumnCleaner:
+    """Cleans a batch of rows a column at a time into a CleanBatch; a row with a bad cell is
+    rejected, naming the first bad column.
 
     Offices repeat most values (dates, grades, codes, kommuner) thousands of times in a list,
-    so every column but the fødselsnummer remembers what each value it has seen cleaned to.
+    so every column but the fødselsnummer is cleaned once per distinct value, and a column of
+    cells becomes a column of values through dictionary look-ups done in C.
     """
 
     # field → parser; fields not listed here are plain text
@@ -217,65 +248,118 @@ class _RowCleaner:
         self.file = listfile.path.name
         self.sheet = listfile.sheet.name
         self.headers = listfile.columns.headers
-        self.plan = [(name, index, self.PARSERS.get(name, values.parse_text), {} if name != "fnr" else None)
+        self.plan = [(name, index, self.PARSERS.get(name, values.parse_text))
                      for name, index in listfile.columns.fields.items()]
-        self.width = max((index for _, index, _, _ in self.plan), default=-1) + 1
-        self.titles = styrk_titles()
-        self.styrk_memo: dict[str | None, int | None] = {}
+        self.memos = {name: _Memo(parse) for name, _, parse in self.plan if name != "fnr"}
+        self.width = max((index for _, index, _ in self.plan), default=-1) + 1
+        titles = styrk_titles()
+        self.styrk = _Memo(lambda job: values.parse_styrk(job, titles))
 
-    def clean(self, number: int, cells: list[object]) -> ListRow | RowError:
-        if len(cells) < self.width:
-            cells = [*cells, *([None] * (self.width - len(cells)))]
-        found: dict[str, object] = {}
-        for name, index, parse, memo in self.plan:
-            cell = cells[index]
-            if memo is None:
-                try:
-                    found[name] = parse(cell)
-                except values.ValueProblem as problem:
-                    return RowError(self.file, self.sheet, number, self.headers[name], problem.reason)
-                continue
-            # 1, 1.0 and True are equal as dict keys, but not the same cell
-            key = cell if cell.__class__ is str else (cell.__class__, cell)
-            value = memo.get(key, _MISSING)
-            if value is _MISSING:
-                value = _parsed(parse, cell)
-                if len(memo) < self.MEMO_LIMIT:
-                    memo[key] = value
-            if value.__class__ is _Rejected:
-                return RowError(self.file, self.sheet, number, self.headers[name], str(value))
-            found[name] = value
-        if found.get("sykmeldt_fom") is None:
-            return RowError(self.file, self.sheet, number, self.headers["sykmeldt_fom"],
-                            "dato for sykmeldingsstart mangler")
-        first, last = found.pop("fornavn", None), found.pop("etternavn", None)
-        if found.get("navn") is None and (first or last):
-            found["navn"] = " ".join(part for part in (first, last) if part)
-        if "yrke" in found:
-            job = found["yrke"]
-            styrk = self.styrk_memo.get(job, _MISSING)
-            if styrk is _MISSING:
-                styrk = values.parse_styrk(job, self.titles)
-                if len(self.styrk_memo) < self.MEMO_LIMIT:
-                    self.styrk_memo[job] = styrk
-            found["styrk"] = styrk
-        return ListRow(sheet=self.sheet, row=number, **found)
+    def clean(self, first_number: int, chunk: list[list[object]]) -> CleanBatch:
+        """The rows of `chunk`, the first of which is row `first_number` of the sheet."""
+        numbers, rows = [], []
+        for number, cells in enumerate(chunk, start=first_number):
+            if not _is_blank_row(cells):
+                numbers.append(number)
+                rows.append(cells)
+        if rows and min(map(len, rows)) < self.width:  # a short CSV line
+            rows = [[*cells, *([None] * (self.width - len(cells)))] for cells in rows]
+        columns: dict[str, list[object]] = {}
+        bad: dict[int, tuple[str, str]] = {}  # row index → (field, reason): the first bad column
+        for name, index, parse in self.plan:
+            cells = list(map(itemgetter(index), rows))
+            if name == "fnr":
+                found = self._fnr_column(cells, bad)
+            else:
+                found = self._memo_column(name, cells, bad)
+            columns[name] = found
+        fom = columns.get("sykmeldt_fom") or [None] * len(rows)
+        if None in fom:
+            for index, value in enumerate(fom):
+                if value is None:
+                    bad.setdefault(index, ("sykmeldt_fom", "dato for sykmeldingsstart mangler"))
+        first, last = columns.pop("fornavn", None), columns.pop("etternavn", None)
+        if first is not None or last is not None:
+            first = first or [None] * len(rows)
+            last = last or [None] * len(rows)
+            columns["navn"] = [name if name is not None or not (given or family)
+                               else " ".join(part for part in (given, family) if part)
+                               for name, given, family in zip(columns.get("navn") or [None] * len(rows), first, last)]
+        if "yrke" in columns:
+            columns["styrk"] = list(map(self.styrk.__getitem__, columns["yrke"]))
+            self.styrk.bound(self.MEMO_LIMIT)
+        rejected = [RowError(self.file, self.sheet, numbers[index], self.headers[name], reason)
+                    for index, (name, reason) in sorted(bad.items())]
+        if bad:
+            keep = [index for index in range(len(rows)) if index not in bad]
+            numbers = [numbers[index] for index in keep]
+            columns = {name: [column[index] for index in keep] for name, column in columns.items()}
+        return CleanBatch(self.sheet, numbers, columns, rejected)
+
+    @staticmethod
+    def _fnr_column(cells: list[object], bad: dict[int, tuple[str, str]]) -> list[object]:
+        """Every fødselsnummer validated on its own: they are all different."""
+        found: list[object] = []
+        parse, today = values.parse_fnr, dt.date.today()
+        for cell in cells:
+            try:
+                found.append(parse(cell, today))
+            except values.ValueProblem as problem:
+                bad.setdefault(len(found), ("fnr", problem.reason))
+                found.append(None)
+        return found
+
+    def _memo_column(self, name: str, cells: list[object], bad: dict[int, tuple[str, str]]) -> list[object]:
+        memo = self.memos[name]
+        if len(set(map(type, cells)) - _UNMIXED) > 1:
+            # 1, 1.0 and True are equal as dictionary keys, but not the same cell
+            found = list(map(memo.__getitem__, zip(map(type, cells), cells)))
+        else:
+            found = list(map(memo.__getitem__, cells))
+        if memo.rejected:
+            for index, value in enumerate(found):
+                if value.__class__ is _Rejected:
+                    bad.setdefault(index, (name, str(value)))
+                    found[index] = None
+        memo.bound(self.MEMO_LIMIT)
+        return found
 
 
-_MISSING = object()
+# Cell types that never equal one another as dictionary keys, whatever else a column holds.
+_UNMIXED = frozenset({str, type(None)})
+
+
+class _Memo(dict):
+    """Cell → cleaned value, computing each new one once; a cell that cannot be used is
+    remembered as a `_Rejected` reason. Keys are cells, or (type, cell) in a column of mixed
+    numbers and booleans."""
+
+    def __init__(self, parse: Callable[[object], object]) -> None:
+        super().__init__()
+        self.parse = parse
+        self.rejected = False  # whether any cell seen was rejected
+
+    def __missing__(self, key: object) -> object:
+        cell = key[1] if key.__class__ is tuple else key
+        try:
+            value = self.parse(cell)
+        except values.ValueProblem as problem:
+            value = _Rejected(problem.reason)
+            self.rejected = True
+        self[key] = value
+        return value
+
+    def bound(self, limit: int) -> None:
+        """Forget everything once more than `limit` values are remembered (a column of names)."""
+        if len(self) > limit:
+            self.clear()
+            self.rejected = False
 
 
 class _Rejected(str):
     """A remembered cell that could not be used: the reason, as text. (Not the ValueProblem
     itself: through its traceback it would keep the row alive, and the import runs without the
     cyclic garbage collector.)"""
-
-
-def _parsed(parse, cell: object) -> object:
-    try:
-        return parse(cell)
-    except values.ValueProblem as problem:
-        return _Rejected(problem.reason)
 
 
 def _is_blank_row(cells: list[object]) -> bool:

@@ -57,19 +57,22 @@ def parse_text(value: object) -> str | None:
     return " ".join(str(value).split())
 
 
-def parse_fnr(value: object) -> str:
-    """An 11-digit fødselsnummer or D-nummer, validated with python-stdnum.
+def parse_fnr(value: object, today: dt.date | None = None) -> str:
+    """An 11-digit fødselsnummer or D-nummer, validated with python-stdnum. A birth date after
+    `today` (by default today's date) is impossible.
 
     Numbers stored as numbers lose their leading zero; spaces and dots are removed.
     """
     if value.__class__ is float and value.is_integer():  # the common case, kept fast
+        if value < 0:
+            raise ValueProblem("fødselsnummer skal bare inneholde sifre")
         digits = str(int(value))
     elif value.__class__ is str and _is_ascii_digits(value):
         digits = value
     else:
         digits = _fnr_digits(value)
-    if not _is_ascii_digits(digits):
-        raise ValueProblem("fødselsnummer skal bare inneholde sifre")
+        if not _is_ascii_digits(digits):
+            raise ValueProblem("fødselsnummer skal bare inneholde sifre")
     if len(digits) == 10:
         digits = "0" + digits  # leading zero lost when the column was stored as a number
     if len(digits) != 11:
@@ -84,7 +87,7 @@ def parse_fnr(value: object) -> str:
         born = birth_date(digits)
     except ValidationError:
         raise ValueProblem(invalid) from None
-    if born > dt.date.today():
+    if born > (today or dt.date.today()):
         raise ValueProblem("ugyldig fødselsnummer (fødselsdatoen er i fremtiden)")
     return digits
 

@@ -227,7 +227,7 @@ def _import_row(conn: sqlite3.Connection, people: lists.PersonIds, template: Tem
     if 3 in by_level and 2 not in by_level and not stored[2]:
         raise _RowProblem("gjennomfort", "nivå 3 krever svar på nivå 2")
     if person is None:
-        person_id = people.resolve([(fnr, navn, fylke, kontor)])[fnr]
+        person_id = people.resolve([fnr], [navn], [fylke], [kontor])[fnr]
         store.set_source(conn, person_id, "import")
         result.persons_created += 1
     else:

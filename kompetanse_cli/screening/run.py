@@ -14,17 +14,20 @@ import datetime as dt
 import gc
 import hashlib
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
 from pathlib import Path
 
 from kompetanse_cli import worker
+from kompetanse_cli.computed import Computed
 from kompetanse_cli.errors import InputError, Interrupted
 from kompetanse_cli.fylker import FylkeChoice
-from kompetanse_cli.ingest.listfile import ListFile, RowError, open_list
+from kompetanse_cli.ingest.listfile import CleanBatch, ListFile, RowError, open_list
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
-from kompetanse_cli.screening.rules import Region, RuleSet, load_region
+from kompetanse_cli.screening.rules import CRITERIA, Region, RuleSet, load_region
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import page_cache, transaction
@@ -202,10 +205,8 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
             # itself instead of waiting for it, then stores everything.
             batches = worker.stream(partial(_screen_rows, listfile, region, screener, first=1), forked=in_worker,
                                     meanwhile=partial(_screen_rows, listfile, region, screener, first=0, count=1))
-            for screened, rejected, rows_read in batches:
-                result.rejected += rejected
-                result.rows_read += rows_read
-                _store_batch(conn, people, criteria, screened, day, kontor, result)
+            for batch in batches:
+                _store_batch(conn, people, criteria, batch, day, kontor, result)
                 if progress:
                     progress(result.rows_read, total)
     finally:
@@ -221,56 +222,98 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
               detaljer=f"{result.file}: {result.imported} importert, {len(result.rejected)} avvist")
 
 
-# A good row with its decision, as plain values: cheap to pass from the worker process.
-# (fnr, navn, kontor, fylke,
-#  (ark, rad, sykmeldt_fom … sykepengedager_5ar: the row, as in store.APPEARANCE_COLUMNS),
-#  (regelversjon, beslutning, uker sykmeldt, alder, the criteria's results))
-Screened = tuple[str, str | None, str | None, str, tuple, tuple]
+@dataclass
+class Screened:
+    """A batch of good rows with their decisions, as columns (dates as ISO text): cheap to pass
+    from the worker process, and stored a column at a time."""
+
+    sheet: str
+    rows: list[int]  # the spreadsheet's row numbers
+    columns: dict[str, list]  # ListRow field → one value per row (the fields the list has)
+    fylke: list[str]
+    version: list[str]
+    decision: list[str]
+    weeks: list[int]
+    age: list[int]
+    results: dict[str, list[tuple[str, str, str] | None]]  # criterion → its result per row (None: not checked)
 
 
 def _screen_rows(listfile: ListFile, region: Region, screener: Screener, *, first: int = 0,
-                 count: int | None = None) -> Iterator[tuple[list[Screened], list[RowError], int]]:
-    """Clean and screen the list a batch at a time: (screened rows, rejected rows, rows read).
+                 count: int | None = None) -> Iterator[tuple[Screened, list[RowError]]]:
+    """Clean and screen the list a batch at a time: (the good rows screened, the rejected rows).
     From batch `first`, `count` batches (None: all the rest)."""
-    rules_by_kommune: dict[str | None, RuleSet] = {}
-    for rows in listfile.row_batches(BATCH_ROWS, first=first, count=count):
-        screened, rejected = [], []
-        for row in rows:
-            if row.__class__ is RowError:
-                rejected.append(row)
-                continue
-            rules = rules_by_kommune.get(row.kommune)
-            if rules is None:
-                rules = rules_by_kommune[row.kommune] = region.for_kommune(row.kommune)
-            decision, results, weeks, age = screener.screen(row, rules)
-            screened.append((
-                row.fnr, row.navn, row.kontor, rules.fylke,
-                (row.sheet, row.row, row.sykmeldt_fom.isoformat(),
-                 row.sykmeldt_tom.isoformat() if row.sykmeldt_tom else None, row.grad, row.diagnose,
-                 row.arbeidsgiver, row.orgnr, row.yrke, row.styrk, row.kommune, row.tidligere_tilfeller,
-                 row.sykepengedager_5ar),
-                (rules.version, decision, weeks, age, results)))
-        yield screened, rejected, len(rows)
+    rules_for = Computed(region.for_kommune)
+    iso = Computed(lambda day: day.isoformat() if day is not None else None)  # one text per date, shared
+    for batch in listfile.batches(BATCH_ROWS, first=first, count=count):
+        columns = batch.columns
+        fylker, versions, decisions, results, weeks, ages = _screen_batch(
+            batch, list(map(rules_for.__getitem__, columns.get("kommune") or [None] * len(batch.rows))), screener)
+        for name in ("sykmeldt_fom", "sykmeldt_tom"):
+            if name in columns:
+                columns[name] = list(map(iso.__getitem__, columns[name]))
+        yield Screened(batch.sheet, batch.rows, columns, fylker, versions, decisions, weeks, ages,
+                       results), batch.rejected
+
+
+def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener) -> tuple:
+    """Each row under its own rules, as columns: fylke, rule version, decision, results
+    (criterion → one per row, None where the row's rules do not have it), weeks and age."""
+    groups = {id(rules): rules for rules in rulesets}
+    count = len(rulesets)
+    if len(groups) <= 1:  # the usual case: the whole batch under one fylke's rules
+        if not rulesets:
+            return [], [], [], {}, [], []
+        rules = rulesets[0]
+        return [rules.fylke] * count, [rules.version] * count, *screener.screen_columns(batch.columns, rules, batch.row)
+    # An old fylke's successors: each one's rows screened apart and put back in place.
+    fylker, versions, decisions, weeks, ages = ([None] * count for _ in range(5))
+    results: dict[str, list] = {}
+    for rules in groups.values():
+        where = [index for index, other in enumerate(rulesets) if other is rules]
+        part = {name: [column[index] for index in where] for name, column in batch.columns.items()}
+        found = screener.screen_columns(part, rules, lambda index, where=where: batch.row(where[index]))
+        for index, decision, week, age in zip(where, found[0], found[2], found[3]):
+            fylker[index], versions[index], decisions[index], weeks[index], ages[index] = (
+                rules.fylke, rules.version, decision, week, age)
+        for name, column in found[1].items():
+            target = results.setdefault(name, [None] * count)
+            for index, result in zip(where, column):
+                target[index] = result
+    return fylker, versions, decisions, {name: results[name] for name in CRITERIA if name in results}, weeks, ages
 
 
 def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: store.CriterionResults,
-                 screened: list[Screened], day: dt.date, kontor: str | None, result: ScreenResult) -> None:
+                 batch: tuple[Screened, list[RowError]], day: dt.date, kontor: str | None,
+                 result: ScreenResult) -> None:
+    screened, rejected = batch
+    result.rejected += rejected
+    result.rows_read += len(screened.rows) + len(rejected)
+    if not screened.rows:
+        return
+    columns = screened.columns
+    count = len(screened.rows)
     listedato = day.isoformat()
-    ids = people.resolve([(fnr, navn, fylke, own or kontor) for fnr, navn, own, fylke, _, _ in screened])
-    listed = store.already_listed(conn, [ids[s[0]] for s in screened], listedato, result.import_id)
-    if listed:
-        result.already_listed += sum(1 for s in screened if ids[s[0]] in listed)
-        screened = [s for s in screened if ids[s[0]] not in listed]
-    appearance_ids = store.save_appearances(conn, [
-        (ids[fnr], result.import_id, *row[:2], listedato, fylke, own or kontor, *row[2:])
-        for fnr, _, own, fylke, row, _ in screened])
-    store.save_decisions(conn, [
-        (appearance_id, ids[fnr], fylke, version, decision, weeks, age, criteria.encode(results))
-        for appearance_id, (fnr, _, _, fylke, _, (version, decision, weeks, age, results))
-        in zip(appearance_ids, screened)])
-    result.imported += len(screened)
-    for _, _, _, _, _, (_, decision, _, _, _) in screened:
-        result.decisions[decision] = result.decisions.get(decision, 0) + 1
+    offices = columns.get("kontor") or [None] * count
+    if kontor:
+        offices = [own or kontor for own in offices]
+    fnrs = columns["fnr"]
+    ids = people.resolve(fnrs, columns.get("navn") or [None] * count, screened.fylke, offices)
+    person_ids = list(map(ids.__getitem__, fnrs))
+    rows = list(zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
+                    screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.APPEARANCE_COLUMNS[7:])))
+    decisions = list(zip(person_ids, screened.fylke, screened.version, screened.decision, screened.weeks,
+                         screened.age, criteria.encode_columns(list(screened.results.values()), count)))
+    if people.found_last:  # persons stored before: an earlier version of this list may have them
+        listed = store.already_listed(conn, person_ids, listedato, result.import_id)
+        if listed:
+            keep = [index for index, person in enumerate(person_ids) if person not in listed]
+            result.already_listed += count - len(keep)
+            rows, decisions = [rows[index] for index in keep], [decisions[index] for index in keep]
+    appearance_ids = store.save_appearances(conn, rows)
+    store.save_decisions(conn, [(appearance_id, *decision) for appearance_id, decision in zip(appearance_ids, decisions)])
+    result.imported += len(rows)
+    for decision, number in Counter(decision[3] for decision in decisions).items():
+        result.decisions[decision] = result.decisions.get(decision, 0) + number
 
 
 def _fill_counts(conn: sqlite3.Connection, result: ScreenResult) -> None:

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from kompetanse_cli.computed import Computed
 from kompetanse_cli.store.db import now
 
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
@@ -67,7 +68,10 @@ class PersonIds:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._taken: set[str] | None = None
+        self._stored_before: bool | None = None  # whether any person was stored before this import
+        self._created: dict[str, int] = {}  # persons created by this import
         self.found = 0  # how many times resolve() found a person who was already stored
+        self.found_last = 0  # … in its last call
 
     def new_short_id(self) -> str:
         """A short id no person has yet: five letters/digits, easy to read aloud."""
@@ -88,29 +92,36 @@ class PersonIds:
                     found.append(candidate)
         return found
 
-    def resolve(self, people: Sequence[tuple[str, str | None, str, str | None]]) -> dict[str, int]:
-        """(fnr, navn, fylke, kontor) → {fnr: person id}, creating persons not seen before."""
+    def resolve(self, fnrs: Sequence[str], names: Sequence[str | None], fylker: Sequence[str],
+                offices: Sequence[str | None]) -> dict[str, int]:
+        """Persons as columns (fødselsnummer, name, fylke, office) → {fnr: person id}, creating
+        the persons not seen before (from the first row that has them)."""
         found: dict[str, int] = {}
-        fnrs = list({p[0] for p in people})
-        for start in range(0, len(fnrs), SQL_CHUNK):
-            chunk = fnrs[start:start + SQL_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT id, fnr FROM person WHERE fnr IN ({marks})", chunk):
-                found[row[1]] = row[0]
-        self.found += len(found)
+        distinct = list(dict.fromkeys(fnrs))
+        if self._stored_before is None:
+            self._stored_before = self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0]
+        if self._stored_before:
+            for start in range(0, len(distinct), SQL_CHUNK):
+                chunk = distinct[start:start + SQL_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for row in self.conn.execute(f"SELECT id, fnr FROM person WHERE fnr IN ({marks})", chunk):
+                    found[row[1]] = row[0]
+        else:  # a first import: only this import's own persons can be met again
+            found = {fnr: self._created[fnr] for fnr in distinct if fnr in self._created}
+        self.found_last = len(found) - sum(1 for fnr in found if fnr in self._created)
+        self.found += self.found_last
+        new = [fnr for fnr in distinct if fnr not in found]
+        if not new:
+            return found
+        first_row = dict(zip(reversed(fnrs), range(len(fnrs) - 1, -1, -1)))
         created = now()
-        new_people = []
-        for person in people:
-            if person[0] not in found:
-                found[person[0]] = -1
-                new_people.append(person)
-        new_rows = [(short_id, *person, created)
-                    for short_id, person in zip(self.new_short_ids(len(new_people)), new_people)]
         first_id = _next_id(self.conn, "person")
         self.conn.executemany(
-            "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, opprettet) VALUES (?, ?, ?, ?, ?, ?)", new_rows)
-        for offset, row in enumerate(new_rows):
-            found[row[1]] = first_id + offset
+            "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, opprettet) VALUES (?, ?, ?, ?, ?, ?)",
+            [(short_id, fnr, names[row], fylker[row], offices[row], created)
+             for short_id, fnr, row in zip(self.new_short_ids(len(new)), new, map(first_row.__getitem__, new))])
+        for offset, fnr in enumerate(new):
+            found[fnr] = self._created[fnr] = first_id + offset
         return found
 
 
@@ -202,11 +213,22 @@ class CriterionResults:
         self.conn = conn
         self._ids: dict[tuple[str, str, str], str] = {}  # result → its id, as text
         self._results: dict[int, tuple[str, str, str]] = {}
+        self._number_text = Computed(lambda result: None if result is None else self.encode([result])[1:-1])
 
     def _load(self) -> None:
         for number, *result in self.conn.execute("SELECT id, kriterium, status, begrunnelse FROM kriterieresultat"):
             self._results[number] = tuple(result)
             self._ids[tuple(result)] = str(number)
+
+    def encode_columns(self, columns: Sequence[Sequence[tuple[str, str, str] | None]], count: int) -> list[str]:
+        """`encode` for `count` decisions given as columns: each criterion's results, one per
+        decision in checking order (None where a decision's rules do not have the criterion)."""
+        if not columns:
+            return ["[]"] * count
+        numbers = [list(map(self._number_text.__getitem__, column)) for column in columns]
+        if any(None in column for column in numbers):
+            return ["[" + ",".join(n for n in row if n is not None) + "]" for row in zip(*numbers)]
+        return list(map("[{}]".format, map(",".join, zip(*numbers))))
 
     def encode(self, results: Sequence[tuple[str, str, str]]) -> str:
         """What a decision stores for these results; results not stored before are added."""
