@@ -261,13 +261,10 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: st
     if listed:
         result.already_listed += sum(1 for s in screened if ids[s[0]] in listed)
         screened = [s for s in screened if ids[s[0]] not in listed]
-    appearance_ids = store.save_appearances(conn, [
-        (ids[fnr], result.import_id, *row[:2], listedato, fylke, own or kontor, *row[2:])
-        for fnr, _, own, fylke, row, _ in screened])
-    store.save_decisions(conn, [
-        (appearance_id, ids[fnr], fylke, version, decision, weeks, age, criteria.encode(results))
-        for appearance_id, (fnr, _, _, fylke, _, (version, decision, weeks, age, results))
-        in zip(appearance_ids, screened)])
+    store.save_screened(conn, (
+        (ids[fnr], result.import_id, *row[:2], listedato, fylke, own or kontor, *row[2:],
+         version, decision, weeks, age, criteria.encode(results))
+        for fnr, _, own, fylke, row, (version, decision, weeks, age, results) in screened))
     result.imported += len(screened)
     for _, _, _, _, _, (_, decision, _, _, _) in screened:
         result.decisions[decision] = result.decisions.get(decision, 0) + 1
