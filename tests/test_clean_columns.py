@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kompetanse_cli.ingest import values
@@ -55,6 +55,7 @@ def one_cell_at_a_time(number: int, cells: list[object], listfile: ListFile) -> 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(listed=rows, batch=st.integers(1, 12))
+@example(listed=[[FNR, None, None, None, 1, *[None] * 6], [FNR, None, None, None, True, *[None] * 6]], batch=1)
 def test_columns_clean_to_what_each_cell_cleans_to(listed, batch):
     listfile = ListFile(path=Path("liste.xlsx"), sheet=Sheet("Ark1", len(listed) + 1, [HEADER, *listed]),
                         header_row=1, columns=recognise(HEADER), title_date=None)

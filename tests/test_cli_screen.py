@@ -132,7 +132,7 @@ def test_one_person_on_two_lists_is_one_person_with_two_appearances(kt_home: Pat
     assert db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(2,)]
     assert db_rows(kt_home, "SELECT p.kort_id, COUNT(*) FROM listeoppforing l JOIN person p ON p.id = l.person_id "
                             "GROUP BY 1 ORDER BY 2 DESC")[0] == (first["persons"][0]["id"], 2)
-    assert db_rows(kt_home, "SELECT listedato, beslutning FROM screening s JOIN listeoppforing l "
+    assert db_rows(kt_home, "SELECT l.listedato, s.beslutning FROM screening s JOIN listeoppforing l "
                             "ON l.id = s.oppforing_id ORDER BY l.listedato, l.rad") == [
         ("2022-02-28", "kandidat"), ("2022-02-28", "kandidat"), ("2022-03-14", "kandidat")]
 

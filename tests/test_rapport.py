@@ -74,15 +74,13 @@ class Store:
                 (f"sha{len(self.imports)}", listedato, fylke, f"{listedato}T09:00:00")).lastrowid
         import_id = self.imports[key]
         row = self.conn.execute("SELECT COUNT(*) FROM listeoppforing WHERE import_id = ?", (import_id,)).fetchone()[0]
-        entry = self.conn.execute(
-            "INSERT INTO listeoppforing (person_id, import_id, ark, rad, listedato, fylke, kontor, sykmeldt_fom, grad)"
-            " VALUES (?, ?, 'Ark1', ?, ?, ?, ?, ?, 100)",
-            (person, import_id, row + 2, listedato, fylke, kontor, FOM)).lastrowid
         results = [(c, "ikke_oppfylt" if c in failed else "oppfylt", "begrunnelse") for c in CRITERIA]
         self.conn.execute(
-            "INSERT INTO screening (oppforing_id, person_id, fylke, regelversjon, beslutning, uker_sykmeldt, alder,"
-            " resultater, tidspunkt) VALUES (?, ?, ?, '1#test', ?, 9, 45, ?, ?)",
-            (entry, person, fylke, decision, CriterionResults(self.conn).encode(results), f"{listedato}T09:00:00"))
+            "INSERT INTO listeoppforing (person_id, import_id, ark, rad, listedato, fylke, kontor, sykmeldt_fom, grad,"
+            " regelversjon, beslutning, uker_sykmeldt, alder, resultater, screenet)"
+            " VALUES (?, ?, 'Ark1', ?, ?, ?, ?, ?, 100, '1#test', ?, 9, 45, ?, ?)",
+            (person, import_id, row + 2, listedato, fylke, kontor, FOM, decision,
+             CriterionResults(self.conn).encode(results), f"{listedato}T09:00:00"))
 
     def level(self, person: int, niva: int, answers: dict[str, str | None], *, complete: bool = True,
               started: str = "2022-03-15T10:00:00") -> None:

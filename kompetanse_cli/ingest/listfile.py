@@ -250,7 +250,8 @@ class _ColumnCleaner:
         self.headers = listfile.columns.headers
         self.plan = [(name, index, self.PARSERS.get(name, values.parse_text))
                      for name, index in listfile.columns.fields.items()]
-        self.memos = {name: _Memo(parse) for name, _, parse in self.plan if name != "fnr"}
+        self.parsers = {name: parse for name, _, parse in self.plan}
+        self.memos: dict[tuple[str, type], _Memo] = {}  # (field, the type of its cells) → cell → value
         self.width = max((index for _, index, _ in self.plan), default=-1) + 1
         titles = styrk_titles()
         self.styrk = _Memo(lambda job: values.parse_styrk(job, titles))
@@ -310,12 +311,14 @@ class _ColumnCleaner:
         return found
 
     def _memo_column(self, name: str, cells: list[object], bad: dict[int, tuple[str, str]]) -> list[object]:
-        memo = self.memos[name]
-        if len(set(map(type, cells)) - _UNMIXED) > 1:
-            # 1, 1.0 and True are equal as dictionary keys, but not the same cell
-            found = list(map(memo.__getitem__, zip(map(type, cells), cells)))
-        else:
-            found = list(map(memo.__getitem__, cells))
+        # 1, 1.0 and True are equal as dictionary keys, but not the same cell: numbers of each
+        # type are remembered apart, and a column mixing them is looked up by (type, cell).
+        kinds = set(map(type, cells)) - _UNMIXED
+        kind = kinds.pop() if len(kinds) == 1 else str if not kinds else tuple
+        memo = self.memos.get((name, kind))
+        if memo is None:
+            memo = self.memos[name, kind] = _Memo(self.parsers[name])
+        found = list(map(memo.__getitem__, zip(map(type, cells), cells) if kind is tuple else cells))
         if memo.rejected:
             for index, value in enumerate(found):
                 if value.__class__ is _Rejected:
@@ -331,8 +334,7 @@ _UNMIXED = frozenset({str, type(None)})
 
 class _Memo(dict):
     """Cell → cleaned value, computing each new one once; a cell that cannot be used is
-    remembered as a `_Rejected` reason. Keys are cells, or (type, cell) in a column of mixed
-    numbers and booleans."""
+    remembered as a `_Rejected` reason. Keys are cells, or (type, cell)."""
 
     def __init__(self, parse: Callable[[object], object]) -> None:
         super().__init__()

@@ -299,20 +299,20 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: st
     fnrs = columns["fnr"]
     ids = people.resolve(fnrs, columns.get("navn") or [None] * count, screened.fylke, offices)
     person_ids = list(map(ids.__getitem__, fnrs))
-    rows = list(zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
-                    screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.APPEARANCE_COLUMNS[7:])))
-    decisions = list(zip(person_ids, screened.fylke, screened.version, screened.decision, screened.weeks,
-                         screened.age, criteria.encode_columns(list(screened.results.values()), count)))
+    rows = zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
+               screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.APPEARANCE_COLUMNS[7:]),
+               screened.version, screened.decision, screened.weeks, screened.age,
+               criteria.encode_columns(list(screened.results.values()), count))
+    decisions = screened.decision
     if people.found_last:  # persons stored before: an earlier version of this list may have them
         listed = store.already_listed(conn, person_ids, listedato, result.import_id)
         if listed:
-            keep = [index for index, person in enumerate(person_ids) if person not in listed]
-            result.already_listed += count - len(keep)
-            rows, decisions = [rows[index] for index in keep], [decisions[index] for index in keep]
-    appearance_ids = store.save_appearances(conn, rows)
-    store.save_decisions(conn, [(appearance_id, *decision) for appearance_id, decision in zip(appearance_ids, decisions)])
-    result.imported += len(rows)
-    for decision, number in Counter(decision[3] for decision in decisions).items():
+            rows = [row for row, person in zip(rows, person_ids) if person not in listed]
+            decisions = [decision for decision, person in zip(decisions, person_ids) if person not in listed]
+            result.already_listed += count - len(decisions)
+    store.save_screened(conn, rows)
+    result.imported += len(decisions)
+    for decision, number in Counter(decisions).items():
         result.decisions[decision] = result.decisions.get(decision, 0) + number
 
 

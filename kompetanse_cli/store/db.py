@@ -215,9 +215,41 @@ def _m004_import_kontor(conn: sqlite3.Connection) -> None:
     _run_script(conn, "ALTER TABLE import ADD COLUMN kontor TEXT")
 
 
+def _m005_beslutning_i_listeoppforing(conn: sqlite3.Connection) -> None:
+    """A list row's decision is stored on its appearance (`listeoppforing`) instead of in a table
+    of its own: every appearance gets exactly one decision, made at import, so a list row is one
+    row in three b-trees instead of two rows in six (a long list is stored ≈ a fifth faster).
+    `screening` stays as a view of the decided appearances, for reading (its id is now the
+    appearance's); deleting a person or an import takes the decisions with the rows."""
+    _run_script(
+        conn,
+        """
+        ALTER TABLE listeoppforing ADD COLUMN regelversjon TEXT;
+        ALTER TABLE listeoppforing ADD COLUMN beslutning TEXT
+            CHECK (beslutning IN ('kandidat', 'ikke_kandidat', 'manuell'));
+        ALTER TABLE listeoppforing ADD COLUMN uker_sykmeldt INTEGER;
+        ALTER TABLE listeoppforing ADD COLUMN alder INTEGER;
+        ALTER TABLE listeoppforing ADD COLUMN resultater TEXT;
+        ALTER TABLE listeoppforing ADD COLUMN screenet TEXT;
+        -- an appearance decided more than once (never by kt itself) keeps the newest decision
+        UPDATE listeoppforing SET (regelversjon, beslutning, uker_sykmeldt, alder, resultater, screenet) = (
+                SELECT s.regelversjon, s.beslutning, s.uker_sykmeldt, s.alder, s.resultater, s.tidspunkt
+                FROM screening s WHERE s.oppforing_id = listeoppforing.id ORDER BY s.id DESC LIMIT 1)
+            WHERE id IN (SELECT oppforing_id FROM screening);
+        DROP INDEX screening_person;
+        DROP INDEX screening_oppforing;
+        DROP TABLE screening;
+        CREATE VIEW screening AS
+            SELECT id, id AS oppforing_id, person_id, fylke, regelversjon, beslutning, uker_sykmeldt, alder,
+                   resultater, screenet AS tidspunkt
+            FROM listeoppforing WHERE beslutning IS NOT NULL
+        """,
+    )
+
+
 # Numbered migrations, applied in order; the database's user_version says how many have run.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_kartlegging, _m003_kriterieresultat,
-                                                          _m004_import_kontor]
+                                                          _m004_import_kontor, _m005_beslutning_i_listeoppforing]
 
 
 def schema_version() -> int:

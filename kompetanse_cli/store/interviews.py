@@ -113,11 +113,10 @@ def history(conn: sqlite3.Connection, level_id: int) -> list[sqlite3.Row]:
 
 
 def latest_appearance(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | None:
-    """The person's newest list appearance and decision (employer, sick-leave start, ...)."""
+    """The person's newest list appearance with its decision (employer, sick-leave start, ...)."""
     return conn.execute(
-        """SELECT l.*, s.beslutning, s.uker_sykmeldt FROM listeoppforing l
-           LEFT JOIN screening s ON s.oppforing_id = l.id
-           WHERE l.person_id = ? ORDER BY l.listedato DESC, l.id DESC LIMIT 1""", (person_id,)).fetchone()
+        """SELECT * FROM listeoppforing
+           WHERE person_id = ? ORDER BY listedato DESC, id DESC LIMIT 1""", (person_id,)).fetchone()
 
 
 def create_person(conn: sqlite3.Connection, *, kort_id: str, fnr: str, navn: str | None, fylke: str,

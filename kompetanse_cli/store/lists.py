@@ -1,4 +1,4 @@
-"""Storing imported lists: persons, list appearances, rejected rows and screening decisions."""
+"""Storing imported lists: persons, list appearances with their screening decisions, rejected rows."""
 
 from __future__ import annotations
 
@@ -136,21 +136,19 @@ APPEARANCE_COLUMNS = ("person_id", "import_id", "ark", "rad", "listedato", "fylk
                       "tidligere_tilfeller", "sykepengedager_5ar")
 
 
-def save_appearances(conn: sqlite3.Connection, rows: Sequence[tuple]) -> list[int]:
-    """Insert list appearances (tuples in APPEARANCE_COLUMNS order); returns their ids in order."""
-    marks = ",".join("?" * len(APPEARANCE_COLUMNS))
-    first_id = _next_id(conn, "listeoppforing")
-    conn.executemany(f"INSERT INTO listeoppforing ({', '.join(APPEARANCE_COLUMNS)}) VALUES ({marks})", rows)
-    return list(range(first_id, first_id + len(rows)))
+# A list row with its decision: the appearance, then regelversjon … resultater (the criteria's
+# results as CriterionResults.encode gives them).
+SCREENED_COLUMNS = APPEARANCE_COLUMNS + ("regelversjon", "beslutning", "uker_sykmeldt", "alder", "resultater")
 
 
-def save_decisions(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:
-    """(oppforing_id, person_id, fylke, regelversjon, beslutning, uker, alder, resultater) per decision."""
+def save_screened(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Insert list appearances with their decisions (tuples in SCREENED_COLUMNS order; any
+    iterable, read once). The time of screening is the same for the whole call, so it is written
+    into the statement (our own ISO text, no quotes in it) instead of added to every row."""
     stamp = now()
-    conn.executemany(
-        "INSERT INTO screening (oppforing_id, person_id, fylke, regelversjon, beslutning, uker_sykmeldt, alder,"
-        " resultater, tidspunkt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row, stamp) for row in rows])
+    marks = ",".join("?" * len(SCREENED_COLUMNS))
+    conn.executemany(f"INSERT INTO listeoppforing ({', '.join(SCREENED_COLUMNS)}, screenet)"
+                     f" VALUES ({marks}, '{stamp}')", rows)
 
 
 def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequence[str], *,
@@ -158,30 +156,29 @@ def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequenc
     """Everyone on a stored import with the given decisions, candidates first (or in row order);
     with the person's latest appearance on an earlier import (`tidligere_*`)."""
     marks = ",".join("?" * len(decisions))
-    first = "CASE s.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END," if candidates_first else ""
+    first = "CASE l.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END," if candidates_first else ""
     return conn.execute(
         f"""SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
-                  l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, s.beslutning,
-                  s.uker_sykmeldt, s.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning,
+                  l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, l.beslutning,
+                  l.uker_sykmeldt, l.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning,
                   k.fullfort AS kartlagt, k.endret AS kartlegging_endret
            FROM listeoppforing l JOIN person p ON p.id = l.person_id
-           JOIN screening s ON s.oppforing_id = l.id
            LEFT JOIN (
-               SELECT l2.person_id, l2.listedato, s2.beslutning,
+               SELECT l2.person_id, l2.listedato, l2.beslutning,
                       ROW_NUMBER() OVER (PARTITION BY l2.person_id ORDER BY l2.listedato DESC, l2.id DESC) AS nr
-               FROM listeoppforing l2 LEFT JOIN screening s2 ON s2.oppforing_id = l2.id
+               FROM listeoppforing l2
                WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM listeoppforing WHERE import_id = ?)
            ) e ON e.person_id = l.person_id AND e.nr = 1
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
-           WHERE l.import_id = ? AND s.beslutning IN ({marks})
+           WHERE l.import_id = ? AND l.beslutning IN ({marks})
            ORDER BY {first} l.ark, l.rad""",
         (import_id, import_id, import_id, *decisions))
 
 
 def decision_counts(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
     return {row[0]: row[1] for row in conn.execute(
-        "SELECT s.beslutning, COUNT(*) FROM screening s JOIN listeoppforing l ON l.id = s.oppforing_id"
-        " WHERE l.import_id = ? GROUP BY 1", (import_id,))}
+        "SELECT beslutning, COUNT(*) FROM listeoppforing WHERE import_id = ? AND beslutning IS NOT NULL GROUP BY 1",
+        (import_id,))}
 
 
 def count_known_before(conn: sqlite3.Connection, import_id: int) -> int:
@@ -200,9 +197,12 @@ def person_by_short_id(conn: sqlite3.Connection, short_id: str) -> sqlite3.Row |
 def latest_screening(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | None:
     """The person's newest decision, with the list appearance it was made on."""
     return conn.execute(
-        """SELECT s.*, l.listedato, l.kontor, l.grad, l.diagnose, l.sykmeldt_fom, l.ark, l.rad, i.filnavn
-           FROM screening s JOIN listeoppforing l ON l.id = s.oppforing_id JOIN import i ON i.id = l.import_id
-           WHERE s.person_id = ? ORDER BY l.listedato DESC, s.id DESC LIMIT 1""", (person_id,)).fetchone()
+        """SELECT l.id, l.id AS oppforing_id, l.person_id, l.fylke, l.regelversjon, l.beslutning, l.uker_sykmeldt,
+                  l.alder, l.resultater, l.screenet AS tidspunkt, l.listedato, l.kontor, l.grad, l.diagnose,
+                  l.sykmeldt_fom, l.ark, l.rad, i.filnavn
+           FROM listeoppforing l JOIN import i ON i.id = l.import_id
+           WHERE l.person_id = ? AND l.beslutning IS NOT NULL ORDER BY l.listedato DESC, l.id DESC LIMIT 1""",
+        (person_id,)).fetchone()
 
 
 class CriterionResults:
@@ -267,7 +267,7 @@ def forget_unused_results(conn: sqlite3.Connection) -> None:
     figures (e.g. «0 tidligere sykefravær, 12 sykepengedager siste 5 år»), so they go with the
     person's decisions."""
     conn.execute("DELETE FROM kriterieresultat WHERE id NOT IN"
-                 " (SELECT j.value FROM screening s, json_each(s.resultater) j)")
+                 " (SELECT j.value FROM listeoppforing l, json_each(l.resultater) j)")
 
 
 def count_appearances(conn: sqlite3.Connection, person_id: int) -> int:

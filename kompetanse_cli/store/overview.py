@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 STAGE_SQL = """
 WITH siste_liste AS (
-    SELECT l.person_id, l.listedato, l.fylke, l.kontor, s.beslutning,
+    SELECT l.person_id, l.listedato, l.fylke, l.kontor, l.beslutning,
            ROW_NUMBER() OVER (PARTITION BY l.person_id ORDER BY l.listedato DESC, l.id DESC) AS nr
-    FROM listeoppforing l LEFT JOIN screening s ON s.oppforing_id = l.id
+    FROM listeoppforing l
 )
 SELECT p.id, p.kort_id, p.fnr, p.navn, p.kilde,
        COALESCE(sl.fylke, p.fylke) AS fylke, COALESCE(sl.kontor, p.kontor) AS kontor,

@@ -6,13 +6,17 @@ import sqlite3
 from pathlib import Path
 
 from kompetanse_cli.store.db import transaction
-from kompetanse_cli.store.lists import CriterionResults, forget_unused_results
+from kompetanse_cli.store.lists import APPEARANCE_COLUMNS, CriterionResults, forget_unused_results
 
+# A list row and its decision are one row in the database; innsyn shows them as two sections, as
+# before they were merged: the list rows, and the decisions with the list date they were made on.
 PERSON_TABLES = {
-    "listeoppforinger": "SELECT l.*, i.filnavn FROM listeoppforing l JOIN import i ON i.id = l.import_id"
+    "listeoppforinger": f"SELECT l.id, {', '.join('l.' + c for c in APPEARANCE_COLUMNS)}, i.filnavn"
+                        " FROM listeoppforing l JOIN import i ON i.id = l.import_id"
                         " WHERE l.person_id = ? ORDER BY l.listedato, l.id",
-    "screeninger": "SELECT s.*, l.listedato FROM screening s JOIN listeoppforing l ON l.id = s.oppforing_id"
-                   " WHERE s.person_id = ? ORDER BY l.listedato, s.id",
+    "screeninger": "SELECT id, id AS oppforing_id, person_id, fylke, regelversjon, beslutning, uker_sykmeldt, alder,"
+                   " resultater, screenet AS tidspunkt, listedato FROM listeoppforing"
+                   " WHERE person_id = ? AND beslutning IS NOT NULL ORDER BY listedato, id",
     "kartlegginger": "SELECT * FROM kartlegging WHERE person_id = ? ORDER BY niva",
     "svar": "SELECT k.niva, s.* FROM svar s JOIN kartlegging k ON k.id = s.kartlegging_id"
             " WHERE k.person_id = ? ORDER BY k.niva, s.id",

@@ -3,7 +3,8 @@
 Two selections are made once per report, as temporary tables, and the tallies read them:
 
 - `rapport_liste`: one row per person on a list in the period (by list date): the person's
-  latest appearance in the period (its fylke and office) and the decision made on it;
+  latest appearance in the period (its fylke and office) and the decision made on it (with the
+  criteria's results);
 - `rapport_utvalg`: one row per person with a kartlegging (nivå 1) in the period (by samtaledato,
   or the day the registration was started when no samtaledato is given): fylke and office from
   the latest list appearance (else the person), the sick leave's start, and the ids of levels 1–3.
@@ -82,16 +83,15 @@ def selections(conn: sqlite3.Connection, scope: Scope) -> Iterator[None]:
         _drop(conn)
         period, period_params = _period_filter(scope, "l2.listedato")
         place, place_params = _place_filter(scope, "l.fylke", "l.kontor")
-        # each person's latest appearance in the period and the latest decision on it, found
+        # each person's latest appearance in the period with the decision made on it, found
         # through the person index (faster than a window over every appearance)
         conn.execute(
             f"""CREATE TEMP TABLE {LIST_SELECTION} AS
-                SELECT l.person_id, l.fylke, l.kontor, s.id AS screening_id, s.beslutning
+                SELECT l.person_id, l.fylke, l.kontor, l.beslutning, l.resultater
                 FROM person p
                 JOIN listeoppforing l ON l.id = (
                     SELECT l2.id FROM listeoppforing l2 WHERE l2.person_id = p.id AND {period}
                     ORDER BY l2.listedato DESC, l2.id DESC LIMIT 1)
-                LEFT JOIN screening s ON s.id = (SELECT MAX(s2.id) FROM screening s2 WHERE s2.oppforing_id = l.id)
                 WHERE {place}""", period_params + place_params)
         place, place_params = _place_filter(scope, "fylke", "kontor")
         period, period_params = _period_filter(scope, "periodedato")
@@ -291,7 +291,7 @@ def screening_reasons(conn: sqlite3.Connection) -> dict[str, int]:
     criterion ikke_oppfylt (a person may count under several criteria)."""
     rows = conn.execute(
         f"""SELECT k.kriterium, COUNT(DISTINCT r.person_id)
-            FROM {LIST_SELECTION} r JOIN screening s ON s.id = r.screening_id, json_each(s.resultater) j
+            FROM {LIST_SELECTION} r, json_each(r.resultater) j
             JOIN kriterieresultat k ON k.id = j.value
             WHERE r.beslutning = 'ikke_kandidat' AND k.status = 'ikke_oppfylt'
             GROUP BY 1""")
