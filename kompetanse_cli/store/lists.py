@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from kompetanse_cli.computed import Computed
 from kompetanse_cli.store.db import now
 
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
@@ -213,7 +212,6 @@ class CriterionResults:
         self.conn = conn
         self._ids: dict[tuple[str, str, str], str] = {}  # result → its id, as text
         self._results: dict[int, tuple[str, str, str]] = {}
-        self._number_text = Computed(lambda result: None if result is None else self.encode([result])[1:-1])
 
     def _load(self) -> None:
         for number, *result in self.conn.execute("SELECT id, kriterium, status, begrunnelse FROM kriterieresultat"):
@@ -221,36 +219,26 @@ class CriterionResults:
             self._ids[tuple(result)] = str(number)
 
     def encode_columns(self, columns: Sequence[Sequence[tuple[str, str, str] | None]], count: int) -> list[str]:
-        """`encode` for `count` decisions given as columns: each criterion's results, one per
-        decision in checking order (None where a decision's rules do not have the criterion)."""
+        """What `count` decisions store, given as columns: each criterion's results, one per
+        decision in checking order (None where a decision's rules do not have the criterion).
+        Results not stored before are added."""
         if not columns:
             return ["[]"] * count
-        numbers = [list(map(self._number_text.__getitem__, column)) for column in columns]
+        distinct = set().union(*columns)
+        distinct.discard(None)
+        missing = [result for result in distinct if result not in self._ids]
+        if missing:
+            self.conn.executemany("INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)"
+                                  " ON CONFLICT DO NOTHING", missing)
+            self._load()
+        numbers = [list(map(self._ids.get, column)) for column in columns]
         if any(None in column for column in numbers):
             return ["[" + ",".join(n for n in row if n is not None) + "]" for row in zip(*numbers)]
         return list(map("[{}]".format, map(",".join, zip(*numbers))))
 
     def encode(self, results: Sequence[tuple[str, str, str]]) -> str:
         """What a decision stores for these results; results not stored before are added."""
-        try:
-            return "[" + ",".join(map(self._ids.__getitem__, results)) + "]"
-        except KeyError:
-            if not self._results:
-                self._load()
-            for result in results:
-                if result not in self._ids:
-                    self._ids[result] = str(self._stored_id(tuple(result)))
-            return "[" + ",".join(map(self._ids.__getitem__, results)) + "]"
-
-    def _stored_id(self, result: tuple[str, str, str]) -> int:
-        found = self.conn.execute("SELECT id FROM kriterieresultat WHERE kriterium = ? AND status = ?"
-                                  " AND begrunnelse = ?", result).fetchone()
-        if found is not None:
-            return found[0]
-        number = self.conn.execute("INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)",
-                                   result).lastrowid
-        self._results[number] = result
-        return number
+        return self.encode_columns([[tuple(result)] for result in results], 1)[0]
 
     def decode(self, stored: str) -> list[tuple[str, str, str]]:
         """A decision's stored results: (criterion, status, reason) triples, in checking order."""
