@@ -101,7 +101,8 @@ def screen(
         if som_json:
             _write_json(result, outcomes(conn, result.import_id, candidates_first=False))
             return
-        _render(result, outcomes(conn, result.import_id, everyone=alle), everyone=alle, exported=eksport)
+        _render(result, outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS), everyone=alle,
+                exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
     if veileder is None:
@@ -265,13 +266,14 @@ def _render_table(title: str, shown: list[PersonOutcome], one_office: bool) -> N
 
 def _render_narrow(title: str, shown: list[PersonOutcome], one_office: bool) -> None:
     """Two lines a person, for terminals too narrow for the table: facts, then the reasons."""
-    console.print(f"\n[bold]{title}[/]")
+    lines = [f"\n[bold]{title}[/]"]
     for p in shown:
         grade = f"{p.grad}\u00a0%" if p.grad is not None else "grad ukjent"
         office = "" if one_office else f" · {esc(p.kontor or 'ukjent kontor')}"
-        console.print(f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}{office} · {p.weeks} uker · {grade}"
-                      f" · {p.diagnose_kapittel or '–'} · {_decision_text(p)}")
-        console.print(f"      {_reasons_text(p)}")
+        lines.append(f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}{office} · {p.weeks} uker · {grade}"
+                     f" · {p.diagnose_kapittel or '–'} · {_decision_text(p)}")
+        lines.append(f"      {_reasons_text(p)}")
+    console.print("\n".join(lines))  # one print: rich lays out all the lines at once
 
 
 def forklar(

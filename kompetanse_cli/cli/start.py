@@ -43,4 +43,28 @@ def main() -> None:
     except KeyboardInterrupt:  # Ctrl-C while kt is still starting: nothing has been done yet
         sys.stderr.write("\nAvbrutt.\n")
         sys.exit(EXIT_INTERRUPTED)
-    run()
+    try:
+        run()
+    except SystemExit as exit_:
+        leave(exit_.code)
+    leave(0)
+
+
+def leave(code: int | str | None) -> None:
+    """Exit with `code` without tearing the interpreter down object by object: after a long list
+    that would free hundreds of thousands of cells one at a time (≈ 0.07 s at 50 000 rows), for
+    nothing. What exit must still do is done first: the log closed, the output flushed. (The
+    database is closed and any worker process joined before the command returns.)"""
+    import logging
+    import os
+
+    if isinstance(code, str):  # as sys.exit("message") would: the message on stderr, exit code 1
+        sys.stderr.write(code + "\n")
+        code = 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader has gone (`kt … | head`), or the stream is closed
+            pass
+    os._exit(code or 0)

@@ -335,11 +335,12 @@ def _fill_from_earlier(conn: sqlite3.Connection, result: ScreenResult, earlier: 
 
 
 def outcomes(conn: sqlite3.Connection, import_id: int, *, everyone: bool = True,
-             candidates_first: bool = True) -> Iterator[PersonOutcome]:
-    """Everyone on an import (or only candidates and persons to assess), candidates first or by row."""
+             candidates_first: bool = True, limit: int | None = None) -> Iterator[PersonOutcome]:
+    """Everyone on an import (or only candidates and persons to assess), candidates first or by
+    row; the first `limit` of them (None: all)."""
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     criteria = store.CriterionResults(conn)
-    for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first):
+    for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first, limit=limit):
         results = criteria.decode(row["resultater"])
         earlier = None
         if row["tidligere_dato"]:

@@ -151,9 +151,10 @@ def save_screened(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
 
 
 def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequence[str], *,
-                    candidates_first: bool = True) -> Iterator[sqlite3.Row]:
-    """Everyone on a stored import with the given decisions, candidates first (or in row order);
-    with the person's latest appearance on an earlier import (`tidligere_*`)."""
+                    candidates_first: bool = True, limit: int | None = None) -> Iterator[sqlite3.Row]:
+    """Everyone on a stored import with the given decisions, candidates first (or in row order),
+    the first `limit` of them (None: all); with the person's latest appearance on an earlier
+    import (`tidligere_*`)."""
     marks = ",".join("?" * len(decisions))
     first = "CASE l.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END," if candidates_first else ""
     return conn.execute(
@@ -170,8 +171,8 @@ def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequenc
            ) e ON e.person_id = l.person_id AND e.nr = 1
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
            WHERE l.import_id = ? AND l.beslutning IN ({marks})
-           ORDER BY {first} l.ark, l.rad""",
-        (import_id, import_id, import_id, *decisions))
+           ORDER BY {first} l.ark, l.rad LIMIT ?""",
+        (import_id, import_id, import_id, *decisions, -1 if limit is None else limit))
 
 
 def decision_counts(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
