@@ -62,6 +62,10 @@ def leave(code: int | str | None) -> None:
         sys.stderr.write(code + "\n")
         code = 1
     logging.shutdown()
+    if "multiprocessing" in sys.modules:  # as multiprocessing's own exit handler: no worker outlives kt
+        for child in sys.modules["multiprocessing"].active_children():
+            child.terminate()
+            child.join()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -16,6 +16,7 @@ import hashlib
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
@@ -205,10 +206,11 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
             # itself instead of waiting for it, then stores everything.
             batches = worker.stream(partial(_screen_rows, listfile, region, screener, first=1), forked=in_worker,
                                     meanwhile=partial(_screen_rows, listfile, region, screener, first=0, count=1))
-            for batch in batches:
-                _store_batch(conn, people, criteria, batch, day, kontor, result)
-                if progress:
-                    progress(result.rows_read, total)
+            with closing(batches):  # on an error or Ctrl-C here, the worker is stopped at once
+                for batch in batches:
+                    _store_batch(conn, people, criteria, batch, day, kontor, result)
+                    if progress:
+                        progress(result.rows_read, total)
     finally:
         if collecting:
             gc.enable()
