@@ -156,23 +156,28 @@ def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequenc
     the first `limit` of them (None: all); with the person's latest appearance on an earlier
     import (`tidligere_*`)."""
     marks = ",".join("?" * len(decisions))
-    first = "CASE l.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END," if candidates_first else ""
+    order = ("CASE l.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END, " if candidates_first
+             else "") + "l.ark, l.rad"
+    # The rows to show are picked from the list rows alone, and only they are joined with the
+    # person, the earlier lists and the interview: a long list shows its first couple of hundred.
     return conn.execute(
-        f"""SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
+        f"""WITH shown AS (
+               SELECT * FROM listeoppforing l WHERE l.import_id = ? AND l.beslutning IN ({marks})
+               ORDER BY {order} LIMIT ?)
+           SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
                   l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, l.beslutning,
                   l.uker_sykmeldt, l.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning,
                   k.fullfort AS kartlagt, k.endret AS kartlegging_endret
-           FROM listeoppforing l JOIN person p ON p.id = l.person_id
+           FROM shown l JOIN person p ON p.id = l.person_id
            LEFT JOIN (
                SELECT l2.person_id, l2.listedato, l2.beslutning,
                       ROW_NUMBER() OVER (PARTITION BY l2.person_id ORDER BY l2.listedato DESC, l2.id DESC) AS nr
                FROM listeoppforing l2
-               WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM listeoppforing WHERE import_id = ?)
+               WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM shown)
            ) e ON e.person_id = l.person_id AND e.nr = 1
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
-           WHERE l.import_id = ? AND l.beslutning IN ({marks})
-           ORDER BY {first} l.ark, l.rad LIMIT ?""",
-        (import_id, import_id, import_id, *decisions, -1 if limit is None else limit))
+           ORDER BY {order}""",
+        (import_id, *decisions, -1 if limit is None else limit, import_id))
 
 
 def decision_counts(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
