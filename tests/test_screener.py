@@ -67,8 +67,8 @@ def test_batches_screened_as_columns_give_what_screen_person_gives(kt_home, batc
         decisions, results, weeks, ages = screener.screen_columns(columns, ruleset, listed.__getitem__)
         expected = [screen_person(Facts(row, LIST_DATE, present), ruleset) for row in listed]
         assert decisions == [e.decision for e in expected]
-        assert [tuple(column[index] for column in results.values()) for index in range(len(listed))] == [
-            tuple(e.results) for e in expected]
+        assert [tuple(screener.results[column[index]] for column in results.values())
+                for index in range(len(listed))] == [tuple(e.results) for e in expected]
         assert weeks == [e.weeks_on_leave for e in expected]
         assert ages == [e.age for e in expected]
 

@@ -269,42 +269,55 @@ class Screener:
     check runs once per distinct input (`INPUTS`), and rows with the same input share one result;
     a column of inputs becomes a column of results, and the rows' results a decision, through
     dictionary look-ups and `max` done in C. Gives exactly what `screen_person` gives.
+
+    Results are numbered as they are met (`results[number]`), and a column of results is a
+    column of these numbers: cheap to pass from the worker process and to store.
     """
 
     def __init__(self, list_date: dt.date, present: frozenset[str]) -> None:
         self.list_date = list_date
         self.present = present
-        # per rule set, per active criterion: (name, check, settings, input → result, input → rank)
-        self._plans: dict[int, tuple[RuleSet, list[tuple[str, Check, dict, dict, dict]]]] = {}
+        self.results: list[tuple[str, str, str]] = []  # number → (criterion, status, reason)
+        self._numbers: dict[tuple[str, str, str], int] = {}  # the other way
+        self._ranks: list[int] = []  # number → the rank of its status
+        # per rule set, per active criterion: (name, check, settings, input → result number)
+        self._plans: dict[int, tuple[RuleSet, list[tuple[str, Check, dict, dict]]]] = {}
         self._ages = Computed(lambda born: age_on(born, list_date))
         self._weeks = Computed(lambda start: weeks_between(start, list_date))
 
-    def _plan(self, rules: RuleSet) -> list[tuple[str, Check, dict, dict, dict]]:
+    def _plan(self, rules: RuleSet) -> list[tuple[str, Check, dict, dict]]:
         found = self._plans.get(id(rules))
         if found is None:  # the rule set is kept with its plan, so its id cannot be reused
-            found = self._plans[id(rules)] = (rules, [(name, CHECKS[name], rule, {}, {})
-                                                      for name, rule in rules.active])
+            found = self._plans[id(rules)] = (rules, [(name, CHECKS[name], rule, {}) for name, rule in rules.active])
         return found[1]
+
+    def _number(self, result: tuple[str, str, str]) -> int:
+        number = self._numbers.get(result)
+        if number is None:
+            number = self._numbers[result] = len(self.results)
+            self.results.append(result)
+            self._ranks.append(_RANKS[result[1]])
+        return number
 
     def screen(self, row: ListRow, rules: RuleSet) -> tuple[str, tuple[tuple[str, str, str], ...], int, int]:
         """One row: (decision, every criterion's (criterion, status, reason), weeks on sick leave, age)."""
         columns = {name: [getattr(row, name)] for name in ListRow.__dataclass_fields__}
-        decisions, results, weeks, ages = self.screen_columns(columns, rules, lambda _: row)
-        return decisions[0], tuple(column[0] for column in results.values()), weeks[0], ages[0]
+        decisions, numbers, weeks, ages = self.screen_columns(columns, rules, lambda _: row)
+        return decisions[0], tuple(self.results[column[0]] for column in numbers.values()), weeks[0], ages[0]
 
     def screen_columns(self, columns: dict[str, list], rules: RuleSet, row_at: Callable[[int], ListRow]
-                       ) -> tuple[list[str], dict[str, list[tuple[str, str, str]]], list[int], list[int]]:
+                       ) -> tuple[list[str], dict[str, list[int]], list[int], list[int]]:
         """Rows given as columns (ListRow fields → values; `fnr` and `sykmeldt_fom` needed, a
         missing column is empty), all under `rules`: each row's decision, each active
-        criterion's results (criterion → a (criterion, status, reason) per row, in checking
-        order), weeks on sick leave and age. `row_at(i)` gives row i as a ListRow, for a
+        criterion's results (criterion → a result number per row, in checking order; see
+        `results`), weeks on sick leave and age. `row_at(i)` gives row i as a ListRow, for a
         check that meets an input for the first time."""
         count = len(columns["fnr"])
         empty = [None] * count
         inputs = {**columns, "alder": list(map(self._ages.__getitem__, map(birth_date, columns["fnr"])))}
-        results: dict[str, list[tuple[str, str, str]]] = {}
+        numbers: dict[str, list[int]] = {}
         ranks = []
-        for name, check, rule, memo, rank in self._plan(rules):
+        for name, check, rule, memo in self._plan(rules):
             fields = INPUTS[name]
             keys = inputs.get(fields[0], empty) if len(fields) == 1 else list(
                 zip(*(inputs.get(field, empty) for field in fields)))
@@ -314,14 +327,12 @@ class Screener:
             if None in found:  # inputs not seen before: each checked once, on a row that has it
                 for key, index in dict(zip(keys, range(count))).items():
                     if key not in memo:
-                        # a plain tuple: it travels from the worker process as cheaply as can be
-                        result = memo[key] = tuple(check(Facts(row_at(index), self.list_date, self.present),
-                                                         rule, rules))
-                        rank[key] = _RANKS[result[1]]
+                        result = check(Facts(row_at(index), self.list_date, self.present), rule, rules)
+                        memo[key] = self._number(tuple(result))
                 found = list(map(memo.__getitem__, keys))
-            results[name] = found
-            ranks.append(list(map(rank.__getitem__, keys)))
+            numbers[name] = found
+            ranks.append(list(map(self._ranks.__getitem__, found)))
         # the worst status decides (as in _decide): a criterion not met, else one unknown, else a candidate
         decisions = (list(map(_DECISION_BY_RANK.__getitem__, map(max, repeat(0), *ranks))) if ranks
                      else [KANDIDAT] * count)
-        return decisions, results, list(map(self._weeks.__getitem__, columns["sykmeldt_fom"])), inputs["alder"]
+        return decisions, numbers, list(map(self._weeks.__getitem__, columns["sykmeldt_fom"])), inputs["alder"]

@@ -237,7 +237,8 @@ class Screened:
     decision: list[str]
     weeks: list[int]
     age: list[int]
-    results: dict[str, list[tuple[str, str, str] | None]]  # criterion → its result per row (None: not checked)
+    results: dict[str, list[int | None]]  # criterion → its result per row, a number into `table` (None: not checked)
+    table: list[tuple[str, str, str]]  # result number → (criterion, status, reason)
 
 
 def _screen_rows(listfile: ListFile, region: Region, screener: Screener, *, first: int = 0,
@@ -254,7 +255,7 @@ def _screen_rows(listfile: ListFile, region: Region, screener: Screener, *, firs
             if name in columns:
                 columns[name] = list(map(iso.__getitem__, columns[name]))
         yield Screened(batch.sheet, batch.rows, columns, fylker, versions, decisions, weeks, ages,
-                       results), batch.rejected
+                       results, screener.results), batch.rejected
 
 
 def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener) -> tuple:
@@ -304,7 +305,7 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: st
     rows = zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
                screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.APPEARANCE_COLUMNS[7:]),
                screened.version, screened.decision, screened.weeks, screened.age,
-               criteria.encode_columns(list(screened.results.values()), count))
+               criteria.encode_numbers(list(screened.results.values()), screened.table, count))
     decisions = screened.decision
     if people.found_last:  # persons stored before: an earlier version of this list may have them
         listed = store.already_listed(conn, person_ids, listedato, result.import_id)

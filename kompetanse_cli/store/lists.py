@@ -224,27 +224,35 @@ class CriterionResults:
             self._results[number] = tuple(result)
             self._ids[tuple(result)] = str(number)
 
-    def encode_columns(self, columns: Sequence[Sequence[tuple[str, str, str] | None]], count: int) -> list[str]:
+    def encode_numbers(self, columns: Sequence[Sequence[int | None]], results: Sequence[tuple[str, str, str]],
+                       count: int) -> list[str]:
         """What `count` decisions store, given as columns: each criterion's results, one per
-        decision in checking order (None where a decision's rules do not have the criterion).
-        Results not stored before are added."""
+        decision in checking order, as numbers into `results` (None where a decision's rules do
+        not have the criterion). Results not stored before are added."""
         if not columns:
             return ["[]"] * count
-        distinct = set().union(*columns)
-        distinct.discard(None)
-        missing = [result for result in distinct if result not in self._ids]
+        used = set().union(*columns)
+        used.discard(None)
+        missing = [results[number] for number in used if results[number] not in self._ids]
         if missing:
             self.conn.executemany("INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)"
                                   " ON CONFLICT DO NOTHING", missing)
             self._load()
-        numbers = [list(map(self._ids.get, column)) for column in columns]
-        if any(None in column for column in numbers):
-            return ["[" + ",".join(n for n in row if n is not None) + "]" for row in zip(*numbers)]
-        return list(map("[{}]".format, map(",".join, zip(*numbers))))
+        ids = [self._ids.get(result, "") for result in results]  # "": a result no decision here has
+        if any(None in column for column in columns):
+            return ["[" + ",".join(ids[n] for n in row if n is not None) + "]" for row in zip(*columns)]
+        if len(columns) == 1:
+            return list(map([f"[{number}]" for number in ids].__getitem__, columns[0]))
+        # the brackets go on the first and last numbers: one join per decision, nothing more
+        first, last = [f"[{number}" for number in ids], [f"{number}]" for number in ids]
+        return list(map(",".join, zip(map(first.__getitem__, columns[0]),
+                                      *(map(ids.__getitem__, column) for column in columns[1:-1]),
+                                      map(last.__getitem__, columns[-1]))))
 
     def encode(self, results: Sequence[tuple[str, str, str]]) -> str:
         """What a decision stores for these results; results not stored before are added."""
-        return self.encode_columns([[tuple(result)] for result in results], 1)[0]
+        return self.encode_numbers([[number] for number in range(len(results))],
+                                   [tuple(result) for result in results], 1)[0]
 
     def decode(self, stored: str) -> list[tuple[str, str, str]]:
         """A decision's stored results: (criterion, status, reason) triples, in checking order."""
