@@ -154,3 +154,18 @@ def test_save_screened_takes_a_generator_and_stamps_every_row_alike(tmp_path: Pa
     assert [(r[0], r[1]) for r in rows] == [(2, "kandidat"), (3, "kandidat"), (4, "kandidat")]
     assert len({r[2] for r in rows}) == 1 and rows[0][2]
     assert len(store.SCREENED_COLUMNS) == len(store.APPEARANCE_COLUMNS) + 5
+
+
+def test_short_ids_drawn_twice_or_already_taken_are_drawn_again(tmp_path: Path, monkeypatch) -> None:
+    """kt-ids are drawn a few thousand at a time; one drawn twice in a draw, or one a person
+    already has, is never handed out."""
+    conn, _ = kt_db.connect(tmp_path / "kt.db")
+    draws = iter([b"\x00" * 5 * 3 + b"\x01" * 5 * 5, b"\x02" * 5 + b"\x03" * 5 + b"\x04" * 40])
+    monkeypatch.setattr(store.secrets, "token_bytes", lambda size: next(draws)[:size])
+    try:
+        people = store.PersonIds(conn)
+        people._taken = {"bbbbb"}  # b"\x01" → "b": a person has it already
+        ids = people.new_short_ids(3)
+    finally:
+        conn.close()
+    assert ids == ["aaaaa", "ccccc", "ddddd"]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from kompetanse_cli.store.db import now
 
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
 ID_LENGTH = 5
 SQL_CHUNK = 500  # bound parameters per IN (...) query
+_ID_RE = re.compile("." * ID_LENGTH, re.DOTALL)
 _ID_BYTES = bytes(ord(ID_ALPHABET[b % len(ID_ALPHABET)]) for b in range(256))  # a random byte → a letter
 
 
@@ -77,50 +80,55 @@ class PersonIds:
         return self.new_short_ids(1)[0]
 
     def new_short_ids(self, count: int) -> list[str]:
-        """`count` short ids that no person has yet, drawn from one call to `secrets`."""
+        """`count` short ids that no person has yet, drawn from `secrets` a few thousand at a time."""
         if self._taken is None:
             self._taken = {r[0] for r in self.conn.execute("SELECT kort_id FROM person")}
         found: list[str] = []
         while len(found) < count:
             wanted = count - len(found)
-            letters = secrets.token_bytes(ID_LENGTH * wanted).translate(_ID_BYTES).decode("ascii")
-            for start in range(0, len(letters), ID_LENGTH):
-                candidate = letters[start:start + ID_LENGTH]
-                if candidate not in self._taken:
-                    self._taken.add(candidate)
-                    found.append(candidate)
+            drawn = wanted + wanted // 50 + 8  # a few spare, for ids drawn twice or already taken
+            letters = secrets.token_bytes(ID_LENGTH * drawn).translate(_ID_BYTES).decode("ascii")
+            fresh = list(dict.fromkeys(_ID_RE.findall(letters)))  # each id once, in the order drawn
+            if not self._taken.isdisjoint(fresh):
+                fresh = [candidate for candidate in fresh if candidate not in self._taken]
+            fresh = fresh[:wanted]
+            self._taken.update(fresh)
+            found += fresh
         return found
 
     def resolve(self, fnrs: Sequence[str], names: Sequence[str | None], fylker: Sequence[str],
                 offices: Sequence[str | None]) -> dict[str, int]:
         """Persons as columns (fødselsnummer, name, fylke, office) → {fnr: person id}, creating
         the persons not seen before (from the first row that has them)."""
-        found: dict[str, int] = {}
-        distinct = list(dict.fromkeys(fnrs))
         if self._stored_before is None:
             self._stored_before = self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0]
+        distinct = list(dict.fromkeys(fnrs))
+        found: dict[str, int] = {}
         if self._stored_before:
             for start in range(0, len(distinct), SQL_CHUNK):
                 chunk = distinct[start:start + SQL_CHUNK]
                 marks = ",".join("?" * len(chunk))
-                for row in self.conn.execute(f"SELECT id, fnr FROM person WHERE fnr IN ({marks})", chunk):
-                    found[row[1]] = row[0]
+                found.update(self.conn.execute(f"SELECT fnr, id FROM person WHERE fnr IN ({marks})", chunk))
         else:  # a first import: only this import's own persons can be met again
-            found = {fnr: self._created[fnr] for fnr in distinct if fnr in self._created}
-        self.found_last = len(found) - sum(1 for fnr in found if fnr in self._created)
+            found = {fnr: self._created[fnr] for fnr in self._created.keys() & set(distinct)}
+        self.found_last = len(found) - len(self._created.keys() & found.keys())
         self.found += self.found_last
-        new = [fnr for fnr in distinct if fnr not in found]
+        new = [fnr for fnr in distinct if fnr not in found] if found else distinct
         if not new:
             return found
-        first_row = dict(zip(reversed(fnrs), range(len(fnrs) - 1, -1, -1)))
-        created = now()
         first_id = _next_id(self.conn, "person")
+        created = now()
+        if len(new) == len(fnrs):  # every row a new person: the columns as they are
+            rows = zip(self.new_short_ids(len(new)), fnrs, names, fylker, offices, repeat(created))
+        else:
+            first_row = dict(zip(reversed(fnrs), range(len(fnrs) - 1, -1, -1)))
+            rows = ((short_id, fnr, names[row], fylker[row], offices[row], created)
+                    for short_id, fnr, row in zip(self.new_short_ids(len(new)), new, map(first_row.__getitem__, new)))
         self.conn.executemany(
-            "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, opprettet) VALUES (?, ?, ?, ?, ?, ?)",
-            [(short_id, fnr, names[row], fylker[row], offices[row], created)
-             for short_id, fnr, row in zip(self.new_short_ids(len(new)), new, map(first_row.__getitem__, new))])
-        for offset, fnr in enumerate(new):
-            found[fnr] = self._created[fnr] = first_id + offset
+            "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, opprettet) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        made = dict(zip(new, range(first_id, first_id + len(new))))
+        self._created.update(made)
+        found.update(made)
         return found
 
 
