@@ -63,3 +63,18 @@ def test_columns_clean_to_what_each_cell_cleans_to(listed, batch):
                 if not all(values.is_blank(cell) for cell in cells)]
     found = [item for items in listfile.row_batches(batch) for item in items]
     assert repr(found) == repr(expected)  # repr: a NaN cell is not equal to itself
+
+
+def test_columns_whose_values_mostly_differ_clean_as_each_cell_does():
+    """Names, numbers and the like, different on every row, are cleaned directly instead of
+    remembered (from the second batch on): text with empty cells, whole numbers as numbers."""
+    listed = [[FNR, f" Kari  {i} ", None, "12.01.2022", None, 100, "L03", "" if i % 3 == 0 else f"Yrke {i}",
+               float(4200 + i) if i < 8 else 4200 + i, i, None] for i in range(12)]
+    listed[5][2], listed[6][7] = "Nordmann", None
+    listfile = ListFile(path=Path("liste.xlsx"), sheet=Sheet("Ark1", len(listed) + 1, [HEADER, *listed]),
+                        header_row=1, columns=recognise(HEADER), title_date=None)
+    expected = [one_cell_at_a_time(number, cells, listfile) for number, cells in enumerate(listed, start=2)]
+    found = [item for items in listfile.row_batches(4) for item in items]
+    assert found == expected
+    assert [row.kommune for row in found] == [str(4200 + i) for i in range(12)]
+    assert [row.yrke for row in found][:4] == [None, "Yrke 1", "Yrke 2", None]

@@ -252,6 +252,7 @@ class _ColumnCleaner:
                      for name, index in listfile.columns.fields.items()]
         self.parsers = {name: parse for name, _, parse in self.plan}
         self.memos: dict[tuple[str, type], _Memo] = {}  # (field, the type of its cells) → cell → value
+        self.unique_texts: set[str] = set()  # text fields whose values mostly differ, row by row
         self.width = max((index for _, index, _ in self.plan), default=-1) + 1
         titles = styrk_titles()
         self.styrk = _Memo(lambda job: values.parse_styrk(job, titles))
@@ -313,12 +314,20 @@ class _ColumnCleaner:
     def _memo_column(self, name: str, cells: list[object], bad: dict[int, tuple[str, str]]) -> list[object]:
         # 1, 1.0 and True are equal as dictionary keys, but not the same cell: numbers of each
         # type are remembered apart, and a column mixing them is looked up by (type, cell).
-        kinds = set(map(type, cells)) - _UNMIXED
+        types = set(map(type, cells))
+        kinds = types - _UNMIXED
         kind = kinds.pop() if len(kinds) == 1 else str if not kinds else tuple
+        if name in self.unique_texts:
+            found = _texts(cells, types)
+            if found is not None:
+                return found
         memo = self.memos.get((name, kind))
         if memo is None:
             memo = self.memos[name, kind] = _Memo(self.parsers[name])
+        before = len(memo)
         found = list(map(memo.__getitem__, zip(map(type, cells), cells) if kind is tuple else cells))
+        if self.parsers[name] is values.parse_text and len(memo) - before > len(cells) // 2:
+            self.unique_texts.add(name)  # names and the like: cleaned directly from the next batch on
         if memo.rejected:
             for index, value in enumerate(found):
                 if value.__class__ is _Rejected:
@@ -326,6 +335,22 @@ class _ColumnCleaner:
                     found[index] = None
         memo.bound(self.MEMO_LIMIT)
         return found
+
+
+def _texts(cells: list[object], types: set[type]) -> list[str | None] | None:
+    """`values.parse_text` of every cell, done in C, for a column of text (and empty cells) or of
+    whole numbers (None for other columns): for columns whose values mostly differ, where
+    remembering them would not pay."""
+    if types <= _UNMIXED:
+        if type(None) in types:
+            cells = [cell if cell is not None else "" for cell in cells]
+        found = list(map(" ".join, map(str.split, cells)))
+        return [text or None for text in found] if "" in found else found
+    if types == {float} and all(map(float.is_integer, cells)):
+        return list(map(str, map(int, cells)))
+    if types == {int}:
+        return list(map(str, cells))
+    return None
 
 
 # Cell types that never equal one another as dictionary keys, whatever else a column holds.
