@@ -432,8 +432,9 @@ def test_a_csv_with_another_separator_gets_a_hint_about_separators(tmp_path):
     assert "kt leser semikolon, komma og tabulator" in caught.value.hint
 
 
-def test_batches_counted_in_sheet_rows_split_the_list_the_same_way_whoever_counts(tmp_path):
-    """`kt screen` cleans the first batch in one process and the rest in another."""
+def test_batches_are_counted_in_sheet_rows(tmp_path):
+    """`kt screen` cleans a list in batches of given sizes; blank rows count, so the batches are
+    the same whatever the rows hold."""
     path = tmp_path / "liste.csv"
     numbers = synthetic_fnrs(23, dt.date(1980, 1, 1))
     lines = ["Fødselsnr;Sykmeldt fom;Grad"]
@@ -444,10 +445,11 @@ def test_batches_counted_in_sheet_rows_split_the_list_the_same_way_whoever_count
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     listfile = open_list(path)
     whole = list(listfile.rows())
-    first = list(listfile.row_batches(7, first=0, count=1))
-    rest = list(listfile.row_batches(7, first=1))
-    assert len(first) == 1 and len(rest) == 3
-    assert [r for batch in first + rest for r in batch] == whole
-    assert [len(batch) for batch in first + rest] == [6, 6, 6, 5]
-    assert [r.row for r in first[0]] == [2, 3, 4, 6, 7, 8]
+    batches = list(listfile.row_batches(7))
+    assert [r for batch in batches for r in batch] == whole
+    assert [len(batch) for batch in batches] == [6, 6, 6, 5]
+    assert [r.row for r in batches[0]] == [2, 3, 4, 6, 7, 8]
+    uneven = list(listfile.row_batches(iter([3, 10, 100])))
+    assert [r for batch in uneven for r in batch] == whole
+    assert [[r.row for r in batch] for batch in uneven][:2] == [[2, 3, 4], [6, 7, 8, 9, 10, 11, 13, 14]]
     assert sum(isinstance(r, RowError) for r in whole) == 1 and len(whole) == 23

@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -111,26 +111,22 @@ class ListFile:
             return any(n in self.columns.fields for n in ("navn", "fornavn", "etternavn"))
         return name in self.columns.fields
 
-    def batches(self, size: int, *, first: int = 0, count: int | None = None) -> Iterator[CleanBatch]:
-        """The list cleaned in batches of `size` sheet rows, blank ones included, so that the
-        batches are the same whoever counts them: from batch `first`, `count` of them (None: all
-        the rest). Two processes holding the same opened list can each clean their own batches."""
+    def batches(self, sizes: int | Iterable[int]) -> Iterator[CleanBatch]:
+        """The list cleaned a batch at a time: batches of `sizes` sheet rows (one size for all, or
+        one per batch; blank rows count, so that the batches are the same whatever the rows hold)."""
         cleaner = _ColumnCleaner(self)
         rows = itertools.islice(self.sheet.rows(), self.header_row, None)
-        number, index = self.header_row, 0
-        while count is None or index < first + count:
+        number = self.header_row
+        for size in itertools.repeat(sizes) if isinstance(sizes, int) else sizes:
             chunk = list(itertools.islice(rows, size))
             if not chunk:
                 return
-            if index >= first:
-                yield cleaner.clean(number + 1, chunk)
+            yield cleaner.clean(number + 1, chunk)
             number += len(chunk)
-            index += 1
 
-    def row_batches(self, size: int, *, first: int = 0,
-                    count: int | None = None) -> Iterator[list[ListRow | RowError]]:
+    def row_batches(self, sizes: int | Iterable[int]) -> Iterator[list[ListRow | RowError]]:
         """`batches`, each as its good and rejected rows in sheet order."""
-        for batch in self.batches(size, first=first, count=count):
+        for batch in self.batches(sizes):
             yield batch.items()
 
     def rows(self) -> Iterator[ListRow | RowError]:

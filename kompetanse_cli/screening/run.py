@@ -15,7 +15,8 @@ import gc
 import hashlib
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
@@ -202,10 +203,8 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
     try:
         # a long list is cleaned and screened in a worker process while this one stores
         with page_cache(conn, LONG_LIST_CACHE_MB if total >= WORKER_MIN_ROWS else 2):
-            # The worker cleans from the second batch on; meanwhile this process cleans the first
-            # itself instead of waiting for it, then stores everything.
-            batches = worker.stream(partial(_screen_rows, listfile, region, screener, first=1), forked=in_worker,
-                                    meanwhile=partial(_screen_rows, listfile, region, screener, first=0, count=1))
+            batches = worker.stream(partial(_screen_rows, listfile, region, screener, batch_sizes(total)),
+                                    forked=in_worker)
             with closing(batches):  # on an error or Ctrl-C here, the worker is stopped at once
                 for batch in batches:
                     _store_batch(conn, people, criteria, batch, day, kontor, result)
@@ -241,13 +240,30 @@ class Screened:
     table: list[tuple[str, str, str]]  # result number → (criterion, status, reason)
 
 
-def _screen_rows(listfile: ListFile, region: Region, screener: Screener, *, first: int = 0,
-                 count: int | None = None) -> Iterator[tuple[Screened, list[RowError]]]:
-    """Clean and screen the list a batch at a time: (the good rows screened, the rejected rows).
-    From batch `first`, `count` batches (None: all the rest)."""
+def batch_sizes(total: int, size: int = BATCH_ROWS) -> Iterator[int]:
+    """How many sheet rows each batch takes, for a list of about `total` rows: `size`, but
+    smaller first and last. The worker cleans while this process stores, at about the same
+    pace: this process waits for the worker's first batch, and the worker is done while this
+    process stores the last one, so those two are small."""
+    first, last = [size // 5, size * 2 // 5], [size // 2, size // 5]
+    left = total - sum(first)
+    yield from first
+    while left > size + sum(last):
+        yield size
+        left -= size
+    if left > sum(last):
+        yield left - sum(last)
+    yield from last
+    yield from itertools.repeat(size)  # the sheet's height is an estimate: any rows beyond it
+
+
+def _screen_rows(listfile: ListFile, region: Region, screener: Screener,
+                 sizes: Iterable[int]) -> Iterator[tuple[Screened, list[RowError]]]:
+    """Clean and screen the list a batch at a time, batches of `sizes` sheet rows: (the good
+    rows screened, the rejected rows)."""
     rules_for = Computed(region.for_kommune)
     iso = Computed(lambda day: day.isoformat() if day is not None else None)  # one text per date, shared
-    for batch in listfile.batches(BATCH_ROWS, first=first, count=count):
+    for batch in listfile.batches(sizes):
         columns = batch.columns
         fylker, versions, decisions, results, weeks, ages = _screen_batch(
             batch, list(map(rules_for.__getitem__, columns.get("kommune") or [None] * len(batch.rows))), screener)
