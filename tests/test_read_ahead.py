@@ -20,7 +20,7 @@ import typer
 from kompetanse_cli.cli.app import app
 from kompetanse_cli.cli.start import SCREEN_VALUE_OPTIONS, list_argument
 from kompetanse_cli.errors import InputError
-from kompetanse_cli.ingest import readers
+from kompetanse_cli.ingest import ahead, readers
 from tests.conftest import run_kt
 
 DATA = Path(__file__).parent / "data"
@@ -57,14 +57,14 @@ def _cells(sheets: list[readers.Sheet]) -> list[tuple[str, list[list[object]]]]:
 
 
 def _no_read_ahead_thread() -> bool:
-    return readers._read_ahead is None and not any(t.name == "kt-les-på-forhånd" for t in threading.enumerate())
+    return ahead._pending is None and not any(t.name == ahead.THREAD_NAME for t in threading.enumerate())
 
 
 def test_the_sheets_read_ahead_are_the_sheets_open_sheets_reads(tmp_path):
     path = shutil.copy(DATA / "to_ark.xlsx", tmp_path / "to_ark.xlsx")
     expected = _cells(readers.open_sheets(path))
-    readers.read_ahead(path)
-    assert readers._read_ahead is not None
+    ahead.start(str(path))
+    assert ahead._pending is not None
     taken = readers.open_sheets(path)
     assert _cells(taken) == expected
     assert [s.height for s in taken] == [s.height for s in readers.open_sheets(path)]
@@ -75,22 +75,22 @@ def test_another_file_than_the_one_read_ahead_is_read_itself(tmp_path):
     first = shutil.copy(DATA / "to_ark.xlsx", tmp_path / "to_ark.xlsx")
     second = shutil.copy(DATA / "tittelrader.xlsx", tmp_path / "tittelrader.xlsx")
     expected = _cells(readers.open_sheets(second))
-    readers.read_ahead(first)
+    ahead.start(str(first))
     assert _cells(readers.open_sheets(second)) == expected
     assert _no_read_ahead_thread()
 
 
 def test_a_file_replaced_after_it_was_read_ahead_is_read_again(tmp_path):
     path = shutil.copy(DATA / "to_ark.xlsx", tmp_path / "liste.xlsx")
-    readers.read_ahead(path)
-    readers._read_ahead.thread.join()
+    ahead.start(str(path))
+    ahead._pending.thread.join()
     shutil.copy(DATA / "tittelrader.xlsx", path)
     assert _cells(readers.open_sheets(path)) == _cells(readers.open_sheets(DATA / "tittelrader.xlsx"))
 
 
 def test_a_corrupt_file_read_ahead_gets_the_usual_error(tmp_path):
     path = shutil.copy(DATA / "korrupt.xlsx", tmp_path / "korrupt.xlsx")
-    readers.read_ahead(path)
+    ahead.start(str(path))
     with pytest.raises(InputError, match="kan ikke leses som regneark"):
         readers.open_sheets(path)
     assert _no_read_ahead_thread()
@@ -98,8 +98,8 @@ def test_a_corrupt_file_read_ahead_gets_the_usual_error(tmp_path):
 
 @pytest.mark.parametrize("name", ["cp1252_semikolon.csv", "finnes_ikke.xlsx"])
 def test_csv_and_missing_files_are_not_read_ahead(name):
-    readers.read_ahead(DATA / name)
-    assert readers._read_ahead is None
+    ahead.start(str(DATA / name))
+    assert ahead._pending is None
 
 
 def test_kt_screen_through_the_entry_point_decides_as_without_reading_ahead(tmp_path, kt_home):
@@ -126,11 +126,11 @@ def test_a_file_replaced_by_one_of_the_same_size_and_time_is_read_again(tmp_path
 
     path = shutil.copy(DATA / "to_ark.xlsx", tmp_path / "liste.xlsx")
     stamp = path.stat().st_mtime_ns
-    readers.read_ahead(path)
-    readers._read_ahead.thread.join()
+    ahead.start(str(path))
+    ahead._pending.thread.join()
     other = tmp_path / "ny.xlsx"
     other.write_bytes(path.read_bytes())  # the same size; then a different file takes its place
     os.utime(other, ns=(stamp, stamp))
     os.replace(other, path)
     assert path.stat().st_mtime_ns == stamp
-    assert readers._take_read_ahead(path) is None
+    assert ahead.take(str(path)) is None

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sys
 
-from kompetanse_cli.errors import EXIT_INTERRUPTED
-
 # `kt screen`'s options that take a value: the word after them is not the list file.
 SCREEN_VALUE_OPTIONS = frozenset({"--fylke", "-f", "--ark", "--listedato", "--kontor", "--eksport"})
 
@@ -34,13 +32,13 @@ def main() -> None:
     try:
         name = list_argument(sys.argv[1:])
         if name is not None:
-            from pathlib import Path
+            from kompetanse_cli.ingest import ahead
 
-            from kompetanse_cli.ingest.readers import read_ahead
-
-            read_ahead(Path(name))
+            ahead.start(name)
         from kompetanse_cli.cli.app import main as run
     except KeyboardInterrupt:  # Ctrl-C while kt is still starting: nothing has been done yet
+        from kompetanse_cli.errors import EXIT_INTERRUPTED
+
         sys.stderr.write("\nAvbrutt.\n")
         sys.exit(EXIT_INTERRUPTED)
     try:
