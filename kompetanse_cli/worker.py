@@ -44,17 +44,13 @@ def can_fork() -> bool:
     return cores > 1
 
 
-def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True,
-           meanwhile: Callable[[], Iterable[T]] | None = None) -> Iterator[T]:
-    """The items of `meanwhile()` (made here, while the worker starts) and then of `produce()`,
-    made in a forked worker process when `forked` (and possible).
+def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True) -> Iterator[T]:
+    """The items of `produce()`, made in a forked worker process when `forked` (and possible).
 
     An error in the worker is raised here: a KtError as itself, anything else as a WorkerError.
     Leaving the loop early, or Ctrl-C, stops the worker.
     """
     if not (forked and can_fork()):
-        if meanwhile is not None:
-            yield from meanwhile()
         yield from produce()
         return
     context = multiprocessing.get_context("fork")
@@ -63,13 +59,9 @@ def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True,
     process = context.Process(target=_work, args=(produce, sending, receiving), daemon=True)
     try:
         if not _start(process):  # no memory or no process slot for a second process
-            if meanwhile is not None:
-                yield from meanwhile()
             yield from produce()
             return
         sending.close()  # the worker holds the only sending end: its exit ends our recv() with EOFError
-        if meanwhile is not None:
-            yield from meanwhile()
         while True:
             try:
                 kind, payload = receiving.recv()

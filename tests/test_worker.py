@@ -150,14 +150,6 @@ def test_when_fork_fails_the_items_are_made_here(monkeypatch: pytest.MonkeyPatch
     assert list(worker.stream(worker_pid)) == [os.getpid()]
 
 
-@pytest.mark.parametrize("forked", [pytest.param(True, marks=needs_fork), False])
-def test_what_is_made_meanwhile_comes_first_and_is_made_here(forked: bool):
-    items = list(worker.stream(worker_pid, forked=forked, meanwhile=worker_pid))
-    assert items[0] == os.getpid()
-    assert (items[1] != os.getpid()) if forked else (items[1] == os.getpid())
-    assert list(worker.stream(lambda: squares(3), forked=forked, meanwhile=lambda: squares(2))) == [0, 1, 0, 1, 4]
-
-
 @needs_fork
 def test_the_pipe_holds_a_whole_batch():
     import fcntl
