@@ -18,8 +18,14 @@ from kompetanse_cli.errors import InputError
 DB_NAME = "kt.db"
 _WHY = {errno.ENOTDIR: "en del av stien er en fil", errno.EACCES: "ingen skrivetilgang",
         errno.EPERM: "ingen skrivetilgang", errno.EROFS: "disken er skrivebeskyttet",
-        errno.ENOENT: "en del av stien finnes ikke", errno.ENOSPC: "disken er full"}
+        errno.ENOENT: "en del av stien finnes ikke", errno.ENOSPC: "disken er full",
+        errno.EDQUOT: "kvoten er brukt opp", errno.EIO: "feil ved skriving til disken"}
 _WHERE = "kt lagrer dataene i mappen KT_HOME peker på (ellers i brukerens datamappe); pek KT_HOME til en mappe du kan skrive i."
+
+
+def why_not(error: OSError) -> str:
+    """Why the system said no, in Norwegian (a disk that is full, a folder without write access …)."""
+    return _WHY.get(error.errno or 0, "systemet sa nei")
 
 
 def kt_home() -> Path:
@@ -41,7 +47,7 @@ def ensure_private_dir(path: Path) -> list[str]:
     except FileExistsError:
         raise InputError(f"Datamappen {path} er en fil, ikke en mappe.", hint=_WHERE) from None
     except OSError as error:
-        why = _WHY.get(error.errno or 0, "systemet sa nei")
+        why = why_not(error)
         raise InputError(f"Kan ikke lage datamappen {path}: {why}.", hint=_WHERE) from None
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:

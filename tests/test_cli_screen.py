@@ -528,6 +528,17 @@ def test_a_list_without_an_office_says_so(kt_home: Path, tmp_path: Path) -> None
     assert db_rows(kt_home, "SELECT DISTINCT kontor FROM listeoppforing") == [("NAV Lister",)]
 
 
+def test_an_office_set_to_nothing_is_no_office(kt_home: Path, tmp_path: Path) -> None:
+    """`kt config set kontor ""`: rows without an office of their own have none, stored as none."""
+    assert run_kt("config", "set", "kontor", "").code == 0
+    path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
+                                                           start=dt.date(2022, 1, 3))], title="Uttak 07.03.2022")
+    assert run_kt("screen", str(path), "--fylke", "agder").code == 0
+    assert db_rows(kt_home, "SELECT kontor FROM listeoppforing") == [(None,)]
+    assert db_rows(kt_home, "SELECT kontor FROM person") == [(None,)]
+    assert db_rows(kt_home, "SELECT kontor FROM import") == [(None,)]
+
+
 def test_an_unknown_fylke_is_refused_as_a_setting_and_named_as_one_when_the_file_has_it(kt_home: Path) -> None:
     refused = run_kt("config", "set", "fylke", "agdr")
     assert refused.code == 2 and "Ukjent fylke «agdr». Mente du «Agder»?" in refused.stderr

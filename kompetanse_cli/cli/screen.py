@@ -8,6 +8,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,14 +17,27 @@ from rich.table import Table
 from rich.text import Text
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, fylke_name, no_date, open_db, parse_date_option
+from kompetanse_cli.cli.common import (
+    console,
+    err_console,
+    esc,
+    fylke_name,
+    no_date,
+    open_db,
+    parse_date_option,
+)
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
 from kompetanse_cli.formats import no_number
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
 from kompetanse_cli.ingest.columns import FIELD_LABELS
-from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL
+from kompetanse_cli.screening.engine import (
+    DECISION_LABELS,
+    IKKE_KANDIDAT,
+    KANDIDAT,
+    MANUELL,
+)
 from kompetanse_cli.screening.rules import CRITERIA
 
 # What only one command needs is imported inside it, so `kt` starts without the Excel export and the rest.
@@ -98,11 +112,13 @@ def screen(
             from kompetanse_cli.report.export import export_screening
 
             written = export_screening(conn, result, eksport, everyone=alle, veileder=veileder)
+        # the persons are read with an open cursor: closed before the database is, whatever happens
         if som_json:
-            _write_json(result, outcomes(conn, result.import_id, candidates_first=False))
+            with closing(outcomes(conn, result.import_id, candidates_first=False)) as persons:
+                _write_json(result, persons)
             return
-        _render(result, outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS), everyone=alle,
-                exported=eksport)
+        with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS)) as persons:
+            _render(result, persons, everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
     if veileder is None:
@@ -125,7 +141,13 @@ class _progress:
         if self.quiet or total < PROGRESS_MIN_ROWS:
             return
         if self.bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self.bar = Progress(TextColumn("Leser og screener"), BarColumn(), MofNCompleteColumn(),
                                 TimeRemainingColumn(), console=err_console, transient=True)

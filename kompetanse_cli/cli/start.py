@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+EXIT_OUTPUT_LOST = 120  # as Python exits when it cannot flush its output at exit
 # `kt screen`'s options that take a value: the word after them is not the list file.
 SCREEN_VALUE_OPTIONS = frozenset({"--fylke", "-f", "--ark", "--listedato", "--kontor", "--eksport"})
 
@@ -44,29 +45,37 @@ def main() -> None:
     try:
         run()
     except SystemExit as exit_:
-        leave(exit_.code)
-    leave(0)
+        if exit_.code not in (0, None) or exit_.__context__ is not None:
+            # An error, Ctrl-C or a reader that went away: Python ends as usual, finalising what
+            # may still be open (a cursor held by the error's traceback keeps the database open).
+            raise
+    leave()
 
 
-def leave(code: int | str | None) -> None:
-    """Exit with `code` without tearing the interpreter down object by object: after a long list
-    that would free hundreds of thousands of cells one at a time (≈ 0.07 s at 50 000 rows), for
-    nothing. What exit must still do is done first: the log closed, the output flushed. (The
-    database is closed and any worker process joined before the command returns.)"""
-    import logging
+def leave() -> None:
+    """Exit after a command that succeeded, without tearing the interpreter down object by object:
+    after a long list that would free hundreds of thousands of cells one at a time (≈ 0.07 s at
+    50 000 rows), for nothing. What exit must still do is done first: the exit handlers (the log,
+    any worker process, openpyxl's temporary files), and the output flushed. A flush that fails for
+    another reason than a reader that has gone (`kt … | head`), e.g. a full disk, is an error, as
+    Python itself would make it."""
+    import atexit
     import os
 
-    if isinstance(code, str):  # as sys.exit("message") would: the message on stderr, exit code 1
-        sys.stderr.write(code + "\n")
-        code = 1
-    logging.shutdown()
-    if "multiprocessing" in sys.modules:  # as multiprocessing's own exit handler: no worker outlives kt
-        for child in sys.modules["multiprocessing"].active_children():
-            child.terminate()
-            child.join()
+    atexit._run_exitfuncs()  # what Python runs at exit; os._exit does not
+    code = 0
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # the reader has gone (`kt … | head`), or the stream is closed
+        except BrokenPipeError:
             pass
-    os._exit(code or 0)
+        except (OSError, ValueError) as error:
+            code = EXIT_OUTPUT_LOST
+            from kompetanse_cli.paths import why_not
+
+            why = why_not(error) if isinstance(error, OSError) else "utdataene er lukket"
+            try:
+                os.write(2, f"Feil: utdataene kunne ikke skrives ferdig: {why}.\n".encode())
+            except OSError:
+                pass
+    os._exit(code)

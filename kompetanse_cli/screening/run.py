@@ -135,6 +135,7 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
     Rows are cleaned and screened in a worker process when `in_worker`, which by default
     (None) is so for lists of WORKER_MIN_ROWS or more.
     """
+    kontor = kontor or None  # an office set to "" is no office, as for a row without one
     region = load_region(fylke)
     listfile = open_list(path, sheet=sheet)
     day, source = choose_list_date(list_date, listfile)
