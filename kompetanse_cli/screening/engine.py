@@ -28,7 +28,7 @@ DECISION_LABELS = {KANDIDAT: "Kandidat", IKKE_KANDIDAT: "Ikke kandidat", MANUELL
 CANDIDATE_SUMMARY = ("grad", "gjentakende", "diagnose_arbeid")
 # The criterion status whose reasons explain a decision.
 DECIDING_STATUS = {IKKE_KANDIDAT: IKKE_OPPFYLT, MANUELL: UKJENT, KANDIDAT: OPPFYLT}
-# Statuses ranked so that the worst decides (see _decide), and the decision each rank gives.
+# Statuses ranked so that the worst decides, and the decision each rank gives.
 _RANKS = {OPPFYLT: 0, UKJENT: 1, IKKE_OPPFYLT: 2}
 _DECISION_BY_RANK = (KANDIDAT, MANUELL, IKKE_KANDIDAT)
 
@@ -256,10 +256,8 @@ def screen_person(facts: Facts, rules: RuleSet) -> Decision:
 
 
 def _decide(statuses: Iterable[str]) -> str:
-    found = set(statuses)
-    if IKKE_OPPFYLT in found:
-        return IKKE_KANDIDAT
-    return MANUELL if UKJENT in found else KANDIDAT
+    """The worst status decides: a criterion not met, else one unknown, else a candidate."""
+    return _DECISION_BY_RANK[max(map(_RANKS.__getitem__, statuses), default=0)]
 
 
 class Screener:
@@ -332,7 +330,7 @@ class Screener:
                 found = list(map(memo.__getitem__, keys))
             numbers[name] = found
             ranks.append(list(map(self._ranks.__getitem__, found)))
-        # the worst status decides (as in _decide): a criterion not met, else one unknown, else a candidate
+        # the worst status decides, as in _decide
         decisions = (list(map(_DECISION_BY_RANK.__getitem__, map(max, repeat(0), *ranks))) if ranks
                      else [KANDIDAT] * count)
         return decisions, numbers, list(map(self._weeks.__getitem__, columns["sykmeldt_fom"])), inputs["alder"]

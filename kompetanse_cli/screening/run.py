@@ -15,7 +15,6 @@ import gc
 import hashlib
 import sqlite3
 from collections import Counter
-import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -255,7 +254,7 @@ def batch_sizes(total: int, size: int = BATCH_ROWS) -> Iterator[int]:
     if left > sum(last):
         yield left - sum(last)
     yield from last
-    yield from itertools.repeat(size)  # the sheet's height is an estimate: any rows beyond it
+    yield from repeat(size)  # the sheet's height is an estimate: any rows beyond it
 
 
 def _screen_rows(listfile: ListFile, region: Region, screener: Screener,
@@ -320,7 +319,7 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: st
     ids = people.resolve(fnrs, columns.get("navn") or [None] * count, screened.fylke, offices)
     person_ids = list(map(ids.__getitem__, fnrs))
     rows = zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
-               screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.APPEARANCE_COLUMNS[7:]),
+               screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.ROW_VALUE_COLUMNS),
                screened.version, screened.decision, screened.weeks, screened.age,
                criteria.encode_numbers(list(screened.results.values()), screened.table, count))
     decisions = screened.decision

@@ -138,9 +138,10 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
     return conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
 
 
-APPEARANCE_COLUMNS = ("person_id", "import_id", "ark", "rad", "listedato", "fylke", "kontor", "sykmeldt_fom",
-                      "sykmeldt_tom", "grad", "diagnose", "arbeidsgiver", "orgnr", "yrke", "styrk", "kommune",
-                      "tidligere_tilfeller", "sykepengedager_5ar")
+# The cleaned values of a list row stored as they are (ListRow's fields of the same names)
+ROW_VALUE_COLUMNS = ("sykmeldt_fom", "sykmeldt_tom", "grad", "diagnose", "arbeidsgiver", "orgnr", "yrke", "styrk",
+                     "kommune", "tidligere_tilfeller", "sykepengedager_5ar")
+APPEARANCE_COLUMNS = ("person_id", "import_id", "ark", "rad", "listedato", "fylke", "kontor", *ROW_VALUE_COLUMNS)
 
 
 # A list row with its decision: the appearance, then regelversjon … resultater (the criteria's
