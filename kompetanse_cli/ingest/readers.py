@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from kompetanse_cli.errors import InputError
 from kompetanse_cli.ingest import ahead
 from kompetanse_cli.ingest.columns import header_score
