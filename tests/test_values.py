@@ -17,6 +17,7 @@ from kompetanse_cli.ingest.columns import normalize_header, recognise
 from kompetanse_cli.ingest.listfile import styrk_titles
 from kompetanse_cli.ingest.values import (
     ValueProblem,
+    birth_date,
     parse_date,
     parse_fnr,
     parse_grade,
@@ -152,6 +153,24 @@ def test_parse_fnr_rejects(value):
 
 def test_parse_fnr_empty_says_missing():
     assert "mangler" in assert_problem_hides_value(parse_fnr, "").reason
+
+
+@pytest.mark.parametrize("date_part", ["010180", "290200", "290201", "311299", "010139", "150653", "150654",
+                                       "454140", "710545", "321380"],
+                         ids=["1980", "leap-2000", "no-29-feb-1901", "1999", "year-39", "year-53", "year-54",
+                              "h-nummer", "d-nummer", "no-day-32"])
+def test_birth_date_is_python_stdnums_for_every_individual_number(date_part):
+    """birth_date decodes each birth date once per range of individual numbers: for every one
+    of the thousand, the date (or the error) is the one python-stdnum gives for the number."""
+    for individual in range(1000):
+        digits = f"{date_part}{individual:03d}00"
+        try:
+            expected = fodselsnummer.get_birth_date(digits)
+        except ValueError as error:
+            with pytest.raises(type(error)):
+                birth_date(digits)
+        else:
+            assert birth_date(digits) == expected, individual
 
 
 # --------------------------------------------------------------------------- parse_date

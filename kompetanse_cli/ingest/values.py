@@ -103,13 +103,26 @@ def _fnr_digits(value: object) -> str:
     return re.sub(r"[\s.\-]", "", str(value))
 
 
-@lru_cache(maxsize=16384)
 def birth_date(fnr: str) -> dt.date:
     """Birth date of a fødselsnummer (D- and synthetic numbers included), via python-stdnum.
 
-    Cached: a list is validated and then screened batch by batch, and both need the date.
+    The date depends only on the first six digits and on which range the individual number
+    (digits 7–9) is in, which gives the century; python-stdnum reads nothing else. Each such
+    pair is decoded once, so a long list decodes each birth date about once, not each person.
     """
-    return fodselsnummer.get_birth_date(fnr)
+    return _birth_date(fnr[:6] + _CENTURY_RANGE.get(fnr[6:9], fnr[6:9]))
+
+
+# An individual number → the first number of its range (000–499, 500–749, 750–899, 900–999):
+# python-stdnum decodes every number of a range alike (tests/test_values.py checks each one).
+_CENTURY_RANGE = {f"{number:03d}": f"{max(start for start in (0, 500, 750, 900) if start <= number):03d}"
+                  for number in range(1000)}
+
+
+@lru_cache(maxsize=1 << 15)
+def _birth_date(digits: str) -> dt.date:
+    """python-stdnum's birth date of the first nine digits of a fødselsnummer."""
+    return fodselsnummer.get_birth_date(digits)
 
 
 def parse_date(value: object) -> dt.date | None:
