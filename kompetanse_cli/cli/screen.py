@@ -39,6 +39,7 @@ from kompetanse_cli.screening.engine import (
     MANUELL,
 )
 from kompetanse_cli.screening.rules import CRITERIA
+from kompetanse_cli.store.db import checkpoint_meanwhile
 
 # What only one command needs is imported inside it, so `kt` starts without the Excel export and the rest.
 if TYPE_CHECKING:
@@ -108,17 +109,19 @@ def screen(
             result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
                                  kontor=kontor or config.load().get("kontor"), veileder=veileder,
                                  progress=report, again=pa_nytt)
-        if eksport is not None:
-            from kompetanse_cli.report.export import export_screening
+        # the import's pages are folded into the database file while the result is written out
+        with checkpoint_meanwhile(conn):
+            if eksport is not None:
+                from kompetanse_cli.report.export import export_screening
 
-            written = export_screening(conn, result, eksport, everyone=alle, veileder=veileder)
-        # the persons are read with an open cursor: closed before the database is, whatever happens
-        if som_json:
-            with closing(outcomes(conn, result.import_id, candidates_first=False)) as persons:
-                _write_json(result, persons)
-            return
-        with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS)) as persons:
-            _render(result, persons, everyone=alle, exported=eksport)
+                written = export_screening(conn, result, eksport, everyone=alle, veileder=veileder)
+            # the persons are read with an open cursor: closed before the database is, whatever happens
+            if som_json:
+                with closing(outcomes(conn, result.import_id, candidates_first=False)) as persons:
+                    _write_json(result, persons)
+                return
+            with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS)) as persons:
+                _render(result, persons, everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
     if veileder is None:

@@ -31,7 +31,7 @@ from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Sc
 from kompetanse_cli.screening.rules import CRITERIA, Region, RuleSet, load_region
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
-from kompetanse_cli.store.db import page_cache, transaction
+from kompetanse_cli.store.db import checkpoint_deferred, page_cache, transaction
 
 BATCH_ROWS = 5000
 WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
@@ -145,7 +145,8 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
     digest = file_digest(path)
     present = frozenset(listfile.columns.fields)
     try:
-        with transaction(conn):
+        # a long list's checkpoint is left to the caller (`checkpoint_meanwhile`) or to closing the database
+        with checkpoint_deferred(conn), transaction(conn):
             # looked up inside the write transaction, so two kt's importing the same file at once
             # cannot both miss the other's import
             earlier = store.find_import(conn, digest, listfile.sheet.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -346,3 +347,44 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@contextmanager
+def checkpoint_deferred(conn: sqlite3.Connection) -> Iterator[None]:
+    """Commit without folding the write-ahead log back into the database file there and then.
+
+    SQLite does that fold (a checkpoint) as part of any commit that leaves the log over 1 000
+    pages: after a long import, a copy of tens of megabytes that the command waits for. Inside
+    this block it is left to `checkpoint_meanwhile`, or to closing the database, which always
+    folds the log back in. Nothing committed depends on it: the log is part of the database.
+    """
+    before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
+
+
+@contextmanager
+def checkpoint_meanwhile(conn: sqlite3.Connection) -> Iterator[None]:
+    """Fold the write-ahead log back into the database file in a second thread while the block
+    runs (e.g. prints what was imported); waits for it at the end of the block."""
+    thread = threading.Thread(target=_checkpoint, args=(conn.execute("PRAGMA database_list").fetchone()[2],),
+                              name="kt-checkpoint")
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def _checkpoint(path: str) -> None:
+    try:
+        other = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            other.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            other.close()
+    except sqlite3.Error:
+        pass  # nothing is lost: the log stays part of the database, and closing it tries again
