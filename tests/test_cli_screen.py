@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import json
 import os
@@ -428,14 +430,33 @@ def test_narrow_terminal_gets_two_lines_a_person(monkeypatch: pytest.MonkeyPatch
     from kompetanse_cli.cli import common
 
     monkeypatch.setattr(common.console, "_width", 80)
+    monkeypatch.setattr(common.console, "_force_terminal", True)
     result = run_kt("screen", str(LISTER), "--fylke", "agder", "--kontor", "NAV Lister")
     assert result.code == 0
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()  # without the colours
     assert "┃" not in result.stdout  # no table
-    lines = result.stdout.splitlines()
     first = next(i for i, line in enumerate(lines) if "· Kandidat" in line)
     assert " uker · 100\u00a0% · " in lines[first]  # no break between number and %
     assert lines[first + 1].startswith("      Sykmeldt 100 %")
     assert max(len(line) for line in lines) <= 80
+
+
+def test_the_person_list_written_to_a_file_keeps_each_line_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a terminal (a file, a pipe; rich then assumes 80 columns): one line of facts and one
+    of reasons a person, however long, so that grep finds a person with the reasons."""
+    from kompetanse_cli.cli import common
+
+    monkeypatch.setattr(common.console, "_width", 80)
+    result = run_kt("screen", str(LISTER), "--fylke", "agder", "--kontor", "NAV Lister")
+    assert result.code == 0
+    lines = result.stdout.splitlines()
+    facts = [i for i, line in enumerate(lines) if line.endswith(("· Kandidat", "· Må vurderes"))]
+    assert len(facts) == 17  # 16 candidates and 1 to assess, as in the summary
+    for i in facts:
+        assert re.fullmatch(r"[a-z2-9]{5}  \d{6}\*{5}  .+ · \d+ uker · .+", lines[i])
+        assert re.fullmatch(r"      \S.*", lines[i + 1])  # the reasons, all on the next line
+        assert not lines[i + 2].startswith(" ")  # and nothing more: the next person, or the end
+    assert any(len(lines[i + 1]) > 80 for i in facts)  # reasons are not broken at 80 columns
 
 
 def test_an_existing_workbook_is_replaced_only_when_asked(kt_home: Path, tmp_path: Path) -> None:

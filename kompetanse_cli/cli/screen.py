@@ -298,7 +298,9 @@ def _render_narrow(title: str, shown: list[PersonOutcome], one_office: bool) -> 
         lines.append(f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}{office} · {p.weeks} uker · {grade}"
                      f" · {p.diagnose_kapittel or '–'} · {_decision_text(p)}")
         lines.append(f"      {_reasons_text(p)}")
-    console.print("\n".join(lines))  # one print: rich lays out all the lines at once
+    # One print: rich lays out all the lines at once. Written to a file or a pipe, each line is
+    # kept whole (one person's facts on one line, for grep), instead of broken at 80 columns.
+    console.print("\n".join(lines), soft_wrap=not console.is_terminal)
 
 
 def forklar(
