@@ -194,7 +194,9 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
     result.import_id = store.create_import(
         conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
         listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder, kontor=kontor)
-    people, criteria = store.PersonIds(conn), store.CriterionResults(conn)
+    people = store.PersonIds(conn)
+    # the worker numbers the criterion results, from those stored now (see store.ResultIds)
+    numbering = store.CriterionResults(conn).numbering()
     total = listfile.estimated_rows
     screener = Screener(day, present)
     # Rows, decisions and cleaned values make no reference cycles; without the cyclic collector
@@ -204,11 +206,11 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
     try:
         # a long list is cleaned and screened in a worker process while this one stores
         with page_cache(conn, LONG_LIST_CACHE_MB if total >= WORKER_MIN_ROWS else 2):
-            batches = worker.stream(partial(_screen_rows, listfile, region, screener, batch_sizes(total)),
+            batches = worker.stream(partial(_screen_rows, listfile, region, screener, batch_sizes(total), numbering),
                                     forked=in_worker)
             with closing(batches):  # on an error or Ctrl-C here, the worker is stopped at once
                 for batch in batches:
-                    _store_batch(conn, people, criteria, batch, day, kontor, result)
+                    _store_batch(conn, people, batch, day, kontor, result)
                     if progress:
                         progress(result.rows_read, total)
     finally:
@@ -237,8 +239,8 @@ class Screened:
     decision: list[str]
     weeks: list[int]
     age: list[int]
-    results: dict[str, list[int | None]]  # criterion → its result per row, a number into `table` (None: not checked)
-    table: list[tuple[str, str, str]]  # result number → (criterion, status, reason)
+    resultater: list[str]  # each decision's criterion results as stored (store.ResultIds)
+    new_results: list[tuple[int, str, str, str]]  # results first met in this batch, with their new ids
 
 
 def batch_sizes(total: int, size: int = BATCH_ROWS) -> Iterator[int]:
@@ -258,8 +260,8 @@ def batch_sizes(total: int, size: int = BATCH_ROWS) -> Iterator[int]:
     yield from repeat(size)  # the sheet's height is an estimate: any rows beyond it
 
 
-def _screen_rows(listfile: ListFile, region: Region, screener: Screener,
-                 sizes: Iterable[int]) -> Iterator[tuple[Screened, list[RowError]]]:
+def _screen_rows(listfile: ListFile, region: Region, screener: Screener, sizes: Iterable[int],
+                 numbering: store.ResultIds) -> Iterator[tuple[Screened, list[RowError]]]:
     """Clean and screen the list a batch at a time, batches of `sizes` sheet rows: (the good
     rows screened, the rejected rows)."""
     rules_for = Computed(region.for_kommune)
@@ -271,8 +273,9 @@ def _screen_rows(listfile: ListFile, region: Region, screener: Screener,
         for name in ("sykmeldt_fom", "sykmeldt_tom"):
             if name in columns:
                 columns[name] = list(map(iso.__getitem__, columns[name]))
+        stored = numbering.encode_numbers(list(results.values()), screener.results, len(batch.rows))
         yield Screened(batch.sheet, batch.rows, columns, fylker, versions, decisions, weeks, ages,
-                       results, screener.results), batch.rejected
+                       stored, numbering.take_new()), batch.rejected
 
 
 def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener) -> tuple:
@@ -302,12 +305,12 @@ def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener
     return fylker, versions, decisions, {name: results[name] for name in CRITERIA if name in results}, weeks, ages
 
 
-def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: store.CriterionResults,
-                 batch: tuple[Screened, list[RowError]], day: dt.date, kontor: str | None,
-                 result: ScreenResult) -> None:
+def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, batch: tuple[Screened, list[RowError]],
+                 day: dt.date, kontor: str | None, result: ScreenResult) -> None:
     screened, rejected = batch
     result.rejected += rejected
     result.rows_read += len(screened.rows) + len(rejected)
+    store.save_results(conn, screened.new_results)
     if not screened.rows:
         return
     columns = screened.columns
@@ -321,8 +324,7 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, criteria: st
     person_ids = list(map(ids.__getitem__, fnrs))
     rows = zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
                screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.ROW_VALUE_COLUMNS),
-               screened.version, screened.decision, screened.weeks, screened.age,
-               criteria.encode_numbers(list(screened.results.values()), screened.table, count))
+               screened.version, screened.decision, screened.weeks, screened.age, screened.resultater)
     decisions = screened.decision
     if people.found_last:  # persons stored before: an earlier version of this list may have them
         listed = store.already_listed(conn, person_ids, listedato, result.import_id)

@@ -219,6 +219,54 @@ def latest_screening(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | 
         (person_id,)).fetchone()
 
 
+class ResultIds:
+    """The ids of criterion results in `kriterieresultat`, handed out without the database: the
+    results stored when an import began (`CriterionResults.numbering`), and new ids after the
+    highest for results met since. Made inside the import's write transaction, where no other
+    writer can take an id meanwhile. Pure Python: the worker process that screens a long list
+    gives each decision its stored form (`[3,17,22]`) here, and this process only inserts."""
+
+    def __init__(self, stored: dict[tuple[str, str, str], str], next_id: int) -> None:
+        self._ids = dict(stored)  # result → its id, as text
+        self._next = next_id
+        self._new: list[tuple[int, str, str, str]] = []
+
+    def take_new(self) -> list[tuple[int, str, str, str]]:
+        """The results given an id since the last call, as (id, criterion, status, reason): the
+        rows `save_results` inserts."""
+        new, self._new = self._new, []
+        return new
+
+    def encode_numbers(self, columns: Sequence[Sequence[int | None]], results: Sequence[tuple[str, str, str]],
+                       count: int) -> list[str]:
+        """What `count` decisions store, given as columns: each criterion's results, one per
+        decision in checking order, as numbers into `results` (None where a decision's rules do
+        not have the criterion). Results without an id get one (see `take_new`)."""
+        if not columns:
+            return ["[]"] * count
+        used = set().union(*columns)
+        used.discard(None)
+        for result in sorted({results[number] for number in used} - self._ids.keys()):
+            self._ids[result] = str(self._next)
+            self._new.append((self._next, *result))
+            self._next += 1
+        ids = [self._ids.get(result, "") for result in results]  # "": a result no decision here has
+        if any(None in column for column in columns):
+            return ["[" + ",".join(ids[n] for n in row if n is not None) + "]" for row in zip(*columns)]
+        if len(columns) == 1:
+            return list(map([f"[{number}]" for number in ids].__getitem__, columns[0]))
+        # the brackets go on the first and last numbers: one join per decision, nothing more
+        first, last = [f"[{number}" for number in ids], [f"{number}]" for number in ids]
+        return list(map(",".join, zip(map(first.__getitem__, columns[0]),
+                                      *(map(ids.__getitem__, column) for column in columns[1:-1]),
+                                      map(last.__getitem__, columns[-1]))))
+
+
+def save_results(conn: sqlite3.Connection, results: Iterable[tuple[int, str, str, str]]) -> None:
+    """Insert criterion results with the ids `ResultIds` gave them."""
+    conn.executemany("INSERT INTO kriterieresultat (id, kriterium, status, begrunnelse) VALUES (?, ?, ?, ?)", results)
+
+
 class CriterionResults:
     """Criterion results, (criterion, status, reason), each stored once in `kriterieresultat`;
     a decision stores the list of its results' ids, e.g. `[3,17,22]`."""
@@ -233,35 +281,19 @@ class CriterionResults:
             self._results[number] = tuple(result)
             self._ids[tuple(result)] = str(number)
 
-    def encode_numbers(self, columns: Sequence[Sequence[int | None]], results: Sequence[tuple[str, str, str]],
-                       count: int) -> list[str]:
-        """What `count` decisions store, given as columns: each criterion's results, one per
-        decision in checking order, as numbers into `results` (None where a decision's rules do
-        not have the criterion). Results not stored before are added."""
-        if not columns:
-            return ["[]"] * count
-        used = set().union(*columns)
-        used.discard(None)
-        missing = [results[number] for number in used if results[number] not in self._ids]
-        if missing:
-            self.conn.executemany("INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)"
-                                  " ON CONFLICT DO NOTHING", missing)
-            self._load()
-        ids = [self._ids.get(result, "") for result in results]  # "": a result no decision here has
-        if any(None in column for column in columns):
-            return ["[" + ",".join(ids[n] for n in row if n is not None) + "]" for row in zip(*columns)]
-        if len(columns) == 1:
-            return list(map([f"[{number}]" for number in ids].__getitem__, columns[0]))
-        # the brackets go on the first and last numbers: one join per decision, nothing more
-        first, last = [f"[{number}" for number in ids], [f"{number}]" for number in ids]
-        return list(map(",".join, zip(map(first.__getitem__, columns[0]),
-                                      *(map(ids.__getitem__, column) for column in columns[1:-1]),
-                                      map(last.__getitem__, columns[-1]))))
+    def numbering(self) -> ResultIds:
+        """The results stored now, to number more without the database. Only inside a write
+        transaction, which lasts until the new results are saved (`save_results`)."""
+        self._load()
+        return ResultIds(self._ids, _next_id(self.conn, "kriterieresultat"))
 
     def encode(self, results: Sequence[tuple[str, str, str]]) -> str:
         """What a decision stores for these results; results not stored before are added."""
-        return self.encode_numbers([[number] for number in range(len(results))],
-                                   [tuple(result) for result in results], 1)[0]
+        numbering = self.numbering()
+        stored = numbering.encode_numbers([[number] for number in range(len(results))],
+                                          [tuple(result) for result in results], 1)[0]
+        save_results(self.conn, numbering.take_new())
+        return stored
 
     def decode(self, stored: str) -> list[tuple[str, str, str]]:
         """A decision's stored results: (criterion, status, reason) triples, in checking order."""
