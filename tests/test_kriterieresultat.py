@@ -102,3 +102,24 @@ def test_the_copy_made_before_the_upgrade_restores_with_deletions_kept(kt_home: 
     explained = json.loads(run_kt("forklar", "fghjk", "--json").stdout)
     assert [c["begrunnelse"] for c in explained["criteria"]] == ["Sykmeldt 100 % (krav: minst 100 %)"]
     assert query(kt_home, "SELECT begrunnelse FROM kriterieresultat") == [("Sykmeldt 100 % (krav: minst 100 %)",)]
+
+
+def test_result_ids_continue_after_the_stored_ones_in_a_fixed_order(tmp_path: Path) -> None:
+    """The worker numbers results without the database (store.ResultIds): known results keep
+    their ids, new ones follow the highest, sorted, and each is handed over once to be saved."""
+    from kompetanse_cli.store import lists
+
+    conn, _ = kt_db.connect(tmp_path / "kt.db")
+    try:
+        conn.execute("INSERT INTO kriterieresultat (id, kriterium, status, begrunnelse) VALUES (7, 'grad', 'oppfylt', 'a')")
+        numbering = lists.CriterionResults(conn).numbering()
+        table = [("grad", "oppfylt", "a"), ("alder", "oppfylt", "b"), ("grad", "ikke_oppfylt", "c"),
+                 ("diagnose", "ukjent", "ikke brukt")]
+        stored = numbering.encode_numbers([[0, 0, 0], [1, 2, None]], table, 3)
+        assert stored == ["[7,8]", "[7,9]", "[7]"]  # table entry 3 is used by no decision: no id
+        assert numbering.take_new() == [(8, "alder", "oppfylt", "b"), (9, "grad", "ikke_oppfylt", "c")]
+        assert numbering.take_new() == []
+        assert numbering.encode_numbers([[2, 1]], table, 2) == ["[9]", "[8]"]  # the same ids again
+        assert numbering.take_new() == []
+    finally:
+        conn.close()
