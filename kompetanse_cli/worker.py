@@ -88,7 +88,7 @@ def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True) -> Iterat
 
 
 def _widen(connection) -> None:
-    """Let the pipe hold a whole batch (≈ 1 MB pickled for 5 000 rows) instead of 64 kB, so that
+    """Let the pipe hold a whole batch (≈ 0.4 MB pickled for 2 500 rows) instead of 64 kB, so that
     the worker can hand over its next batch and go on while this process is still storing the
     previous one. Linux only; where the system does not allow it, the pipe stays as it was."""
     try:

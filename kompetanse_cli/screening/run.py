@@ -33,7 +33,7 @@ from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import checkpoint_deferred, page_cache, transaction
 
-BATCH_ROWS = 5000
+BATCH_ROWS = 2500  # rows per batch; filling the pipeline costs about one batch's cleaning, while the storing waits
 WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
 LONG_LIST_CACHE_MB = 32  # SQLite's page cache while storing a long list (2 MB otherwise)
 Progress = Callable[[int, int], None]
