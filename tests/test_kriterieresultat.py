@@ -123,3 +123,25 @@ def test_result_ids_continue_after_the_stored_ones_in_a_fixed_order(tmp_path: Pa
         assert numbering.take_new() == []
     finally:
         conn.close()
+
+
+def test_a_new_version_of_a_list_leaves_no_result_that_only_its_skipped_rows_had(kt_home: Path, tmp_path: Path) -> None:
+    """Rows already on a list of the same date are not stored again; results met only on them
+    (here a figure of the person's own) are not kept either."""
+    import openpyxl
+
+    assert run_kt("screen", str(SAMPLES / "uke10_lister.xlsx"), "--fylke", "agder").code == 0
+    book = openpyxl.load_workbook(SAMPLES / "uke10_lister.xlsx")
+    sheet = book.active
+    header = next(row for row in sheet.iter_rows() if any(c.value == "Sykepengedager siste 5 år" for c in row))
+    column = next(c.column for c in header if c.value == "Sykepengedager siste 5 år")
+    for row in range(header[0].row + 1, sheet.max_row + 1):
+        sheet.cell(row, column).value = 377
+    changed = tmp_path / "uke10_lister_ny.xlsx"
+    book.save(changed)
+    again = run_kt("screen", str(changed), "--fylke", "agder", "--json")
+    assert again.code == 0, again.stderr
+    assert json.loads(again.stdout)["imported"] == 0
+    assert not query(kt_home, "SELECT begrunnelse FROM kriterieresultat WHERE begrunnelse LIKE '%377%'")
+    used = {n for (text,) in query(kt_home, "SELECT resultater FROM listeoppforing") for n in json.loads(text)}
+    assert {n for (n,) in query(kt_home, "SELECT id FROM kriterieresultat")} == used

@@ -114,7 +114,8 @@ def birth_date(fnr: str) -> dt.date:
 
 
 # An individual number → the first number of its range (000–499, 500–749, 750–899, 900–999):
-# python-stdnum decodes every number of a range alike (tests/test_values.py checks each one).
+# python-stdnum decodes every number of a range alike (tests/test_values.py checks every year and
+# individual number against the installed python-stdnum).
 _CENTURY_RANGE = {f"{number:03d}": f"{max(start for start in (0, 500, 750, 900) if start <= number):03d}"
                   for number in range(1000)}
 

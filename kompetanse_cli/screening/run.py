@@ -145,7 +145,7 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
     digest = file_digest(path)
     present = frozenset(listfile.columns.fields)
     try:
-        # a long list's checkpoint is left to the caller (`checkpoint_meanwhile`) or to closing the database
+        # the commit leaves the checkpoint to the caller (`checkpoint_meanwhile`) or to closing the database
         with checkpoint_deferred(conn), transaction(conn):
             # looked up inside the write transaction, so two kt's importing the same file at once
             # cannot both miss the other's import
@@ -217,6 +217,8 @@ def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenRes
         if collecting:
             gc.enable()
     result.decisions = dict(sorted(result.decisions.items()))  # counted as stored, in the order SQL gives
+    if result.already_listed:  # results met only on rows not stored (they may quote a person's own figures)
+        store.forget_unused_results(conn)
     # Only persons stored before can have been on an earlier list: none, on a first import.
     result.known_before = store.count_known_before(conn, result.import_id) if people.found else 0
     store.save_rejected(conn, result.import_id, [(e.sheet, e.row, e.column, e.reason) for e in result.rejected])

@@ -355,8 +355,8 @@ def checkpoint_deferred(conn: sqlite3.Connection) -> Iterator[None]:
 
     SQLite does that fold (a checkpoint) as part of any commit that leaves the log over 1 000
     pages: after a long import, a copy of tens of megabytes that the command waits for. Inside
-    this block it is left to `checkpoint_meanwhile`, or to closing the database, which always
-    folds the log back in. Nothing committed depends on it: the log is part of the database.
+    this block it is left to `checkpoint_meanwhile`, or else to the last connection closing or
+    the next commit. Nothing committed depends on it: the log is part of the database.
     """
     before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     conn.execute("PRAGMA wal_autocheckpoint = 0")
@@ -381,7 +381,9 @@ def checkpoint_meanwhile(conn: sqlite3.Connection) -> Iterator[None]:
 
 def _checkpoint(path: str) -> None:
     try:
-        other = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # mode=rw: never creates a database (with the default permissions) where there is none
+        other = sqlite3.connect(Path(path).as_uri() + "?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                isolation_level=None)
         try:
             other.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:

@@ -277,6 +277,8 @@ class CriterionResults:
         self._results: dict[int, tuple[str, str, str]] = {}
 
     def _load(self) -> None:
+        self._ids.clear()  # results removed meanwhile (forget_unused_results) must not keep their ids
+        self._results.clear()
         for number, *result in self.conn.execute("SELECT id, kriterium, status, begrunnelse FROM kriterieresultat"):
             self._results[number] = tuple(result)
             self._ids[tuple(result)] = str(number)
