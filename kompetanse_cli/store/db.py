@@ -18,6 +18,11 @@ from kompetanse_cli import paths
 from kompetanse_cli.errors import InputError
 
 BUSY_TIMEOUT_MS = 30_000
+# Page size of a new database. SQLite's default is 4 kB; a weekly list writes tens of thousands of
+# rows in one go, and with 16 kB pages committing and checkpointing them takes about half as long
+# (≈ 0,15 s less at 200 000 rows), while an interview answer still writes a page or two. An
+# existing database keeps the page size it was made with (changing it means rewriting the file).
+PAGE_BYTES = 16_384
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -274,6 +279,8 @@ def connect(path: Path | None = None) -> tuple[sqlite3.Connection, list[str]]:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new, empty database: nothing written yet
+            conn.execute(f"PRAGMA page_size = {PAGE_BYTES}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
