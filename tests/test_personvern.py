@@ -658,3 +658,49 @@ def test_innsyn_replaces_an_existing_file_only_when_asked(two_persons: dict[str,
     assert out.read_text(encoding="utf-8") == "annet innhold"
     assert run_kt("innsyn", two_persons["person"], "--ut", str(out), "--overskriv").code == 0
     assert json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("backup_pages, database_pages", [(4096, 16384), (16384, 4096)],
+                         ids=["old-backup-new-database", "new-backup-old-database"])
+def test_gjenopprett_between_page_sizes(backup_pages: int, database_pages: int, kt_home: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Databases made before kt used 16 kB pages have 4 kB: a backup of one restores into a new
+    database, and a new backup into an old database."""
+    def make_home(home: Path, pages: int) -> None:
+        home.mkdir(mode=0o700)
+        made = sqlite3.connect(home / "kt.db")  # the page size is fixed by the first table
+        made.execute(f"PRAGMA page_size = {pages}")
+        made.execute("CREATE TABLE plassholder (x)")
+        made.close()
+        (home / "kt.db").chmod(0o600)
+
+    source_home = tmp_path / "gammelt-hjem"
+    make_home(source_home, backup_pages)
+    monkeypatch.setenv("KT_HOME", str(source_home))
+    listed = screen(write_list(tmp_path / "uke8.xlsx", [person_row(FNR, start=START, name=NAME)],
+                               title="Uttak 28.02.2022"))
+    backup = tmp_path / "kopi.db"
+    assert run_kt("backup", str(backup)).code == 0
+
+    make_home(kt_home, database_pages)
+    monkeypatch.setenv("KT_HOME", str(kt_home))
+    assert query(kt_home, "PRAGMA page_size") == [(database_pages,)]
+    result = run_kt("gjenopprett", str(backup), "--ja")
+    assert result.code == 0, result.stderr
+    assert query(kt_home, "SELECT kort_id FROM person") == [(listed["persons"][0]["id"],)]
+    assert query(kt_home, "PRAGMA page_size") == [(backup_pages,)]
+    assert query(kt_home, "PRAGMA journal_mode") == [("wal",)]
+    assert query(kt_home, "PRAGMA integrity_check") == [("ok",)]
+    assert run_kt("forklar", listed["persons"][0]["id"]).code == 0
+    if database_pages == 16384:  # once more, while another kt has the database open: refused, said why
+        make_home(tmp_path / "nytt-hjem", 16384)
+        monkeypatch.setenv("KT_HOME", str(tmp_path / "nytt-hjem"))
+        assert run_kt("liste").code == 0
+        other = sqlite3.connect(tmp_path / "nytt-hjem" / "kt.db")
+        try:
+            other.execute("SELECT COUNT(*) FROM person").fetchone()
+            busy = run_kt("gjenopprett", str(backup), "--ja")
+        finally:
+            other.close()
+        assert busy.code == 1
+        assert "et annet kt-vindu har databasen åpen" in busy.stderr and "Traceback" not in busy.stderr

@@ -20,7 +20,7 @@ from kompetanse_cli.errors import InputError
 BUSY_TIMEOUT_MS = 30_000
 # Page size of a new database. SQLite's default is 4 kB; a weekly list writes tens of thousands of
 # rows in one go, and with 16 kB pages committing and checkpointing them takes about half as long
-# (≈ 0,15 s less at 200 000 rows), while an interview answer still writes a page or two. An
+# (≈ 0,3 s less at 200 000 rows), while an interview answer still writes a page or two. An
 # existing database keeps the page size it was made with (changing it means rewriting the file).
 PAGE_BYTES = 16_384
 

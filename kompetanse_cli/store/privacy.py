@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kompetanse_cli.store.db import transaction
+from kompetanse_cli.errors import InputError
+from kompetanse_cli.store.db import BUSY_TIMEOUT_MS, transaction
 from kompetanse_cli.store.lists import APPEARANCE_COLUMNS, CriterionResults, forget_unused_results
 
 # A list row and its decision are one row in the database; innsyn shows them as two sections, as
@@ -122,9 +123,12 @@ def restore_from(conn: sqlite3.Connection, source: Path) -> list[str]:
     trail: entries made after the backup are added back. Returns the short ids of persons deleted
     since the backup was taken, so the caller can delete them again."""
     current = [tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg ORDER BY id")]
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        src.backup(conn)
+        if src.execute("PRAGMA page_size").fetchone()[0] == conn.execute("PRAGMA page_size").fetchone()[0]:
+            src.backup(conn)
+        else:
+            _copy_other_page_size(src, conn)
     finally:
         src.close()
     kept = {tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg")}
@@ -134,8 +138,29 @@ def restore_from(conn: sqlite3.Connection, source: Path) -> list[str]:
     return [entry[3] for entry in newer if entry[2] == "person slettet" and entry[3]]
 
 
+def _copy_other_page_size(src: sqlite3.Connection, conn: sqlite3.Connection) -> None:
+    """Copy a backup made with another page size (databases made before kt used 16 kB pages have
+    4 kB). SQLite copies into a database in WAL mode only with the same page size, so the copy
+    is made with a rollback journal, which needs the database to itself; then back to WAL. The
+    restored database has the backup's page size."""
+    conn.execute("PRAGMA busy_timeout = 2000")  # another kt holding the database: say so soon
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        mode = "wal"
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if mode != "delete":
+        raise InputError("Sikkerhetskopien kan ikke gjenopprettes mens et annet kt-vindu har databasen åpen.",
+                         hint="Avslutt andre kt-kommandoer (for eksempel en kartlegging), og prøv igjen.")
+    try:
+        src.backup(conn)
+    finally:
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
 def schema_version_of(path: Path) -> int:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "person" not in tables:
