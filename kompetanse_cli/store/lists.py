@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
-from kompetanse_cli.store.db import now
+from kompetanse_cli.store.db import now, transaction
 
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
 ID_LENGTH = 5
@@ -291,10 +291,11 @@ class CriterionResults:
 
     def encode(self, results: Sequence[tuple[str, str, str]]) -> str:
         """What a decision stores for these results; results not stored before are added."""
-        numbering = self.numbering()
-        stored = numbering.encode_numbers([[number] for number in range(len(results))],
-                                          [tuple(result) for result in results], 1)[0]
-        save_results(self.conn, numbering.take_new())
+        with transaction(self.conn):  # the ids are handed out and saved by one writer
+            numbering = self.numbering()
+            stored = numbering.encode_numbers([[number] for number in range(len(results))],
+                                              [tuple(result) for result in results], 1)[0]
+            save_results(self.conn, numbering.take_new())
         return stored
 
     def decode(self, stored: str) -> list[tuple[str, str, str]]:
