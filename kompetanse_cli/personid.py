@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.store import lists
+from kompetanse_cli.store.api import Db, Row
 
 _SHORT_ID_RE = re.compile(r"^[a-z2-9]{5}$")
 
@@ -27,7 +27,7 @@ def unknown_id(text: str) -> UsageError:
     return UsageError("Fant ingen person med den id-en. kt-id-er har fem tegn, f.eks. k7m2x; se `kt liste`.")
 
 
-def require_person(conn: sqlite3.Connection, short_id: str) -> sqlite3.Row:
+def require_person(conn: Db, short_id: str) -> Row:
     """The person with this short id, or a UsageError (exit 2) that says how to find the id."""
     person = lists.person_by_short_id(conn, short_id)
     if person is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,13 +14,14 @@ from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import no_date, no_number  # noqa: F401 - re-exported for the commands
 from kompetanse_cli.ingest.values import ValueProblem, parse_date
 from kompetanse_cli.store import db
+from kompetanse_cli.store.api import Db
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
 @contextmanager
-def open_db() -> Iterator[sqlite3.Connection]:
+def open_db() -> Iterator[Db]:
     """The user's database, with any permission warnings shown on stderr."""
     conn, warnings = db.connect()
     for warning in warnings:

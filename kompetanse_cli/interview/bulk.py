@@ -12,7 +12,6 @@ so a project group need not guess the column ids.
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from kompetanse_cli.interview.template import (
 from kompetanse_cli.store import interviews as store
 from kompetanse_cli.store import lists
 from kompetanse_cli.store.db import transaction
+from kompetanse_cli.store.api import Db
 
 PERSON_COLUMNS = ("fnr", "fylke", "kontor", "navn")
 REQUIRED_COLUMNS = ("fnr", "fylke", "kontor")
@@ -152,7 +152,7 @@ def _column_help(question: Question) -> str:
     return f"{text} {allowed}{when}"
 
 
-def import_registrations(conn: sqlite3.Connection, path: Path, *, veileder: str | None,
+def import_registrations(conn: Db, path: Path, *, veileder: str | None,
                          template: Template | None = None) -> BulkResult:
     template = template or load_template()
     sheet, header_row, names = _find_sheet(path, template)
@@ -177,7 +177,7 @@ def import_registrations(conn: sqlite3.Connection, path: Path, *, veileder: str 
     return result
 
 
-def _stored_answers(conn: sqlite3.Connection, person_id: int, level: int) -> dict[str, str | None]:
+def _stored_answers(conn: Db, person_id: int, level: int) -> dict[str, str | None]:
     record = store.get_level(conn, person_id, level)
     return store.answers(conn, record.id) if record else {}
 
@@ -188,7 +188,7 @@ class _RowProblem(Exception):
         self.column, self.reason = column, reason
 
 
-def _import_row(conn: sqlite3.Connection, people: lists.PersonIds, template: Template, row: dict[str, object],
+def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict[str, object],
                 veileder: str | None, result: BulkResult) -> None:
     try:
         fnr = values.parse_fnr(row.get("fnr"))

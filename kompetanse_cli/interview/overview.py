@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from kompetanse_cli.fylker import FylkeChoice, normalize_name
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import overview as store
+from kompetanse_cli.store.api import Db, Row
 
 # In order: a person's stage is the furthest one reached.
 STAGES = ("listet", "må vurderes", "kandidat", "registrert", "under kartlegging", "kartlagt", "aktuell",
@@ -37,7 +37,7 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
 
 
-def stage_of(row: sqlite3.Row) -> tuple[str, dt.date | None]:
+def stage_of(row: Row) -> tuple[str, dt.date | None]:
     if row["k3_fullfort"] and row["gjennomfort"] == "ja":
         return "gjennomført", _day(row["k3_fullfort"])
     if row["k2_fullfort"]:
@@ -65,7 +65,7 @@ def parse_stage(text: str) -> str:
     raise UsageError(f"Ukjent status «{text}». Gyldige: {', '.join(STAGES)}.")
 
 
-def list_persons(conn: sqlite3.Connection, *, fylke: FylkeChoice | None = None, kontor: str | None = None,
+def list_persons(conn: Db, *, fylke: FylkeChoice | None = None, kontor: str | None = None,
                  stage: str | None = None, veileder: str | None = None) -> Iterator[PersonStage]:
     """Persons with their stage; the look itself is logged (without persons: it is an overview)."""
     shown = ", ".join(f"{k}={v}" for k, v in (("fylke", fylke and fylke.label), ("kontor", kontor),

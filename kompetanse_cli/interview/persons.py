@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
 from kompetanse_cli.errors import UsageError
@@ -11,6 +10,7 @@ from kompetanse_cli.personid import require_person
 from kompetanse_cli.store import audit, lists
 from kompetanse_cli.store import interviews as store
 from kompetanse_cli.store.db import transaction
+from kompetanse_cli.store.api import Db
 
 MALFORMER = {"nb": "bokmål", "nn": "nynorsk"}
 
@@ -25,13 +25,13 @@ def parse_malform(text: str) -> str:
     raise UsageError("Skriv bokmål eller nynorsk.")
 
 
-def known_short_id(conn: sqlite3.Connection, fnr: str) -> str | None:
+def known_short_id(conn: Db, fnr: str) -> str | None:
     """The short id of a person already in kt, looked up by fødselsnummer (asked at a prompt)."""
     person = store.person_by_fnr(conn, fnr)
     return person["kort_id"] if person else None
 
 
-def find_by_fnr(conn: sqlite3.Connection, fnr: str, *, veileder: str | None) -> tuple[str, str | None] | None:
+def find_by_fnr(conn: Db, fnr: str, *, veileder: str | None) -> tuple[str, str | None] | None:
     """(short id, name) of the person with this fødselsnummer, or None; the look-up is logged."""
     person = store.person_by_fnr(conn, fnr)
     if person is None:
@@ -51,7 +51,7 @@ class NewPerson:
     malform: str = "nb"
 
 
-def register_person(conn: sqlite3.Connection, person: NewPerson, *, veileder: str | None) -> str:
+def register_person(conn: Db, person: NewPerson, *, veileder: str | None) -> str:
     """Create the person (with the audit entry, in one transaction); returns kt's short id."""
     with transaction(conn):
         short_id = lists.PersonIds(conn).new_short_id()
@@ -63,7 +63,7 @@ def register_person(conn: sqlite3.Connection, person: NewPerson, *, veileder: st
     return short_id
 
 
-def set_malform(conn: sqlite3.Connection, short_id: str, malform: str, *, veileder: str | None) -> str:
+def set_malform(conn: Db, short_id: str, malform: str, *, veileder: str | None) -> str:
     """Record the person's målform; returns the short id."""
     person = require_person(conn, short_id)
     with transaction(conn):

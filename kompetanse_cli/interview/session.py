@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from kompetanse_cli.personid import require_person
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import interviews as store
 from kompetanse_cli.tomlfile import parse_toml
+from kompetanse_cli.store.api import Db
 
 AKTUELL_FOR_TILTAK = ("ja", "delvis")
 
@@ -47,7 +47,7 @@ class PersonCard:
     decision: str | None
 
 
-def person_card(conn: sqlite3.Connection, short_id: str) -> PersonCard:
+def person_card(conn: Db, short_id: str) -> PersonCard:
     person = require_person(conn, short_id)
     seen = store.latest_appearance(conn, person["id"])
     fom_text = (seen["sykmeldt_fom"] if seen else None) or person["sykmeldt_fom"]
@@ -71,7 +71,7 @@ class LevelSession:
     answer file) leaves no trace in the person's stage.
     """
 
-    conn: sqlite3.Connection
+    conn: Db
     card: PersonCard
     template: Template
     niva: int
@@ -114,12 +114,12 @@ class LevelSession:
         return measure_facts(first, second, self.card.sykmeldt_fom)
 
 
-def answers_at(conn: sqlite3.Connection, person_id: int, niva: int) -> dict[str, str | None]:
+def answers_at(conn: Db, person_id: int, niva: int) -> dict[str, str | None]:
     level = store.get_level(conn, person_id, niva)
     return store.answers(conn, level.id) if level else {}
 
 
-def check_level_allowed(conn: sqlite3.Connection, card: PersonCard, niva: int) -> None:
+def check_level_allowed(conn: Db, card: PersonCard, niva: int) -> None:
     """Level 2 only for a person judged aktuell (ja/delvis) at level 1; level 3 only after level 2."""
     if niva == 2:
         aktuell = answers_at(conn, card.person_id, 1).get("aktuell")
@@ -136,7 +136,7 @@ def check_level_allowed(conn: sqlite3.Connection, card: PersonCard, niva: int) -
 NIVA_PROBLEM = "--niva skal være 1, 2 eller 3."
 
 
-def level_card(conn: sqlite3.Connection, short_id: str, niva: int) -> PersonCard:
+def level_card(conn: Db, short_id: str, niva: int) -> PersonCard:
     """The person, once the level is known to exist and be open to them.
 
     Every refusal about the arguments comes from here, so `kt kartlegg` can give it before it
@@ -149,7 +149,7 @@ def level_card(conn: sqlite3.Connection, short_id: str, niva: int) -> PersonCard
     return card
 
 
-def open_level(conn: sqlite3.Connection, short_id: str, niva: int, *, veileder: str | None,
+def open_level(conn: Db, short_id: str, niva: int, *, veileder: str | None,
                template: Template | None = None) -> LevelSession:
     """Start (or resume) a level for a person, after checking the level may be run."""
     card = level_card(conn, short_id, niva)

@@ -10,9 +10,10 @@ from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.store import db, lists
 from kompetanse_cli.store import interviews as audit
 from kompetanse_cli.store import privacy as store
+from kompetanse_cli.store.api import Db
 
 
-def take_backup(conn: sqlite3.Connection, target: Path, *, veileder: str | None) -> None:
+def take_backup(conn: Db, target: Path, *, veileder: str | None) -> None:
     target = target.expanduser()
     if not target.parent.is_dir():
         raise UsageError(f"Mappen {target.parent} finnes ikke; velg en annen plassering.")
@@ -39,7 +40,7 @@ def check_backup(source: Path) -> int:
     return version
 
 
-def db_path_beside(conn: sqlite3.Connection, label: str) -> Path:
+def db_path_beside(conn: Db, label: str) -> Path:
     """A new file beside the database, e.g. kt.før-gjenoppretting.20260301-101500.db."""
     main = Path(conn.execute("PRAGMA database_list").fetchone()[2])
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -48,7 +49,7 @@ def db_path_beside(conn: sqlite3.Connection, label: str) -> Path:
     return target
 
 
-def restore_backup(conn: sqlite3.Connection, source: Path, *, veileder: str | None) -> int:
+def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
     """Restore a backup; the audit trail is kept, and persons deleted after the backup was taken
     are deleted again (a deletion on request must survive a restore). Returns how many."""
     check_backup(source)

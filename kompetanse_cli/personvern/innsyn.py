@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from kompetanse_cli.personid import require_person
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import privacy as store
+from kompetanse_cli.store.api import Db
 
 # Column titles a non-programmer can read, per table and database column.
 TITLES = {
@@ -53,7 +53,7 @@ DECISIONS = {"kandidat": "Kandidat", "ikke_kandidat": "Ikke kandidat", "manuell"
 STATUSES = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
 
 
-def collect(conn: sqlite3.Connection, short_id: str) -> Innsyn:
+def collect(conn: Db, short_id: str) -> Innsyn:
     """Every stored row about the person, as a person reads it: Norwegian dates, questions and
     answers in words (a skipped answer is «Ubesvart»), reasons unpacked, internal ids left out."""
     person = require_person(conn, short_id)
@@ -89,14 +89,14 @@ def _readable(row: dict[str, object], template: Template) -> dict[str, object]:
     return shown
 
 
-def show_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None) -> Innsyn:
+def show_person(conn: Db, short_id: str, *, veileder: str | None) -> Innsyn:
     """Everything about the person for the screen; the look is logged («person vist»)."""
     found = collect(conn, short_id)
     audit.log(conn, veileder=veileder, handling="person vist", person=found.short_id)
     return found
 
 
-def export_innsyn(conn: sqlite3.Connection, short_id: str, path: Path, *, veileder: str | None) -> Innsyn:
+def export_innsyn(conn: Db, short_id: str, path: Path, *, veileder: str | None) -> Innsyn:
     """Write the innsyn file. The export is logged («innsyn eksportert») only once the file is
     written, and the file already lists that entry, so the innsyn shows its own export."""
     found = collect(conn, short_id)

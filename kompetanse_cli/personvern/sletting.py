@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from kompetanse_cli.personid import require_person
 from kompetanse_cli.store import interviews as audit
 from kompetanse_cli.store import lists
 from kompetanse_cli.store import privacy as store
+from kompetanse_cli.store.api import Db
 
 DEFAULT_MONTHS_NOT_INTERVIEWED = 3
 DEFAULT_MONTHS_INACTIVE = 12
@@ -31,13 +31,13 @@ class PersonToDelete:
     navn: str | None
 
 
-def find_person(conn: sqlite3.Connection, short_id: str) -> PersonToDelete:
+def find_person(conn: Db, short_id: str) -> PersonToDelete:
     """Who a deletion would remove (for the confirmation question); unknown ids are an error."""
     person = require_person(conn, short_id)
     return PersonToDelete(person["kort_id"], person["navn"])
 
 
-def delete_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None) -> bool:
+def delete_person(conn: Db, short_id: str, *, veileder: str | None) -> bool:
     """Remove every trace of the person; the audit trail keeps that a deletion happened."""
     person = require_person(conn, short_id)
     store.delete_persons(conn, [person["id"]])
@@ -105,7 +105,7 @@ def copies_text(count: int) -> str:
     return f"{count} {'gammel kopi' if count == 1 else 'gamle kopier'} av databasen"
 
 
-def copies_of(conn: sqlite3.Connection, before: dt.date | None = None) -> list[Path]:
+def copies_of(conn: Db, before: dt.date | None = None) -> list[Path]:
     """kt's copies of the open database taken before the given day (default: all of them), beside it
     as configured and as opened (the two differ when kt.db is a link)."""
     before = before or dt.date.today() + dt.timedelta(days=1)
@@ -114,7 +114,7 @@ def copies_of(conn: sqlite3.Connection, before: dt.date | None = None) -> list[P
                    for copy in safety_copies(database, before)})
 
 
-def plan_retention(conn: sqlite3.Connection, *, today: dt.date | None = None) -> RetentionPlan:
+def plan_retention(conn: Db, *, today: dt.date | None = None) -> RetentionPlan:
     today = today or dt.date.today()
     not_interviewed, inactive = retention_months()
     first, second = _months_before(today, not_interviewed), _months_before(today, inactive)
@@ -134,7 +134,7 @@ class Cleaned:
     copies_left: list[Path]
 
 
-def apply_retention(conn: sqlite3.Connection, plan: RetentionPlan, *, veileder: str | None) -> Cleaned:
+def apply_retention(conn: Db, plan: RetentionPlan, *, veileder: str | None) -> Cleaned:
     shorts = plan.never_interviewed + plan.inactive
     deleted = store.delete_persons(conn, [lists.person_by_short_id(conn, short)["id"] for short in shorts])
     for short in shorts:  # one entry each, as `kt slett` makes: a restore deletes them again
@@ -149,6 +149,6 @@ def apply_retention(conn: sqlite3.Connection, plan: RetentionPlan, *, veileder: 
     return Cleaned(deleted, removed, left)
 
 
-def scrub(conn: sqlite3.Connection) -> bool:
+def scrub(conn: Db) -> bool:
     """Rewrite the database file so deleted data is not left readable in it."""
     return store.scrub_file(conn)

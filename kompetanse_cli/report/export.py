@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
@@ -11,6 +10,7 @@ from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KAND
 from kompetanse_cli.screening.run import ScreenResult
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
+from kompetanse_cli.store.api import Db
 
 COLUMNS = (
     Column("ID"), Column("Fødselsnummer"), Column("Navn"), Column("NAV-kontor"), Column("Listedato", "date"),
@@ -27,7 +27,7 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def export_screening(conn: sqlite3.Connection, result: ScreenResult, path: Path, *, everyone: bool,
+def export_screening(conn: Db, result: ScreenResult, path: Path, *, everyone: bool,
                      veileder: str | None = None) -> int:
     """Write candidates and persons to assess (everyone with `everyone`), and the rejected rows on a
     sheet of their own; returns how many persons were written."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import sqlite3
 import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
@@ -39,6 +38,7 @@ from kompetanse_cli.personid import require_person
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import interviews
 from kompetanse_cli.store import letters as store
+from kompetanse_cli.store.api import Db, Row
 
 REFERAT = "referat"
 TIL_VEILEDER = "melding_kontor"
@@ -179,11 +179,11 @@ def find_template(name: str) -> tuple[Path, bool]:
 
 # ---------- what the letter says ----------
 
-def _person(conn: sqlite3.Connection, short_id: str) -> sqlite3.Row:
+def _person(conn: Db, short_id: str) -> Row:
     return require_person(conn, short_id)
 
 
-def letter_data(conn: sqlite3.Connection, short_id: str, *, kind: str = REFERAT, today: dt.date | None = None,
+def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date | None = None,
                 malform: str | None = None, veileder: str | None = None) -> LetterData:
     """Build what the template sees, after checking the person has a completed level 1."""
     card = person_card(conn, short_id)
@@ -272,7 +272,7 @@ def wishes_sentence(answers: dict[str, str | None], malform: str) -> str:
     return sentence + "."
 
 
-def _measure(conn: sqlite3.Connection, card: PersonCard, first: dict[str, str | None], malform: str) -> dict[str, Any]:
+def _measure(conn: Db, card: PersonCard, first: dict[str, str | None], malform: str) -> dict[str, Any]:
     second = answers_at(conn, card.person_id, 2)
     facts = measure_facts(first, second, card.sykmeldt_fom)
     kind = second.get("tiltakstype") or ""
@@ -300,7 +300,7 @@ def _environment(loader: jinja2.BaseLoader | None = None) -> ImmutableSandboxedE
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_referat(conn: sqlite3.Connection, short_id: str, *, fmt: str = "txt", til_veileder: bool = False,
+def render_referat(conn: Db, short_id: str, *, fmt: str = "txt", til_veileder: bool = False,
                    today: dt.date | None = None, malform: str | None = None,
                    veileder: str | None = None) -> RenderedLetter:
     """Render the referat (or, with `til_veileder`, the notice to the NAV-kontor) fully in memory.
@@ -432,7 +432,7 @@ def write_letter(letter: RenderedLetter, path: Path, *, overwrite: bool = False)
     return path
 
 
-def record_letter(conn: sqlite3.Connection, letter: RenderedLetter, *, veileder: str | None,
+def record_letter(conn: Db, letter: RenderedLetter, *, veileder: str | None,
                   destination: str) -> int:
     """Record the letter in `brev` and the audit log: when, which template, format, by whom."""
     details = (f"mal {letter.template_label}, format {letter.format}, målform {letter.malform}, "

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,6 +29,7 @@ from kompetanse_cli.report.suppression import DEFAULT_THRESHOLD, Group, suppress
 from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL
 from kompetanse_cli.screening.rules import CRITERIA
 from kompetanse_cli.store import tallies as store
+from kompetanse_cli.store.api import Db
 
 MIN_THRESHOLD = 3  # below this, single persons in small offices can be recognised
 
@@ -291,7 +291,7 @@ class _Cells:
         return Count(None if mark else self.values[key], mark, share)
 
 
-def resolve_offices(conn: sqlite3.Connection, kontor: str | None,
+def resolve_offices(conn: Db, kontor: str | None,
                     fylker: tuple[str, ...] | None) -> tuple[str, ...] | None:
     """The office names that contain what was typed (any case); an unknown office lists the known ones."""
     if not kontor:
@@ -305,7 +305,7 @@ def resolve_offices(conn: sqlite3.Connection, kontor: str | None,
     return found
 
 
-def build_report(conn: sqlite3.Connection, *, fylke: FylkeChoice | None, kontor: str | None = None,
+def build_report(conn: Db, *, fylke: FylkeChoice | None, kontor: str | None = None,
                  fra: dt.date | None = None, til: dt.date | None = None,
                  threshold: int = DEFAULT_THRESHOLD, today: dt.date | None = None,
                  template: Template | None = None) -> Report:
@@ -360,7 +360,7 @@ def _office_order(kontor: str | None) -> tuple[bool, list[object]]:
     return kontor is None, [(0, int(p)) if p.isdigit() else (1, p) for p in parts]
 
 
-def _count_funnel(conn: sqlite3.Connection, cells: _Cells, today: dt.date) -> list[tuple[str, str | None, str | None]]:
+def _count_funnel(conn: Db, cells: _Cells, today: dt.date) -> list[tuple[str, str | None, str | None]]:
     """Adds the funnel's cells; returns the row keys in display order: (level, fylke, kontor)."""
     raw: dict[tuple[str | None, str | None], dict[str, int]] = {}
     for row in store.funnel_lists(conn):
@@ -412,7 +412,7 @@ def _answer_keys(question: Question) -> list[tuple[str, str]]:
     return [(BESVART, BESVART_LABEL)]
 
 
-def _count_questions(conn: sqlite3.Connection, cells: _Cells, template: Template) -> list[tuple]:
+def _count_questions(conn: Db, cells: _Cells, template: Template) -> list[tuple]:
     """Adds every question's cells; returns (question, n key, [(answer key, label)]) per question."""
     sizes = store.level_sizes(conn)
     found = []
@@ -449,7 +449,7 @@ def _distribution(cells: _Cells, question: Question, n_key: Hashable, keys: list
 
 # ---------- the measures ----------
 
-def _count_measures(conn: sqlite3.Connection, cells: _Cells) -> dict[str, list[tuple[str, str]]]:
+def _count_measures(conn: Db, cells: _Cells) -> dict[str, list[tuple[str, str]]]:
     """Adds the measures' cells (persons with nivå 2); returns each table's (key, label) rows."""
     counted = store.measure_counts(
         conn, weeks=[store.Bin(key, high) for key, _, high in WEEKS_TO_START],
@@ -492,7 +492,7 @@ def _measures(cells: _Cells, questions: list[tuple], tables: dict[str, list[tupl
 
 # ---------- the screening ----------
 
-def _count_reasons(conn: sqlite3.Connection, cells: _Cells) -> list[tuple[str, str]]:
+def _count_reasons(conn: Db, cells: _Cells) -> list[tuple[str, str]]:
     counted = store.screening_reasons(conn)
     keys = list(CRITERIA.items()) + [(k, k) for k in sorted(counted) if k not in CRITERIA]
     for key, _ in keys:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
 from kompetanse_cli.errors import UsageError
@@ -11,6 +10,7 @@ from kompetanse_cli.personid import require_person
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
+from kompetanse_cli.store.api import Db
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Explanation:
                 "criteria": self.results, "appearances": self.appearances}
 
 
-def explain_person(conn: sqlite3.Connection, short_id: str, *, veileder: str | None = None) -> Explanation:
+def explain_person(conn: Db, short_id: str, *, veileder: str | None = None) -> Explanation:
     person = require_person(conn, short_id)
     latest = store.latest_screening(conn, person["id"])
     audit.log(conn, veileder=veileder, handling="screening forklart", person=person["kort_id"])

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
@@ -32,6 +31,7 @@ from kompetanse_cli.screening.rules import CRITERIA, Region, RuleSet, load_regio
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import checkpoint_deferred, page_cache, transaction
+from kompetanse_cli.store.api import Db
 
 BATCH_ROWS = 2500  # rows per batch; filling the pipeline costs about one batch's cleaning, while the storing waits
 WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
@@ -123,7 +123,7 @@ def choose_list_date(given: dt.date | None, listfile: ListFile) -> tuple[dt.date
     return dt.date.today(), TODAY
 
 
-def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, sheet: str | None = None,
+def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None = None,
                 list_date: dt.date | None = None, kontor: str | None = None, veileder: str | None = None,
                 progress: Progress | None = None, again: bool = False,
                 in_worker: bool | None = None) -> ScreenResult:
@@ -188,7 +188,7 @@ def screen_file(conn: sqlite3.Connection, path: Path, *, fylke: FylkeChoice, she
     return result
 
 
-def _import_rows(conn: sqlite3.Connection, listfile: ListFile, result: ScreenResult, *, region: Region,
+def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: Region,
                  day: dt.date, source: str, digest: str, present: frozenset[str], kontor: str | None,
                  veileder: str | None, progress: Progress | None, fylke: FylkeChoice, in_worker: bool) -> None:
     result.import_id = store.create_import(
@@ -307,7 +307,7 @@ def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener
     return fylker, versions, decisions, {name: results[name] for name in CRITERIA if name in results}, weeks, ages
 
 
-def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, batch: tuple[Screened, list[RowError]],
+def _store_batch(conn: Db, people: store.PersonIds, batch: tuple[Screened, list[RowError]],
                  day: dt.date, kontor: str | None, result: ScreenResult) -> None:
     screened, rejected = batch
     result.rejected += rejected
@@ -340,12 +340,12 @@ def _store_batch(conn: sqlite3.Connection, people: store.PersonIds, batch: tuple
         result.decisions[decision] = result.decisions.get(decision, 0) + number
 
 
-def _fill_counts(conn: sqlite3.Connection, result: ScreenResult) -> None:
+def _fill_counts(conn: Db, result: ScreenResult) -> None:
     result.decisions = store.decision_counts(conn, result.import_id)
     result.known_before = store.count_known_before(conn, result.import_id)
 
 
-def _fill_from_earlier(conn: sqlite3.Connection, result: ScreenResult, earlier: store.StoredImport) -> None:
+def _fill_from_earlier(conn: Db, result: ScreenResult, earlier: store.StoredImport) -> None:
     """Report what the earlier import of the very same file found; nothing new is stored."""
     result.already_imported_at = earlier.importert
     result.import_id = earlier.id
@@ -358,7 +358,7 @@ def _fill_from_earlier(conn: sqlite3.Connection, result: ScreenResult, earlier: 
     _fill_counts(conn, result)
 
 
-def outcomes(conn: sqlite3.Connection, import_id: int, *, everyone: bool = True,
+def outcomes(conn: Db, import_id: int, *, everyone: bool = True,
              candidates_first: bool = True, limit: int | None = None) -> Iterator[PersonOutcome]:
     """Everyone on an import (or only candidates and persons to assess), candidates first or by
     row; the first `limit` of them (None: all)."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 from kompetanse_cli.store.db import now
+from kompetanse_cli.store.api import Db
 
 
-def log(conn: sqlite3.Connection, *, veileder: str | None, handling: str, person: str | None,
+def log(conn: Db, *, veileder: str | None, handling: str, person: str | None,
         detaljer: str | None = None) -> None:
     """Append one entry. `person` is kt's short id only; `detaljer` never holds personal data."""
     conn.execute("INSERT INTO logg (tidspunkt, veileder, handling, person, detaljer) VALUES (?, ?, ?, ?, ?)",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kompetanse_cli import paths
 from kompetanse_cli.errors import InputError
+from kompetanse_cli.store.api import Db, Row, SqliteDb
 
 BUSY_TIMEOUT_MS = 30_000
 # Page size of a new database. SQLite's default is 4 kB; a weekly list writes tens of thousands of
@@ -25,7 +26,7 @@ BUSY_TIMEOUT_MS = 30_000
 PAGE_BYTES = 16_384
 
 
-def _run_script(conn: sqlite3.Connection, script: str) -> None:
+def _run_script(conn: Db, script: str) -> None:
     """Run `;`-separated DDL inside the caller's transaction (executescript would commit it)."""
     statement = ""
     for part in script.split(";"):
@@ -36,7 +37,7 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             statement = ""
 
 
-def _m001_initial(conn: sqlite3.Connection) -> None:
+def _m001_initial(conn: Db) -> None:
     _run_script(
         conn,
         """
@@ -114,7 +115,7 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
-def _m002_kartlegging(conn: sqlite3.Connection) -> None:
+def _m002_kartlegging(conn: Db) -> None:
     _run_script(
         conn,
         """
@@ -180,7 +181,7 @@ def _m002_kartlegging(conn: sqlite3.Connection) -> None:
     )
 
 
-def _m003_kriterieresultat(conn: sqlite3.Connection) -> None:
+def _m003_kriterieresultat(conn: Db) -> None:
     """Each distinct criterion result is stored once; a decision lists their ids (`[3,17,…]`)
     instead of repeating eleven sentences: a list of 50 000 persons has a few hundred."""
     _run_script(
@@ -215,13 +216,13 @@ def _m003_kriterieresultat(conn: sqlite3.Connection) -> None:
         last = batch[-1][0]
 
 
-def _m004_import_kontor(conn: sqlite3.Connection) -> None:
+def _m004_import_kontor(conn: Db) -> None:
     """The office an import was given for rows without one of their own (`--kontor` or the
     setting): `kt screen --på-nytt` gives it again when the command does not give one anew."""
     _run_script(conn, "ALTER TABLE import ADD COLUMN kontor TEXT")
 
 
-def _m005_beslutning_i_listeoppforing(conn: sqlite3.Connection) -> None:
+def _m005_beslutning_i_listeoppforing(conn: Db) -> None:
     """A list row's decision is stored on its appearance (`listeoppforing`) instead of in a table
     of its own: every appearance gets exactly one decision, made at import, so a list row is one
     row in three b-trees instead of two rows in six (a long list is stored ≈ a fifth faster).
@@ -254,7 +255,7 @@ def _m005_beslutning_i_listeoppforing(conn: sqlite3.Connection) -> None:
 
 
 # Numbered migrations, applied in order; the database's user_version says how many have run.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_kartlegging, _m003_kriterieresultat,
+MIGRATIONS: list[Callable[[Db], None]] = [_m001_initial, _m002_kartlegging, _m003_kriterieresultat,
                                                           _m004_import_kontor, _m005_beslutning_i_listeoppforing]
 
 
@@ -267,7 +268,7 @@ def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
 
-def connect(path: Path | None = None) -> tuple[sqlite3.Connection, list[str]]:
+def connect(path: Path | None = None) -> tuple[Db, list[str]]:
     """Open (creating if needed) the database, private and migrated; returns warnings too."""
     path = path or paths.db_path()
     warnings = paths.ensure_private_dir(path.parent)
@@ -276,7 +277,7 @@ def connect(path: Path | None = None) -> tuple[sqlite3.Connection, list[str]]:
         path.touch(mode=0o600)
     warnings += paths.ensure_private_file(path)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=SqliteDb)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if conn.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new, empty database: nothing written yet
@@ -310,14 +311,14 @@ def connect(path: Path | None = None) -> tuple[sqlite3.Connection, list[str]]:
     return conn, warnings
 
 
-def migrate_open(conn: sqlite3.Connection) -> None:
+def migrate_open(conn: Db) -> None:
     """Bring an open database (e.g. one just restored from an older backup) up to date."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version < schema_version():
         _migrate(conn, version)
 
 
-def _migrate(conn: sqlite3.Connection, version: int) -> None:
+def _migrate(conn: Db, version: int) -> None:
     for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
         with transaction(conn):
             migration(conn)
@@ -325,7 +326,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
 
 
 @contextmanager
-def page_cache(conn: sqlite3.Connection, megabytes: int) -> Iterator[None]:
+def page_cache(conn: Db, megabytes: int) -> Iterator[None]:
     """A larger page cache for one long import: the unique indexes on fødselsnummer and kort id
     are written at random places, and once they outgrow SQLite's 2 MB default every insert
     fetches pages anew (≈ a tenth of the storing time at 200 000 rows)."""
@@ -338,7 +339,7 @@ def page_cache(conn: sqlite3.Connection, megabytes: int) -> Iterator[None]:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: Db) -> Iterator[Db]:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any error (including Ctrl-C).
 
     Inside an outer transaction it just joins it, so a store function can be used both alone
@@ -357,7 +358,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def checkpoint_deferred(conn: sqlite3.Connection) -> Iterator[None]:
+def checkpoint_deferred(conn: Db) -> Iterator[None]:
     """Commit without folding the write-ahead log back into the database file there and then.
 
     SQLite does that fold (a checkpoint) as part of any commit that leaves the log over 1 000
@@ -374,7 +375,7 @@ def checkpoint_deferred(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 @contextmanager
-def checkpoint_meanwhile(conn: sqlite3.Connection) -> Iterator[None]:
+def checkpoint_meanwhile(conn: Db) -> Iterator[None]:
     """Fold the write-ahead log back into the database file in a second thread while the block
     runs (e.g. prints what was imported); waits for it at the end of the block."""
     thread = threading.Thread(target=_checkpoint, args=(conn.execute("PRAGMA database_list").fetchone()[2],),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from kompetanse_cli.store.audit import log  # noqa: F401 - re-exported for callers of this module
 from kompetanse_cli.store.db import now, transaction
+from kompetanse_cli.store.api import Db, Row
 
 
 @dataclass
@@ -27,19 +27,19 @@ class Level:
         return self.fullfort is not None
 
 
-def _level(row: sqlite3.Row | None) -> Level | None:
+def _level(row: Row | None) -> Level | None:
     if row is None:
         return None
     return Level(**{k: row[k] for k in ("id", "person_id", "niva", "mal_id", "mal_versjon", "startet", "endret",
                                          "fullfort")})
 
 
-def get_level(conn: sqlite3.Connection, person_id: int, niva: int) -> Level | None:
+def get_level(conn: Db, person_id: int, niva: int) -> Level | None:
     return _level(conn.execute("SELECT * FROM kartlegging WHERE person_id = ? AND niva = ?",
                                (person_id, niva)).fetchone())
 
 
-def start_level(conn: sqlite3.Connection, person_id: int, niva: int, *, mal_id: str, mal_versjon: str,
+def start_level(conn: Db, person_id: int, niva: int, *, mal_id: str, mal_versjon: str,
                 veileder: str | None) -> Level:
     """The person's interview at this level, created if it does not exist yet."""
     existing = get_level(conn, person_id, niva)
@@ -53,13 +53,13 @@ def start_level(conn: sqlite3.Connection, person_id: int, niva: int, *, mal_id: 
     return level
 
 
-def answers(conn: sqlite3.Connection, level_id: int) -> dict[str, str | None]:
+def answers(conn: Db, level_id: int) -> dict[str, str | None]:
     """Stored answers of a level: question id → value (None = skipped, «Ubesvart»)."""
     return {row[0]: row[1] for row in conn.execute(
         "SELECT sporsmal, verdi FROM svar WHERE kartlegging_id = ? ORDER BY id", (level_id,))}
 
 
-def save_answer(conn: sqlite3.Connection, level_id: int, question: str, value: str | None, *,
+def save_answer(conn: Db, level_id: int, question: str, value: str | None, *,
                 mal_id: str, mal_versjon: str, veileder: str | None) -> bool:
     """Store one answer at once (its own transaction). A changed answer keeps the earlier value,
     who gave it and when, in `svar_historikk`. Returns False when nothing changed."""
@@ -84,7 +84,7 @@ def save_answer(conn: sqlite3.Connection, level_id: int, question: str, value: s
     return True
 
 
-def remove_answer(conn: sqlite3.Connection, level_id: int, question: str, *, veileder: str | None) -> None:
+def remove_answer(conn: Db, level_id: int, question: str, *, veileder: str | None) -> None:
     """Drop an answer to a question no longer shown (its condition changed); history keeps it."""
     with transaction(conn):
         old = conn.execute("SELECT verdi, veileder, tidspunkt FROM svar WHERE kartlegging_id = ? AND sporsmal = ?",
@@ -97,29 +97,29 @@ def remove_answer(conn: sqlite3.Connection, level_id: int, question: str, *, vei
         conn.execute("DELETE FROM svar WHERE kartlegging_id = ? AND sporsmal = ?", (level_id, question))
 
 
-def complete_level(conn: sqlite3.Connection, level_id: int) -> None:
+def complete_level(conn: Db, level_id: int) -> None:
     stamp = now()
     conn.execute("UPDATE kartlegging SET fullfort = ?, endret = ? WHERE id = ? AND fullfort IS NULL",
                  (stamp, stamp, level_id))
 
 
-def reopen_level(conn: sqlite3.Connection, level_id: int) -> None:
+def reopen_level(conn: Db, level_id: int) -> None:
     conn.execute("UPDATE kartlegging SET fullfort = NULL, endret = ? WHERE id = ? AND fullfort IS NOT NULL",
                  (now(), level_id))
 
 
-def history(conn: sqlite3.Connection, level_id: int) -> list[sqlite3.Row]:
+def history(conn: Db, level_id: int) -> list[Row]:
     return conn.execute("SELECT * FROM svar_historikk WHERE kartlegging_id = ? ORDER BY id", (level_id,)).fetchall()
 
 
-def latest_appearance(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | None:
+def latest_appearance(conn: Db, person_id: int) -> Row | None:
     """The person's newest list appearance with its decision (employer, sick-leave start, ...)."""
     return conn.execute(
         """SELECT * FROM listeoppforing
            WHERE person_id = ? ORDER BY listedato DESC, id DESC LIMIT 1""", (person_id,)).fetchone()
 
 
-def create_person(conn: sqlite3.Connection, *, kort_id: str, fnr: str, navn: str | None, fylke: str,
+def create_person(conn: Db, *, kort_id: str, fnr: str, navn: str | None, fylke: str,
                   kontor: str | None, arbeidsgiver: str | None, sykmeldt_fom: str | None, malform: str) -> int:
     cursor = conn.execute(
         "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, kilde, opprettet)"
@@ -128,14 +128,14 @@ def create_person(conn: sqlite3.Connection, *, kort_id: str, fnr: str, navn: str
     return int(cursor.lastrowid)
 
 
-def person_by_fnr(conn: sqlite3.Connection, fnr: str) -> sqlite3.Row | None:
+def person_by_fnr(conn: Db, fnr: str) -> Row | None:
     return conn.execute("SELECT * FROM person WHERE fnr = ?", (fnr,)).fetchone()
 
 
-def set_malform(conn: sqlite3.Connection, person_id: int, malform: str) -> None:
+def set_malform(conn: Db, person_id: int, malform: str) -> None:
     conn.execute("UPDATE person SET malform = ? WHERE id = ?", (malform, person_id))
 
 
-def set_source(conn: sqlite3.Connection, person_id: int, kilde: str) -> None:
+def set_source(conn: Db, person_id: int, kilde: str) -> None:
     """Where the person came into kt from: liste, manuell or import."""
     conn.execute("UPDATE person SET kilde = ? WHERE id = ?", (kilde, person_id))

@@ -5,11 +5,11 @@ Only the fact that a letter was made is stored, never its text or where it was s
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from kompetanse_cli.store.db import now, transaction
 from kompetanse_cli.store.interviews import log
+from kompetanse_cli.store.api import Db
 
 
 LETTER_NAMES = {"referat": "referat", "melding_kontor": "melding til NAV-kontoret"}  # type → as the log says it
@@ -28,14 +28,14 @@ class LetterRecord:
     tidspunkt: str
 
 
-def interview_veileder(conn: sqlite3.Connection, person_id: int, niva: int) -> str | None:
+def interview_veileder(conn: Db, person_id: int, niva: int) -> str | None:
     """The ident of the veileder who registered the person's interview at this level."""
     row = conn.execute("SELECT veileder FROM kartlegging WHERE person_id = ? AND niva = ?",
                        (person_id, niva)).fetchone()
     return row["veileder"] if row else None
 
 
-def record_letter(conn: sqlite3.Connection, *, person_id: int, short_id: str, type: str, mal: str, format: str,
+def record_letter(conn: Db, *, person_id: int, short_id: str, type: str, mal: str, format: str,
                   veileder: str | None, detaljer: str) -> int:
     """Record a rendered letter in `brev` and in the audit log (short id only), in one transaction."""
     with transaction(conn):
@@ -47,7 +47,7 @@ def record_letter(conn: sqlite3.Connection, *, person_id: int, short_id: str, ty
     return int(cursor.lastrowid)
 
 
-def letters_for_person(conn: sqlite3.Connection, person_id: int) -> list[LetterRecord]:
+def letters_for_person(conn: Db, person_id: int) -> list[LetterRecord]:
     """Every letter made for a person, oldest first."""
     return [LetterRecord(**{k: row[k] for k in ("id", "person_id", "type", "mal", "format", "veileder", "tidspunkt")})
             for row in conn.execute("SELECT * FROM brev WHERE person_id = ? ORDER BY id", (person_id,))]

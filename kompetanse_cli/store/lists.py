@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
 from kompetanse_cli.store.db import now, transaction
+from kompetanse_cli.store.api import Db, Row
 
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
 ID_LENGTH = 5
@@ -32,14 +32,14 @@ class StoredImport:
     avviste: int
 
 
-def find_import(conn: sqlite3.Connection, sha256: str, ark: str) -> StoredImport | None:
+def find_import(conn: Db, sha256: str, ark: str) -> StoredImport | None:
     row = conn.execute(
         "SELECT id, filnavn, ark, listedato, listedato_kilde, fylke, importert, rader_lest, importerte, avviste"
         " FROM import WHERE sha256 = ? AND ark = ?", (sha256, ark)).fetchone()
     return StoredImport(**dict(row)) if row else None
 
 
-def create_import(conn: sqlite3.Connection, *, sha256: str, ark: str, filnavn: str, listedato: str,
+def create_import(conn: Db, *, sha256: str, ark: str, filnavn: str, listedato: str,
                   listedato_kilde: str, fylke: str, veileder: str | None, kontor: str | None = None) -> int:
     cursor = conn.execute(
         "INSERT INTO import (sha256, ark, filnavn, listedato, listedato_kilde, fylke, importert, veileder, kontor)"
@@ -48,18 +48,18 @@ def create_import(conn: sqlite3.Connection, *, sha256: str, ark: str, filnavn: s
     return int(cursor.lastrowid)
 
 
-def finish_import(conn: sqlite3.Connection, import_id: int, *, rader_lest: int, importerte: int, avviste: int) -> None:
+def finish_import(conn: Db, import_id: int, *, rader_lest: int, importerte: int, avviste: int) -> None:
     conn.execute("UPDATE import SET rader_lest = ?, importerte = ?, avviste = ? WHERE id = ?",
                  (rader_lest, importerte, avviste, import_id))
 
 
-def save_rejected(conn: sqlite3.Connection, import_id: int, rejected: Iterable[tuple[str, int, str, str]]) -> None:
+def save_rejected(conn: Db, import_id: int, rejected: Iterable[tuple[str, int, str, str]]) -> None:
     """Rejected rows by sheet, row, column and reason: no personal data is stored for them."""
     conn.executemany("INSERT INTO import_avvist (import_id, ark, rad, kolonne, arsak) VALUES (?, ?, ?, ?, ?)",
                      [(import_id, *r) for r in rejected])
 
 
-def rejected_rows(conn: sqlite3.Connection, import_id: int) -> list[sqlite3.Row]:
+def rejected_rows(conn: Db, import_id: int) -> list[Row]:
     return conn.execute("SELECT ark, rad, kolonne, arsak FROM import_avvist WHERE import_id = ? ORDER BY rad",
                         (import_id,)).fetchall()
 
@@ -67,7 +67,7 @@ def rejected_rows(conn: sqlite3.Connection, import_id: int) -> list[sqlite3.Row]
 class PersonIds:
     """Finds or creates persons by fødselsnummer, handing out kt's short ids."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Db) -> None:
         self.conn = conn
         self._taken: set[str] | None = None
         self._stored_before: bool | None = None  # whether any person was stored before this import
@@ -132,7 +132,7 @@ class PersonIds:
         return found
 
 
-def _next_id(conn: sqlite3.Connection, table: str) -> int:
+def _next_id(conn: Db, table: str) -> int:
     """The rowid the next insert gets. Only valid inside a write transaction (BEGIN IMMEDIATE),
     where no other writer can insert between this read and the caller's executemany."""
     return conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
@@ -149,7 +149,7 @@ APPEARANCE_COLUMNS = ("person_id", "import_id", "ark", "rad", "listedato", "fylk
 SCREENED_COLUMNS = APPEARANCE_COLUMNS + ("regelversjon", "beslutning", "uker_sykmeldt", "alder", "resultater")
 
 
-def save_screened(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+def save_screened(conn: Db, rows: Iterable[tuple]) -> None:
     """Insert list appearances with their decisions (tuples in SCREENED_COLUMNS order; any
     iterable, read once). The time of screening is the same for the whole call, so it is written
     into the statement (our own ISO text, no quotes in it) instead of added to every row."""
@@ -159,8 +159,8 @@ def save_screened(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
                      f" VALUES ({marks}, '{stamp}')", rows)
 
 
-def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequence[str], *,
-                    candidates_first: bool = True, limit: int | None = None) -> Iterator[sqlite3.Row]:
+def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *,
+                    candidates_first: bool = True, limit: int | None = None) -> Iterator[Row]:
     """Everyone on a stored import with the given decisions, candidates first (or in row order),
     the first `limit` of them (None: all); with the person's latest appearance on an earlier
     import (`tidligere_*`)."""
@@ -189,13 +189,13 @@ def import_outcomes(conn: sqlite3.Connection, import_id: int, decisions: Sequenc
         (import_id, *decisions, -1 if limit is None else limit, import_id))
 
 
-def decision_counts(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
+def decision_counts(conn: Db, import_id: int) -> dict[str, int]:
     return {row[0]: row[1] for row in conn.execute(
         "SELECT beslutning, COUNT(*) FROM listeoppforing WHERE import_id = ? AND beslutning IS NOT NULL GROUP BY 1",
         (import_id,))}
 
 
-def count_known_before(conn: sqlite3.Connection, import_id: int) -> int:
+def count_known_before(conn: Db, import_id: int) -> int:
     """Persons on this import who were on an earlier import too."""
     return conn.execute(
         """SELECT COUNT(DISTINCT l.person_id) FROM listeoppforing l
@@ -204,11 +204,11 @@ def count_known_before(conn: sqlite3.Connection, import_id: int) -> int:
         (import_id,)).fetchone()[0]
 
 
-def person_by_short_id(conn: sqlite3.Connection, short_id: str) -> sqlite3.Row | None:
+def person_by_short_id(conn: Db, short_id: str) -> Row | None:
     return conn.execute("SELECT * FROM person WHERE kort_id = ?", (short_id.strip().lower(),)).fetchone()
 
 
-def latest_screening(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row | None:
+def latest_screening(conn: Db, person_id: int) -> Row | None:
     """The person's newest decision, with the list appearance it was made on."""
     return conn.execute(
         """SELECT l.id, l.id AS oppforing_id, l.person_id, l.fylke, l.regelversjon, l.beslutning, l.uker_sykmeldt,
@@ -262,7 +262,7 @@ class ResultIds:
                                       map(last.__getitem__, columns[-1]))))
 
 
-def save_results(conn: sqlite3.Connection, results: Iterable[tuple[int, str, str, str]]) -> None:
+def save_results(conn: Db, results: Iterable[tuple[int, str, str, str]]) -> None:
     """Insert criterion results with the ids `ResultIds` gave them."""
     conn.executemany("INSERT INTO kriterieresultat (id, kriterium, status, begrunnelse) VALUES (?, ?, ?, ?)", results)
 
@@ -271,7 +271,7 @@ class CriterionResults:
     """Criterion results, (criterion, status, reason), each stored once in `kriterieresultat`;
     a decision stores the list of its results' ids, e.g. `[3,17,22]`."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Db) -> None:
         self.conn = conn
         self._ids: dict[tuple[str, str, str], str] = {}  # result → its id, as text
         self._results: dict[int, tuple[str, str, str]] = {}
@@ -308,7 +308,7 @@ class CriterionResults:
             return [self._results[number] for number in numbers]
 
 
-def forget_unused_results(conn: sqlite3.Connection) -> None:
+def forget_unused_results(conn: Db) -> None:
     """Remove criterion results no decision refers to any more. Some quote one person's own
     figures (e.g. «0 tidligere sykefravær, 12 sykepengedager siste 5 år»), so they go with the
     person's decisions."""
@@ -316,11 +316,11 @@ def forget_unused_results(conn: sqlite3.Connection) -> None:
                  " (SELECT j.value FROM listeoppforing l, json_each(l.resultater) j)")
 
 
-def count_appearances(conn: sqlite3.Connection, person_id: int) -> int:
+def count_appearances(conn: Db, person_id: int) -> int:
     return conn.execute("SELECT COUNT(*) FROM listeoppforing WHERE person_id = ?", (person_id,)).fetchone()[0]
 
 
-def delete_import(conn: sqlite3.Connection, import_id: int) -> list[int]:
+def delete_import(conn: Db, import_id: int) -> list[int]:
     """Remove an import with its list rows and decisions. Returns the persons who were on it: they
     stay (a list screened again keeps its persons' kt-ids and settings) until the caller has them
     go with `forget_unlisted_persons`."""
@@ -331,7 +331,7 @@ def delete_import(conn: sqlite3.Connection, import_id: int) -> list[int]:
     return person_ids
 
 
-def forget_unlisted_persons(conn: sqlite3.Connection, person_ids: Sequence[int]) -> int:
+def forget_unlisted_persons(conn: Db, person_ids: Sequence[int]) -> int:
     """Remove those of these persons who are on no list any more and came only from lists (never
     kartlagt, never registered by hand). Returns how many went."""
     removed = 0
@@ -345,7 +345,7 @@ def forget_unlisted_persons(conn: sqlite3.Connection, person_ids: Sequence[int])
     return removed
 
 
-def import_office(conn: sqlite3.Connection, import_id: int) -> str | None:
+def import_office(conn: Db, import_id: int) -> str | None:
     """The NAV office an import was given for rows without their own. (Imports from before kt
     stored it: the office of all its rows, when they all had the same one.)"""
     given = conn.execute("SELECT kontor FROM import WHERE id = ?", (import_id,)).fetchone()
@@ -356,7 +356,7 @@ def import_office(conn: sqlite3.Connection, import_id: int) -> str | None:
     return offices[0][0] if len(offices) == 1 else None
 
 
-def refresh_listed_persons(conn: sqlite3.Connection, person_ids: Sequence[int]) -> None:
+def refresh_listed_persons(conn: Db, person_ids: Sequence[int]) -> None:
     """Give persons who came from lists the fylke and office of their newest list row, as a person
     made by that list would have (after the list is screened again, e.g. with another --fylke)."""
     for start in range(0, len(person_ids), SQL_CHUNK):
@@ -370,7 +370,7 @@ def refresh_listed_persons(conn: sqlite3.Connection, person_ids: Sequence[int]) 
                 AND EXISTS (SELECT 1 FROM listeoppforing WHERE person_id = person.id)""", chunk)
 
 
-def already_listed(conn: sqlite3.Connection, person_ids: Sequence[int], listedato: str, import_id: int) -> set[int]:
+def already_listed(conn: Db, person_ids: Sequence[int], listedato: str, import_id: int) -> set[int]:
     """Persons already stored on a list with this list date from another import (an earlier
     version of the same list, e.g. before rejected rows were corrected)."""
     found: set[int] = set()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
+
+from kompetanse_cli.store.api import Db, Row
 
 STAGE_SQL = """
 WITH siste_liste AS (
@@ -27,8 +28,8 @@ LEFT JOIN svar a3 ON a3.kartlegging_id = k3.id AND a3.sporsmal = 'gjennomfort'
 """
 
 
-def person_rows(conn: sqlite3.Connection, *, fylke: tuple[str, ...] | None = None,
-                kontor: str | None = None) -> Iterator[sqlite3.Row]:
+def person_rows(conn: Db, *, fylke: tuple[str, ...] | None = None,
+                kontor: str | None = None) -> Iterator[Row]:
     """Every person (optionally in these fylker / this office), oldest first."""
     where, params = [], []
     if fylke:

@@ -8,6 +8,7 @@ from pathlib import Path
 from kompetanse_cli.errors import InputError
 from kompetanse_cli.store.db import BUSY_TIMEOUT_MS, transaction
 from kompetanse_cli.store.lists import APPEARANCE_COLUMNS, CriterionResults, forget_unused_results
+from kompetanse_cli.store.api import Db, Row
 
 # A list row and its decision are one row in the database; innsyn shows them as two sections, as
 # before they were merged: the list rows, and the decisions with the list date they were made on.
@@ -27,7 +28,7 @@ PERSON_TABLES = {
 }
 
 
-def person_data(conn: sqlite3.Connection, person_id: int) -> dict[str, list[dict[str, object]]]:
+def person_data(conn: Db, person_id: int) -> dict[str, list[dict[str, object]]]:
     """Every row stored about one person, table by table; a decision's results as
     (criterion, status, reason) triples."""
     found = {name: [dict(row) for row in conn.execute(sql, (person_id,))] for name, sql in PERSON_TABLES.items()}
@@ -37,8 +38,8 @@ def person_data(conn: sqlite3.Connection, person_id: int) -> dict[str, list[dict
     return found
 
 
-def audit_rows(conn: sqlite3.Connection, *, person: str | None = None, fra: str | None = None,
-               til: str | None = None) -> list[sqlite3.Row]:
+def audit_rows(conn: Db, *, person: str | None = None, fra: str | None = None,
+               til: str | None = None) -> list[Row]:
     where, params = [], []
     if person:
         where.append("person = ?")
@@ -53,7 +54,7 @@ def audit_rows(conn: sqlite3.Connection, *, person: str | None = None, fra: str 
     return conn.execute(sql, params).fetchall()
 
 
-def delete_persons(conn: sqlite3.Connection, person_ids: list[int]) -> int:
+def delete_persons(conn: Db, person_ids: list[int]) -> int:
     """Delete persons and, by cascade, everything about them. Returns how many were deleted."""
     with transaction(conn):
         deleted = 0
@@ -65,12 +66,12 @@ def delete_persons(conn: sqlite3.Connection, person_ids: list[int]) -> int:
     return deleted
 
 
-def database_path(conn: sqlite3.Connection) -> Path:
+def database_path(conn: Db) -> Path:
     """The open database file, as SQLite names it."""
     return Path(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
-def scrub_file(conn: sqlite3.Connection) -> bool:
+def scrub_file(conn: Db) -> bool:
     """Make deleted data unreadable in the file: fold the WAL back in and rebuild the database.
 
     `secure_delete` already zeroes deleted content in the pages; the checkpoint empties the WAL
@@ -82,8 +83,8 @@ def scrub_file(conn: sqlite3.Connection) -> bool:
     return busy == 0  # 1: another process held the database, the WAL could not be emptied
 
 
-def expired_persons(conn: sqlite3.Connection, *, never_interviewed_before: str,
-                    inactive_before: str) -> list[sqlite3.Row]:
+def expired_persons(conn: Db, *, never_interviewed_before: str,
+                    inactive_before: str) -> list[Row]:
     """Persons past their time: listed but never kartlagt with the last list date before the first
     limit, and anyone whose last activity (list, interview, letter) is before the second."""
     return conn.execute(
@@ -106,7 +107,7 @@ def expired_persons(conn: sqlite3.Connection, *, never_interviewed_before: str,
         {"ikke_kartlagt": never_interviewed_before, "inaktiv": inactive_before}).fetchall()
 
 
-def backup_to(conn: sqlite3.Connection, target: Path) -> None:
+def backup_to(conn: Db, target: Path) -> None:
     """A consistent copy through SQLite's backup API, safe while kt is in use."""
     dest = sqlite3.connect(target)
     try:
@@ -118,7 +119,7 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> None:
 AUDIT_COLUMNS = ("tidspunkt", "veileder", "handling", "person", "detaljer")
 
 
-def restore_from(conn: sqlite3.Connection, source: Path) -> list[str]:
+def restore_from(conn: Db, source: Path) -> list[str]:
     """Replace the database's content with a backup's (through the backup API), keeping the audit
     trail: entries made after the backup are added back. Returns the short ids of persons deleted
     since the backup was taken, so the caller can delete them again."""
@@ -138,7 +139,7 @@ def restore_from(conn: sqlite3.Connection, source: Path) -> list[str]:
     return [entry[3] for entry in newer if entry[2] == "person slettet" and entry[3]]
 
 
-def _copy_other_page_size(src: sqlite3.Connection, conn: sqlite3.Connection) -> None:
+def _copy_other_page_size(src: Db, conn: Db) -> None:
     """Copy a backup made with another page size (databases made before kt used 16 kB pages have
     4 kB). SQLite copies into a database in WAL mode only with the same page size, so the copy
     is made with a rollback journal, which needs the database to itself; then back to WAL. The

@@ -15,12 +15,12 @@ Free-text answers never leave SQL: they are counted as answered or not, never gr
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kompetanse_cli.sykepenger import SYKEPENGEDAGER
+from kompetanse_cli.store.api import Db, Row
 
 # Days from the sick leave's first day to its 248th sykepengedag (Monday–Friday), by the first
 # day's weekday as SQLite's strftime('%w') numbers them (0 = Sunday). 248 = 49 weeks of five
@@ -74,7 +74,7 @@ def _period_filter(scope: Scope, column: str) -> tuple[str, list[object]]:
 
 
 @contextmanager
-def selections(conn: sqlite3.Connection, scope: Scope) -> Iterator[None]:
+def selections(conn: Db, scope: Scope) -> Iterator[None]:
     """Make the two selections for a report inside one read snapshot; dropped afterwards."""
     began = not conn.in_transaction
     if began:
@@ -123,14 +123,14 @@ def selections(conn: sqlite3.Connection, scope: Scope) -> Iterator[None]:
             conn.execute("COMMIT")
 
 
-def _drop(conn: sqlite3.Connection) -> None:
+def _drop(conn: Db) -> None:
     for name in (LIST_SELECTION, INTERVIEW_SELECTION):
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 # ---------- places ----------
 
-def office_names(conn: sqlite3.Connection, fylker: tuple[str, ...] | None) -> list[str]:
+def office_names(conn: Db, fylker: tuple[str, ...] | None) -> list[str]:
     """Every office name on a list appearance or a person (in these fylker), for --kontor."""
     where, params = ("", []) if fylker is None else (
         f" WHERE fylke IN ({','.join('?' * len(fylker))})", list(fylker))
@@ -139,7 +139,7 @@ def office_names(conn: sqlite3.Connection, fylker: tuple[str, ...] | None) -> li
         if r[0]]
 
 
-def data_date(conn: sqlite3.Connection) -> dt.date | None:
+def data_date(conn: Db) -> dt.date | None:
     """The day the data last changed: the newest import or registration."""
     row = conn.execute("SELECT MAX(d) FROM (SELECT MAX(importert) AS d FROM import"
                        " UNION ALL SELECT MAX(endret) FROM kartlegging)").fetchone()
@@ -148,7 +148,7 @@ def data_date(conn: sqlite3.Connection) -> dt.date | None:
 
 # ---------- the funnel ----------
 
-def funnel_lists(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def funnel_lists(conn: Db) -> list[Row]:
     """Per fylke and office: persons listed, screened, and by decision."""
     return conn.execute(
         f"""SELECT fylke, kontor, COUNT(*) AS listed, COUNT(beslutning) AS screened,
@@ -158,7 +158,7 @@ def funnel_lists(conn: sqlite3.Connection) -> list[sqlite3.Row]:
             FROM {LIST_SELECTION} GROUP BY fylke, kontor""").fetchall()
 
 
-def funnel_interviews(conn: sqlite3.Connection, today: dt.date) -> list[sqlite3.Row]:
+def funnel_interviews(conn: Db, today: dt.date) -> list[Row]:
     """Per fylke and office: kartlagt (nivå 1 fullført), aktuell (ja/delvis, of those kartlagt),
     vedtak (vedtaksdato given), started (planlagt_start by today, or gjennomfort answered),
     finished (gjennomfort = ja)."""
@@ -179,13 +179,13 @@ def funnel_interviews(conn: sqlite3.Connection, today: dt.date) -> list[sqlite3.
 
 # ---------- answers ----------
 
-def level_sizes(conn: sqlite3.Connection) -> dict[int, int]:
+def level_sizes(conn: Db) -> dict[int, int]:
     """Persons with a kartlegging at each level (the n of every question always asked there)."""
     row = conn.execute(f"SELECT COUNT(*), COUNT(k2_id), COUNT(k3_id) FROM {INTERVIEW_SELECTION}").fetchone()
     return {1: row[0], 2: row[1], 3: row[2]}
 
 
-def answer_counts(conn: sqlite3.Connection, niva: int, choice_questions: Sequence[str],
+def answer_counts(conn: Db, niva: int, choice_questions: Sequence[str],
                   other_questions: Sequence[str]) -> dict[str, dict[str, int]]:
     """question → answer key → persons, for questions asked of everyone at the level.
 
@@ -212,7 +212,7 @@ def answer_counts(conn: sqlite3.Connection, niva: int, choice_questions: Sequenc
     return found
 
 
-def conditional_counts(conn: sqlite3.Connection, niva: int, question: str, *, choices: bool,
+def conditional_counts(conn: Db, niva: int, question: str, *, choices: bool,
                        conditions: Sequence[tuple[int, str, Sequence[str]]]) -> dict[str | None, int]:
     """For a question shown only under conditions (level, question, keys): answer key → persons
     among those it was shown to; the key None counts those who left it unanswered."""
@@ -244,7 +244,7 @@ def _bin_case(expression: str, bins: Sequence[Bin]) -> str:
     return f"CASE {' '.join(parts)} ELSE '{bins[-1].key}' END" if parts else f"'{bins[-1].key}'"
 
 
-def measure_counts(conn: sqlite3.Connection, *, weeks: Sequence[Bin], duration: Sequence[Bin], missing: str,
+def measure_counts(conn: Db, *, weeks: Sequence[Bin], duration: Sequence[Bin], missing: str,
                    past: str, within: str, unknown: str) -> dict[str, dict[str, int]]:
     """Persons with nivå 2, counted three ways in one pass:
 
@@ -286,7 +286,7 @@ def last_sykepengedag_sql(column: str) -> str:
 
 # ---------- screening ----------
 
-def screening_reasons(conn: sqlite3.Connection) -> dict[str, int]:
+def screening_reasons(conn: Db) -> dict[str, int]:
     """criterion → persons whose latest decision in the period is ikke_kandidat with that
     criterion ikke_oppfylt (a person may count under several criteria)."""
     rows = conn.execute(

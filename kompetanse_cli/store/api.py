@@ -1,0 +1,61 @@
+"""The store's connection interface: what the rest of kt may hold of a database.
+
+Everything outside `store/` types its database handle as `Db` and never imports a driver.
+Two backends satisfy it: SQLite (`SqliteDb`, a `sqlite3.Connection` with a `dialect`, so the
+embedded default pays nothing for the seam) and PostgreSQL (psycopg 3, in `store/postgres/`).
+
+Shared query text is written with SQLite's placeholders, `?` or `:name`; the PostgreSQL
+backend translates them. Ids of new rows come from `INSERT … RETURNING id` (both backends),
+never from `lastrowid` or `MAX(id) + 1`, so that nothing depends on one writer at a time.
+Where the fastest algorithm differs (e.g. the list import: `executemany` on SQLite, `COPY`
+on PostgreSQL), the store branches on `db.dialect`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, Protocol
+
+Params = Sequence[Any] | Mapping[str, Any]
+Dialect = Literal["sqlite", "postgres"]
+
+
+class Row(Protocol):
+    """A result row: by position (`row[0]`) and by column name (`row["kort_id"]`)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Db(Protocol):
+    """An open kt database on either backend."""
+
+    dialect: Dialect
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    def execute(self, sql: str, parameters: Params = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Params], /) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+class SqliteDb(sqlite3.Connection):
+    """kt's SQLite connection (`sqlite3.connect(…, factory=SqliteDb)`)."""
+
+    dialect: Dialect = "sqlite"
