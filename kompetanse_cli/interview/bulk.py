@@ -169,7 +169,7 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
             result.rows_read += 1
             row = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
             try:
-                _import_row(conn, people, template, row, veileder, result)
+                _import_row(conn, people, template, row, veileder, result, where=f"{path.name}, rad {number}")
             except _RowProblem as problem:
                 result.rejected.append(RowError(path.name, sheet.name, number, problem.column, problem.reason))
         store.log(conn, veileder=veileder, handling="import av registreringer", person=None,
@@ -189,7 +189,7 @@ class _RowProblem(Exception):
 
 
 def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict[str, object],
-                veileder: str | None, result: BulkResult) -> None:
+                veileder: str | None, result: BulkResult, *, where: str) -> None:
     try:
         fnr = values.parse_fnr(row.get("fnr"))
     except values.ValueProblem as problem:
@@ -233,15 +233,22 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
     else:
         person_id = person["id"]
     changed = 0
+    short_id = None
     for level, answers in by_level.items():
         record = store.start_level(conn, person_id, level, mal_id=template.id, mal_versjon=template.versjon,
                                    veileder=veileder)
-        for qid, value in answers.items():
-            changed += store.save_answer(conn, record.id, qid, value, mal_id=template.id,
-                                         mal_versjon=template.versjon, veileder=veileder)
+        saved = [qid for qid, value in answers.items()
+                 if store.save_answer(conn, record.id, qid, value, mal_id=template.id,
+                                      mal_versjon=template.versjon, veileder=veileder)]
         # a registration kept in a spreadsheet is a submitted form: the level is complete,
         # and its blank cells count as «Ubesvart» in the report
         store.complete_level(conn, record.id)
+        if saved:
+            # in the person's log like answers given in an interview: which questions, never the answers
+            short_id = short_id or store.short_id(conn, person_id)
+            store.log(conn, veileder=veileder, handling=f"kartlegging nivå {level} importert", person=short_id,
+                      detaljer=f"{where}: {len(saved)} svar ({', '.join(saved)})")
+        changed += len(saved)
     result.answers_stored += changed
     if not changed:
         result.unchanged_rows += 1

@@ -373,7 +373,9 @@ def outcomes(conn: Db, import_id: int, *, everyone: bool = True,
             earlier = f"på liste {shown}{verdict}"
         interviewed = None
         if row["kartlagt"]:
-            interviewed = f"kartlagt {dt.date.fromisoformat(row['kartlagt'][:10]):%d.%m.%Y}"
+            # the day of the conversation; the day it was registered only when that is not known
+            held = row["samtaledato"] or row["kartlagt"]
+            interviewed = f"kartlagt {dt.date.fromisoformat(held[:10]):%d.%m.%Y}"
         elif row["kartlegging_endret"]:
             interviewed = "under kartlegging"
         yield PersonOutcome(

@@ -1,0 +1,96 @@
+"""What a new veileder hit in the first hour (issue 17): a list from the wrong fylke, diagnoses in
+letters, implausible dates, register dates shown as conversation dates, imported answers missing
+from the log. Each test failed before the change it covers.
+
+All persons are synthetic (synthetic_fnr, made-up names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import run_kt, synthetic_fnr
+from tests.test_kartlegg_cli import (
+    LEVEL1_JA,
+    LEVEL2,
+    VEILEDER,
+    answer_file,
+    complete_level_1,
+    count,
+    db_rows,
+    kartlegg,
+    screened_persons,
+    stored,
+)
+
+
+@pytest.fixture
+def veileder(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("KT_VEILEDER", VEILEDER)
+    return VEILEDER
+
+
+# ---------- 5: the conversation's date, not the day it was registered ----------
+
+def test_screen_shows_the_conversation_date_not_the_day_it_was_registered(tmp_path: Path, veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    complete_level_1(tmp_path, person, {**LEVEL1_JA, "samtaledato": "08.03.2022"})
+    again = run_kt("screen", str(tmp_path / "liste.xlsx"), "--fylke", "agder")
+    assert again.code == 0, again.output
+    assert "kartlagt 08.03.2022" in again.stdout
+    assert f"kartlagt {dt.date.today():%d.%m.%Y}" not in again.stdout
+    persons = json.loads(run_kt("screen", str(tmp_path / "liste.xlsx"), "--fylke", "agder", "--json").stdout)
+    assert persons["persons"][0]["kartlegging"] == "kartlagt 08.03.2022"
+
+
+def test_liste_dates_a_kartlagt_person_by_the_conversation(tmp_path: Path, veileder: str) -> None:
+    aktuell, kartlagt = screened_persons(tmp_path, candidates=2)
+    complete_level_1(tmp_path, aktuell, {**LEVEL1_JA, "samtaledato": "08.03.2022"})
+    nei = {**{k: v for k, v in LEVEL1_JA.items() if k not in ("onsker_annen_arbeidsgiver", "trenger_ny_kompetanse",
+                                                               "informert_inntekt")},
+           "onsker_annet_arbeid": "nei", "aktuell": "nei", "hovedaarsak_ikke_aktuell": "tilbake_opprinnelig",
+           "samtaledato": "09.03.2022"}
+    complete_level_1(tmp_path, kartlagt, nei)
+    rows = {row["id"]: row for row in json.loads(run_kt("liste", "--json").stdout)}
+    assert rows[aktuell]["dato"] == "2022-03-08"
+    assert rows[kartlagt]["dato"] == "2022-03-09"
+    table = run_kt("liste").stdout
+    assert "08.03.2022" in table and "09.03.2022" in table
+    assert f"{dt.date.today():%d.%m.%Y}" not in table
+
+
+# ---------- 7: imported answers in the person's log ----------
+
+def test_imported_answers_are_in_the_persons_log(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    (fnr,) = db_rows(kt_home, "SELECT fnr FROM person WHERE kort_id = ?", (person,))[0]
+    other = synthetic_fnr(dt.date(1977, 4, 5))
+    path = tmp_path / "registreringer.csv"
+    path.write_text("fnr;fylke;kontor;samtaledato;samtaleform;aktuell;notat\n"
+                    f"{fnr};agder;NAV Lister;07.03.2022;Video;Ja;Ønsker kurs i regnskap\n"
+                    f"{other};agder;NAV Lister;08.03.2022;telefon;nei;Ønsker å bli i jobben\n", encoding="utf-8")
+    assert run_kt("kartlegg", "importer", str(path)).code == 0
+    log = json.loads(run_kt("logg", "--person", person, "--json").stdout)
+    imported = [entry for entry in log if "import" in entry["handling"]]
+    assert len(imported) == 1, log
+    entry = imported[0]
+    assert entry["handling"] == "kartlegging nivå 1 importert" and entry["veileder"] == VEILEDER
+    assert "registreringer.csv, rad 2" in entry["detaljer"] and "4 svar" in entry["detaljer"]
+    assert "samtaledato" in entry["detaljer"] and "notat" in entry["detaljer"]
+    # the answers themselves are never in the log: no free text, no dates, no fødselsnummer
+    everything = json.dumps(db_rows(kt_home, "SELECT * FROM logg"), ensure_ascii=False)
+    for secret in ("regnskap", "bli i jobben", "2022-03-07", "07.03.2022", fnr, other):
+        assert secret not in everything
+    # the new person has its own entry, under its kt-id
+    (new_id,) = db_rows(kt_home, "SELECT kort_id FROM person WHERE fnr = ?", (other,))[0]
+    assert any(e["handling"] == "kartlegging nivå 1 importert"
+               for e in json.loads(run_kt("logg", "--person", new_id, "--json").stdout))
+    # importing the same file again changes nothing, and logs no answers for the person
+    assert run_kt("kartlegg", "importer", str(path)).code == 0
+    log = json.loads(run_kt("logg", "--person", person, "--json").stdout)
+    assert len([entry for entry in log if "import" in entry["handling"]]) == 1
