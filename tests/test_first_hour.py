@@ -94,3 +94,53 @@ def test_imported_answers_are_in_the_persons_log(tmp_path: Path, kt_home: Path, 
     assert run_kt("kartlegg", "importer", str(path)).code == 0
     log = json.loads(run_kt("logg", "--person", person, "--json").stdout)
     assert len([entry for entry in log if "import" in entry["handling"]]) == 1
+
+
+# ---------- 1: a list from another fylke ----------
+
+from tests.test_cli_screen import LISTER, person_row, write_list  # noqa: E402
+
+
+def innlandet_list(path: Path, rows: int = 6, agder: int = 0) -> Path:
+    """NAV Hamar's list: kommuner in Innlandet (3403 Hamar, 3411 Ringsaker), and `agder` rows from Agder."""
+    people = [person_row(synthetic_fnr(dt.date(1970 + n, 1 + n % 12, 10 + n)), start=dt.date(2022, 1, 3),
+                         kommune="3403" if n % 2 else "3411 Ringsaker") for n in range(rows)]
+    people += [person_row(synthetic_fnr(dt.date(1960 + n, 2, 10 + n)), start=dt.date(2022, 1, 3), kommune="4206")
+               for n in range(agder)]
+    return write_list(path, people, title="NAV Hamar, uttak 07.03.2022")
+
+
+def test_a_list_from_another_fylke_is_refused_and_nothing_stored(tmp_path: Path, kt_home: Path) -> None:
+    path = innlandet_list(tmp_path / "hamar.xlsx")
+    result = run_kt("screen", str(path), "--fylke", "agder")
+    assert result.code == 1, result.output
+    assert "6 av 6 rader med kjent kommune ligger ikke i Agder, men i Innlandet (6)" in result.stderr
+    assert "--fylke innlandet" in result.stderr and "--likevel" in result.stderr
+    assert "Listen er ikke lagret" in result.stderr
+    assert "Ikke kandidat" not in result.stdout
+    for table in ("person", "listeoppforing", "import", "import_avvist"):
+        assert count(kt_home, table) == 0, table
+    # the right fylke takes it, as does --likevel
+    assert run_kt("screen", str(path), "--fylke", "innlandet").code == 0
+    other = innlandet_list(tmp_path / "hamar2.xlsx", rows=4)
+    anyway = run_kt("screen", str(other), "--fylke", "agder", "--likevel", "--json")
+    assert anyway.code == 0, anyway.output
+    assert db_rows(kt_home, "SELECT DISTINCT fylke FROM import WHERE filnavn = 'hamar2.xlsx'") == [("agder",)]
+
+
+def test_the_sample_list_is_not_stored_as_akershus(kt_home: Path) -> None:
+    result = run_kt("screen", str(LISTER), "--fylke", "viken")
+    assert result.code == 1, result.output
+    assert "ligger ikke i Akershus og Østfold, men i Agder (305)" in result.stderr
+    assert count(kt_home, "person") == 0 and count(kt_home, "listeoppforing") == 0
+
+
+def test_a_few_rows_from_elsewhere_do_not_stop_a_list(tmp_path: Path, kt_home: Path) -> None:
+    """A mostly-Innlandet list with some Agder rows is Innlandet's; a list with no known kommune is not judged."""
+    path = innlandet_list(tmp_path / "hamar.xlsx", rows=4, agder=3)
+    assert run_kt("screen", str(path), "--fylke", "innlandet").code == 0
+    assert count(kt_home, "listeoppforing") == 7
+    unknown = write_list(tmp_path / "ukjent.xlsx", [person_row(synthetic_fnr(dt.date(1966, 3, 3)),
+                                                              start=dt.date(2022, 1, 3), kommune="Atlantis")],
+                         title="Uttak 07.03.2022")
+    assert run_kt("screen", str(unknown), "--fylke", "agder").code == 0
