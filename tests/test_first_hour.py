@@ -144,3 +144,95 @@ def test_a_few_rows_from_elsewhere_do_not_stop_a_list(tmp_path: Path, kt_home: P
                                                               start=dt.date(2022, 1, 3), kommune="Atlantis")],
                          title="Uttak 07.03.2022")
     assert run_kt("screen", str(unknown), "--fylke", "agder").code == 0
+
+
+# ---------- 3: implausible dates, refused in words ----------
+
+def test_svar_refuses_a_conversation_before_the_sick_leave_began(tmp_path: Path, kt_home: Path,
+                                                                  veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)  # sick from 03.01.2022
+    result = kartlegg(person, answer_file(tmp_path, {**LEVEL1_JA, "samtaledato": "20.12.2021"}))
+    assert result.code == 1, result.output
+    assert "Samtaledatoen kan ikke være før sykmeldingen begynte 03.01.2022." in result.stderr
+    assert stored(kt_home, person, 1) == {}
+
+
+def test_svar_refuses_a_conversation_in_the_future_in_words(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    result = kartlegg(person, answer_file(tmp_path, {**LEVEL1_JA, "samtaledato": "01.01.2099"}))
+    assert result.code == 1, result.output
+    assert f"Samtaledatoen kan ikke være frem i tid (i dag er {dt.date.today():%d.%m.%Y})." in result.stderr
+    assert stored(kt_home, person, 1) == {}
+
+
+def test_svar_refuses_a_vedtak_before_the_conversation(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    complete_level_1(tmp_path, person, {**LEVEL1_JA, "samtaledato": "15.03.2022"})
+    result = kartlegg(person, answer_file(tmp_path, {**LEVEL2, "vedtaksdato": "14.03.2022"}, "niva2.toml"),
+                      "--niva", "2")
+    assert result.code == 1, result.output
+    assert "Vedtaksdatoen kan ikke være før samtalen 15.03.2022." in result.stderr
+    assert "«samtaledato»" not in result.stderr and "planlagt_start" not in result.stderr
+    assert stored(kt_home, person, 2) == {}
+    ok = kartlegg(person, answer_file(tmp_path, {**LEVEL2, "vedtaksdato": "15.03.2022"}, "niva2b.toml"), "--niva", "2")
+    assert ok.code == 0, ok.output
+
+
+def test_import_refuses_implausible_dates_row_by_row(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)  # sick from 03.01.2022
+    (fnr,) = db_rows(kt_home, "SELECT fnr FROM person WHERE kort_id = ?", (person,))[0]
+    new = synthetic_fnr(dt.date(1977, 4, 5))
+    future = synthetic_fnr(dt.date(1978, 4, 5))
+    path = tmp_path / "registreringer.csv"
+    path.write_text("fnr;fylke;kontor;samtaledato;aktuell;informert_inntekt;tiltakstype;vedtaksdato\n"
+                    f"{fnr};agder;NAV Lister;20.12.2021;nei;;;\n"
+                    f"{new};agder;NAV Lister;15.03.2022;ja;ja;amo;01.03.2022\n"
+                    f"{future};agder;NAV Lister;01.01.2099;nei;;;\n", encoding="utf-8")
+    result = run_kt("kartlegg", "importer", str(path))
+    assert result.code == 0, result.output
+    assert "3 avvist" in result.stdout
+    lines = result.stdout.splitlines()
+    assert any("rad 2, kolonne «samtaledato»: Samtaledatoen kan ikke være før sykmeldingen begynte 03.01.2022."
+               in line for line in lines), result.stdout
+    assert any("rad 3, kolonne «vedtaksdato»: Vedtaksdatoen kan ikke være før samtalen 15.03.2022." in line
+               for line in lines), result.stdout
+    assert any("rad 4, kolonne «samtaledato»: Samtaledatoen kan ikke være frem i tid" in line for line in lines)
+    assert count(kt_home, "svar") == 0 and count(kt_home, "person") == 1
+
+
+def test_the_interview_asks_again_with_the_reason_in_words() -> None:
+    """The runner, as the terminal interview drives it: the sick leave's start and the level 1
+    answers are what the dates are checked against."""
+    from kompetanse_cli.interview.runner import Move, run_level
+    from tests.test_runner import TEMPLATE
+
+    errors: list[str] = []
+    replies = iter(["20.12.2021", "07.03.2022"])
+
+    def ask(prompt):
+        if prompt.error:
+            errors.append(prompt.error)
+        if prompt.question.id == "samtaledato":
+            return next(replies)
+        return Move.QUIT
+
+    answers: dict[str, str | None] = {}
+    run_level(TEMPLATE, 1, answers, ask=ask, review=lambda s: None, save=lambda q, v: None, remove=lambda q: None,
+              today=dt.date(2022, 3, 10), known={"sykmeldt_fom": "2022-01-03"})
+    assert errors == ["Samtaledatoen kan ikke være før sykmeldingen begynte 03.01.2022."]
+    assert answers == {"samtaledato": "2022-03-07"}
+    errors.clear()
+    level_2: dict[str, str | None] = {}
+    replies = iter(["amo", "01.03.2022", "08.03.2022"])
+
+    def ask_2(prompt):
+        if prompt.error:
+            errors.append(prompt.error)
+        if prompt.question.id in ("tiltakstype", "vedtaksdato"):
+            return next(replies)
+        return Move.QUIT if prompt.question.id == "planlagt_start" else Move.SKIP
+
+    run_level(TEMPLATE, 2, level_2, ask=ask_2, review=lambda s: None, save=lambda q, v: None, remove=lambda q: None,
+              today=dt.date(2022, 3, 10), known={"sykmeldt_fom": "2022-01-03", **answers})
+    assert errors == ["Vedtaksdatoen kan ikke være før samtalen 07.03.2022."]
+    assert level_2["vedtaksdato"] == "2022-03-08"

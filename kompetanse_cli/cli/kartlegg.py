@@ -157,7 +157,7 @@ def _interview(session: LevelSession) -> None:
 
     try:
         outcome = run_level(template, niva, session.answers, ask=_ask, review=_review, save=save,
-                            remove=session.remove, start=start)
+                            remove=session.remove, start=start, known=session.known_dates())
     except (KeyboardInterrupt, EOFError):
         console.print(f"\n{len(session.answers)} svar er lagret. "
                       f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))

@@ -177,6 +177,12 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
     return result
 
 
+def _sick_leave_start(conn: Db, person) -> str | None:
+    """When the person's sick leave began, as their newest list (or their own record) has it."""
+    seen = store.latest_appearance(conn, person["id"])
+    return (seen["sykmeldt_fom"] if seen else None) or person["sykmeldt_fom"]
+
+
 def _stored_answers(conn: Db, person_id: int, level: int) -> dict[str, str | None]:
     record = store.get_level(conn, person_id, level)
     return store.answers(conn, record.id) if record else {}
@@ -201,6 +207,10 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
         raise _RowProblem("fylke", "ukjent fylke (skriv f.eks. agder, innlandet eller troms)") from None
     kontor = values.parse_text(row.get("kontor"))
     navn = values.parse_text(row.get("navn")) if "navn" in row else None
+    person = store.person_by_fnr(conn, fnr)
+    stored = {level: _stored_answers(conn, person["id"], level) if person else {} for level in (1, 2)}
+    # what the dates are checked against: the sick leave's start, and the earlier levels' answers
+    known = {"sykmeldt_fom": _sick_leave_start(conn, person)} if person else {}
     by_level: dict[int, dict[str, str | None]] = {}
     for level in (1, 2, 3):
         context: dict[str, str | None] = {}
@@ -210,7 +220,7 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
                 continue
             text = raw.strftime("%d.%m.%Y") if hasattr(raw, "strftime") else values.parse_text(raw)
             try:
-                context[question.id] = parse_answer(question, str(text), context)
+                context[question.id] = parse_answer(question, str(text), context, known=known)
             except AnswerProblem as problem:
                 allowed = f" Gyldige: {', '.join(question.valg)}." if question.has_choices else ""
                 raise _RowProblem(question.id, f"{problem}{allowed}" if "nøkkel" not in str(problem) else str(problem)) from None
@@ -220,8 +230,7 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
                 raise _RowProblem(qid, "spørsmålet stilles ikke med de andre svarene på raden")
         if context:
             by_level[level] = context
-    person = store.person_by_fnr(conn, fnr)
-    stored = {level: _stored_answers(conn, person["id"], level) if person else {} for level in (1, 2)}
+        known.update({**stored.get(level, {}), **context})
     if 2 in by_level and {**stored[1], **by_level.get(1, {})}.get("aktuell") not in ("ja", "delvis"):
         raise _RowProblem("aktuell", "nivå 2 krever at «aktuell» er ja eller delvis")
     if 3 in by_level and 2 not in by_level and not stored[2]:

@@ -107,6 +107,16 @@ class LevelSession:
         store.log(self.conn, veileder=self.veileder, handling=f"kartlegging nivå {self.niva} fullført",
                   person=self.card.short_id)
 
+    def known_dates(self) -> dict[str, str | None]:
+        """What this level's dates are checked against: when the sick leave began, and the answers
+        of the levels before (the conversation's date for the vedtak)."""
+        known: dict[str, str | None] = {}
+        for earlier in range(1, self.niva):
+            known.update(answers_at(self.conn, self.card.person_id, earlier))
+        if self.card.sykmeldt_fom is not None:
+            known["sykmeldt_fom"] = self.card.sykmeldt_fom.isoformat()
+        return known
+
     def measure(self) -> MeasureFacts:
         """Derived values for level 2 (and later), from the stored answers."""
         first = answers_at(self.conn, self.card.person_id, 1)
@@ -191,7 +201,8 @@ class FileResult:
 
 
 def validate_answers(template: Template, niva: int, given: dict[str, object], *, source: str,
-                     earlier: dict[str, str | None] | None = None) -> dict[str, str | None]:
+                     earlier: dict[str, str | None] | None = None,
+                     known: dict[str, str | None] | None = None) -> dict[str, str | None]:
     """Check every answer of a file against the template; all problems at once, nothing stored."""
     problems: list[str] = []
     values: dict[str, str | None] = {}
@@ -212,7 +223,7 @@ def validate_answers(template: Template, niva: int, given: dict[str, object], *,
         if isinstance(raw, (dt.date, dt.datetime)):
             raw = raw.strftime("%d.%m.%Y")
         try:
-            value = parse_answer(question, str(raw), context)
+            value = parse_answer(question, str(raw), context, known=known)
         except AnswerProblem as problem:
             allowed = f" Gyldige nøkler: {', '.join(question.valg)}." if question.has_choices else ""
             problems.append(f"{source}: «{question.id}»: {problem}{'' if allowed and 'nøkkel' in str(problem) else allowed}")
@@ -235,7 +246,7 @@ def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
     asked before (e.g. «aktuell» changed to nei opens «hovedårsak»): then it needs that answer.
     """
     values = validate_answers(session.template, session.niva, read_answer_file(path), source=path.name,
-                              earlier=session.answers)
+                              earlier=session.answers, known=session.known_dates())
     shown_before = {q.id for q in shown_questions(session.template, session.niva, session.answers)}
     for qid, value in values.items():
         session.save(qid, value)
