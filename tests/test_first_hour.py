@@ -236,3 +236,110 @@ def test_the_interview_asks_again_with_the_reason_in_words() -> None:
               today=dt.date(2022, 3, 10), known={"sykmeldt_fom": "2022-01-03", **answers})
     assert errors == ["Vedtaksdatoen kan ikke være før samtalen 07.03.2022."]
     assert level_2["vedtaksdato"] == "2022-03-08"
+
+
+# ---------- 2: diagnoses in free text, and in the letter ----------
+
+DIAGNOSIS_NOTE = "Går til behandling for depresjon (P76). Ønsker kurs i regnskap."
+
+
+def test_svar_warns_about_a_diagnosis_and_referat_refuses_it(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    result = kartlegg(person, answer_file(tmp_path, {**LEVEL1_JA, "notat": DIAGNOSIS_NOTE}))
+    assert result.code == 0, result.output
+    assert stored(kt_home, person, 1)["notat"] == DIAGNOSIS_NOTE  # a warning, not a refusal
+    assert "Advarsel:" in result.stderr and "(notat) ser ut til å nevne en diagnose" in result.stderr
+    assert "depresjon" not in result.output and "P76" not in result.output  # never repeated
+    letter = run_kt("referat", person)
+    assert letter.code == 1, letter.output
+    assert "«Notat til referatet som brukeren får" in letter.stderr and "(notat)" in letter.stderr
+    assert "--likevel" in letter.stderr
+    assert "depresjon" not in letter.output and "regnskap" not in letter.output
+    assert count(kt_home, "brev") == 0
+    anyway = run_kt("referat", person, "--likevel")
+    assert anyway.code == 0, anyway.output
+    assert "depresjon (P76)" in anyway.stdout and "tatt med i brevet" in anyway.stderr
+    assert count(kt_home, "brev") == 1
+
+
+def test_a_nynorsk_letter_is_refused_too_and_a_clean_note_is_not(tmp_path: Path, kt_home: Path,
+                                                                  veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    complete_level_1(tmp_path, person, {**LEVEL1_JA, "notat": "Har fått angstlidelse etter ulykken."})
+    target = tmp_path / "brev.docx"
+    refused = run_kt("referat", person, "--malform", "nn", "--ut", str(target))
+    assert refused.code == 1 and not target.exists()
+    assert kartlegg(person, answer_file(tmp_path, {"notat": "Ønsker nye krefter i ny jobb."}, "retting.toml")).code == 0
+    assert run_kt("referat", person, "--malform", "nn", "--ut", str(target)).code == 0
+    assert target.exists()
+
+
+def test_a_diagnosis_in_the_planned_course_is_refused_naming_the_question(tmp_path: Path, kt_home: Path,
+                                                                          veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    complete_level_1(tmp_path, person)
+    result = kartlegg(person, answer_file(tmp_path, {**LEVEL2, "kurs": "Kurs etter hjerteinfarkt"}, "n2.toml"),
+                      "--niva", "2")
+    assert result.code == 0 and "(kurs) ser ut til å nevne en diagnose" in result.stderr
+    letter = run_kt("referat", person)
+    assert letter.code == 1 and "«Kurs / utdanning» (kurs)" in letter.stderr
+    assert f"kt kartlegg {person} --niva 2" in letter.stderr
+
+
+def test_import_warns_row_by_row_about_diagnoses(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    first, second = synthetic_fnr(dt.date(1977, 4, 5)), synthetic_fnr(dt.date(1978, 4, 5))
+    path = tmp_path / "registreringer.csv"
+    path.write_text("fnr;fylke;kontor;samtaledato;aktuell;notat\n"
+                    f"{first};agder;NAV Lister;07.03.2022;nei;Sykmeldt for L03 korsrygg\n"
+                    f"{second};agder;NAV Lister;07.03.2022;nei;Ønsker truckførerkurs\n", encoding="utf-8")
+    result = run_kt("kartlegg", "importer", str(path))
+    assert result.code == 0, result.output
+    assert "2 rader lest, 2 nye personer" in result.stdout  # stored, with a warning
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Advarsel")]
+    assert len(warnings) == 1 and "rad 2, kolonne «notat»: svaret ser ut til å nevne en diagnose" in warnings[0]
+    assert "L03" not in result.output and "korsrygg" not in result.output
+
+
+def test_the_word_list_can_be_changed_in_kt_home(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    from kompetanse_cli.interview.diagnoses import DIAGNOSIS_WORD, find_diagnosis
+
+    assert find_diagnosis("Har kols") == DIAGNOSIS_WORD
+    assert find_diagnosis("Har tennisalbue") is None
+    assert find_diagnosis("Trenger nye krefter") is None and find_diagnosis("Førerkort klasse C") is None
+    kt_home.mkdir(parents=True, exist_ok=True)
+    (kt_home / "diagnoseord.txt").write_text("# fylkets egne\ntennisalbue\n!kols\n", encoding="utf-8")
+    assert find_diagnosis("Har tennisalbue") == DIAGNOSIS_WORD
+    assert find_diagnosis("Har kols") is None
+    assert find_diagnosis("Har depresjon") == DIAGNOSIS_WORD  # the shipped list still applies
+
+
+def test_the_terminal_interview_refuses_the_date_and_warns_about_the_note(tmp_path: Path, kt_home: Path) -> None:
+    """In a real terminal: a date before the sick leave is asked again with the reason in words,
+    and a note naming a diagnosis is kept with a warning."""
+    import pexpect
+
+    from tests.test_kartlegg_terminal import _answer, _screened_person, _spawn
+
+    person = _screened_person(tmp_path)  # sick from 03.01.2022
+    child = _spawn(person)
+    _answer(child, "Dato for kartleggingssamtalen", "20.12.2021")
+    child.expect_exact("Samtaledatoen kan ikke være før sykmeldingen begynte 03.01.2022.")
+    child.expect_exact("> ")
+    child.sendline("10.03.2022")
+    for question, reply in [("Hvordan ble samtalen gjennomført?", "1"), ("Hvordan er bruker identifisert", "1"),
+                            ("Hvem i NAV gjennomførte samtalen", "1"), ("høyeste fullførte utdanning", "4"),
+                            ("Vil bruker ha helse", "nei"), ("Har arbeidsgiver tilrettelagt", "delvis"),
+                            ("gjenværende muligheter", "ja"), ("manglende kompetanse", "ja"),
+                            ("Ønsker bruker annet arbeid", "nei"), ("Er bruker aktuell", "nei"),
+                            ("Hva er hovedårsaken", "1"), ("karriereveiledning", "nei"),
+                            ("Notat til referatet", DIAGNOSIS_NOTE)]:
+        _answer(child, question, reply)
+    child.expect_exact("Advarsel:")
+    child.expect_exact("(notat) ser ut til å nevne en diagnose")
+    child.expect_exact("Nummeret på et svar du vil endre")
+    child.sendline("")
+    child.expect_exact("Nivå 1 er fullført og lagret")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert stored(kt_home, person, 1)["samtaledato"] == "2022-03-10"

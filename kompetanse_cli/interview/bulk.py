@@ -21,6 +21,7 @@ from kompetanse_cli.ingest import values
 from kompetanse_cli.ingest.columns import ALIASES, normalize_header
 from kompetanse_cli.ingest.listfile import RowError
 from kompetanse_cli.ingest.readers import open_sheets
+from kompetanse_cli.interview.diagnoses import find_diagnosis
 from kompetanse_cli.interview.template import (
     AnswerProblem,
     Question,
@@ -38,6 +39,8 @@ PERSON_COLUMNS = ("fnr", "fylke", "kontor", "navn")
 REQUIRED_COLUMNS = ("fnr", "fylke", "kontor")
 HEADER_SEARCH_ROWS = 20
 TEMPLATE_HINT = "`kt kartlegg mal registreringer.xlsx` lager et tomt regneark med riktig overskriftsrad."
+DIAGNOSIS_WARNING = ("svaret ser ut til å nevne en diagnose (en ICPC-2-kode eller et diagnoseord); lagret, men "
+                     "`kt referat` tar det ikke med i brevet uten --likevel")
 PERSON_COLUMN_HELP = {
     "fnr": "Fødselsnummer eller D-nummer (11 sifre). Påkrevd.",
     "fylke": "Fylket, f.eks. agder, innlandet eller troms. Påkrevd.",
@@ -55,6 +58,7 @@ class BulkResult:
     answers_stored: int = 0
     unchanged_rows: int = 0
     rejected: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # stored, but to be looked at (a diagnosis in free text)
     question_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
@@ -169,9 +173,14 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
             result.rows_read += 1
             row = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
             try:
-                _import_row(conn, people, template, row, veileder, result, where=f"{path.name}, rad {number}")
+                stored = _import_row(conn, people, template, row, veileder, result, where=f"{path.name}, rad {number}")
             except _RowProblem as problem:
                 result.rejected.append(RowError(path.name, sheet.name, number, problem.column, problem.reason))
+                continue
+            for qid, value in stored.items():
+                question = template.question(qid)
+                if question is not None and question.type == "tekst" and find_diagnosis(value):
+                    result.warnings.append(RowError(path.name, sheet.name, number, qid, DIAGNOSIS_WARNING))
         store.log(conn, veileder=veileder, handling="import av registreringer", person=None,
                   detaljer=f"{path.name}: {result.rows_read} rader, {len(result.rejected)} avvist")
     return result
@@ -195,7 +204,8 @@ class _RowProblem(Exception):
 
 
 def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict[str, object],
-                veileder: str | None, result: BulkResult, *, where: str) -> None:
+                veileder: str | None, result: BulkResult, *, where: str) -> dict[str, str | None]:
+    """Store one row's answers; returns them (question id → value)."""
     try:
         fnr = values.parse_fnr(row.get("fnr"))
     except values.ValueProblem as problem:
@@ -261,3 +271,4 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
     result.answers_stored += changed
     if not changed:
         result.unchanged_rows += 1
+    return {qid: value for answers in by_level.values() for qid, value in answers.items()}

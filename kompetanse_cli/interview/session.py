@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.interview.derived import MeasureFacts, measure_facts
+from kompetanse_cli.interview.diagnoses import diagnosis_warning
 from kompetanse_cli.interview.template import (
     AnswerProblem,
     Template,
@@ -198,6 +199,7 @@ class FileResult:
     stored: int
     missing: list[str]
     complete: bool
+    warnings: list[str] = field(default_factory=list)  # e.g. a free-text answer that names a diagnosis
 
 
 def validate_answers(template: Template, niva: int, given: dict[str, object], *, source: str,
@@ -247,6 +249,7 @@ def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
     """
     values = validate_answers(session.template, session.niva, read_answer_file(path), source=path.name,
                               earlier=session.answers, known=session.known_dates())
+    warnings = answer_warnings(session.template, values)
     shown_before = {q.id for q in shown_questions(session.template, session.niva, session.answers)}
     for qid, value in values.items():
         session.save(qid, value)
@@ -260,7 +263,18 @@ def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
         missing = [qid for qid in missing if qid not in shown_before]
         if missing:
             session.reopen()
-        return FileResult(stored=len(values), missing=missing, complete=not missing)
+        return FileResult(stored=len(values), missing=missing, complete=not missing, warnings=warnings)
     if not missing:
         session.complete()
-    return FileResult(stored=len(values), missing=missing, complete=not missing)
+    return FileResult(stored=len(values), missing=missing, complete=not missing, warnings=warnings)
+
+
+def answer_warnings(template: Template, values: dict[str, str | None]) -> list[str]:
+    """Warnings about answers that are accepted but should be looked at: free text naming a diagnosis."""
+    found = []
+    for qid, value in values.items():
+        question = template.question(qid)
+        warning = diagnosis_warning(question, value) if question is not None else None
+        if warning:
+            found.append(warning)
+    return found
