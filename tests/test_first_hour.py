@@ -343,3 +343,37 @@ def test_the_terminal_interview_refuses_the_date_and_warns_about_the_note(tmp_pa
     child.close()
     assert child.exitstatus == 0
     assert stored(kt_home, person, 1)["samtaledato"] == "2022-03-10"
+
+
+def test_the_conversation_cannot_be_moved_past_the_vedtak(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    complete_level_1(tmp_path, person, {**LEVEL1_JA, "samtaledato": "07.03.2022"})
+    assert kartlegg(person, answer_file(tmp_path, LEVEL2, "n2.toml"), "--niva", "2").code == 0  # vedtak 14.03.2022
+    moved = kartlegg(person, answer_file(tmp_path, {"samtaledato": "15.03.2022"}, "flytt.toml"))
+    assert moved.code == 1, moved.output
+    assert "Samtaledatoen kan ikke være etter vedtaket 14.03.2022." in moved.stderr
+    assert stored(kt_home, person, 1)["samtaledato"] == "2022-03-07"
+    (fnr,) = db_rows(kt_home, "SELECT fnr FROM person WHERE kort_id = ?", (person,))[0]
+    path = tmp_path / "registreringer.csv"
+    path.write_text(f"fnr;fylke;kontor;samtaledato\n{fnr};agder;NAV Lister;15.03.2022\n", encoding="utf-8")
+    imported = run_kt("kartlegg", "importer", str(path))
+    assert "kolonne «samtaledato»: Samtaledatoen kan ikke være etter vedtaket 14.03.2022." in imported.stdout
+    # a row that moves both, in order, is fine
+    path.write_text(f"fnr;fylke;kontor;samtaledato;vedtaksdato\n{fnr};agder;NAV Lister;15.03.2022;16.03.2022\n",
+                    encoding="utf-8")
+    both = run_kt("kartlegg", "importer", str(path))
+    assert "0 avvist" in both.stdout, both.output
+    assert stored(kt_home, person, 1)["samtaledato"] == "2022-03-15"
+    assert stored(kt_home, person, 2)["vedtaksdato"] == "2022-03-16"
+
+
+def test_a_file_may_move_start_and_end_together(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    (person,) = screened_persons(tmp_path)
+    complete_level_1(tmp_path, person)
+    assert kartlegg(person, answer_file(tmp_path, LEVEL2, "n2.toml"), "--niva", "2").code == 0  # 04.04–24.06
+    later = kartlegg(person, answer_file(tmp_path, {"planlagt_start": "01.07.2022", "planlagt_slutt": "01.09.2022"},
+                                         "senere.toml"), "--niva", "2")
+    assert later.code == 0, later.output
+    assert stored(kt_home, person, 2)["planlagt_start"] == "2022-07-01"
+    alone = kartlegg(person, answer_file(tmp_path, {"planlagt_start": "02.09.2022"}, "alene.toml"), "--niva", "2")
+    assert alone.code == 1 and "Planlagt oppstart kan ikke være etter planlagt slutt 01.09.2022." in alone.stderr

@@ -219,8 +219,11 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
     navn = values.parse_text(row.get("navn")) if "navn" in row else None
     person = store.person_by_fnr(conn, fnr)
     stored = {level: _stored_answers(conn, person["id"], level) if person else {} for level in (1, 2)}
-    # what the dates are checked against: the sick leave's start, and the earlier levels' answers
-    known = {"sykmeldt_fom": _sick_leave_start(conn, person)} if person else {}
+    # what the dates are checked against: the sick leave's start, the earlier levels' answers, and
+    # the stored later ones the row does not replace
+    given = {qid for qid, raw in row.items() if not values.is_blank(raw)}
+    known = {**{qid: value for qid, value in stored[2].items() if qid not in given},
+             "sykmeldt_fom": _sick_leave_start(conn, person)} if person else {}
     by_level: dict[int, dict[str, str | None]] = {}
     for level in (1, 2, 3):
         context: dict[str, str | None] = {}

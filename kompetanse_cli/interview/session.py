@@ -110,10 +110,12 @@ class LevelSession:
 
     def known_dates(self) -> dict[str, str | None]:
         """What this level's dates are checked against: when the sick leave began, and the answers
-        of the levels before (the conversation's date for the vedtak)."""
+        of the other levels (the conversation's date for the vedtak, and the vedtak's for a
+        conversation date changed afterwards)."""
         known: dict[str, str | None] = {}
-        for earlier in range(1, self.niva):
-            known.update(answers_at(self.conn, self.card.person_id, earlier))
+        for other in (1, 2, 3):
+            if other != self.niva:
+                known.update(answers_at(self.conn, self.card.person_id, other))
         if self.card.sykmeldt_fom is not None:
             known["sykmeldt_fom"] = self.card.sykmeldt_fom.isoformat()
         return known
@@ -214,7 +216,8 @@ def validate_answers(template: Template, niva: int, given: dict[str, object], *,
             other = template.question(qid)
             where = f"hører til nivå {other.niva}" if other else "finnes ikke i malen"
             problems.append(f"{source}: «{qid}» {where}.")
-    context = dict(earlier or {})
+    # what the file gives replaces what was stored: a date is not checked against the value it replaces
+    context = {qid: value for qid, value in (earlier or {}).items() if qid not in given}
     for question in template.level(niva):
         if question.id not in given:
             continue

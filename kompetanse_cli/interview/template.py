@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,8 @@ class Question:
     datonavn: str | None = None  # a date question's name in a sentence: «vedtaksdatoen»
     omtale: str | None = None  # what happened on that date, in a sentence: «vedtaket», «samtalen»
     ikke_for_tekst: str | None = None  # `ikke_for` in words («samtalen»), from that question's `omtale`
+    # the later dates that may not come before this one: (question id, in words), from their `ikke_for`
+    ikke_etter: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_choices(self) -> bool:
@@ -271,7 +273,14 @@ def _build_questions(raw: list[Any], scales: dict[str, Any], name: str, problems
                                 PERSON_DATES.get(before) or seen[before].omtale or f"«{seen[before].tekst}»"))
         seen[qid] = question
         questions.append(question)
-    return questions
+    # A date also may not be moved past a later one that must not come before it (the conversation
+    # moved after the vedtak): each date learns which later dates point at it.
+    later: dict[str, list[tuple[str, str]]] = {}
+    for question in questions:
+        if question.ikke_for in seen:
+            later.setdefault(question.ikke_for, []).append(
+                (question.id, question.omtale or f"«{question.tekst}»"))
+    return [replace(q, ikke_etter=tuple(later[q.id])) if q.id in later else q for q in questions]
 
 
 # ---------- answers: parsing and skip logic (pure) ----------
@@ -358,6 +367,10 @@ def _parse_date_answer(question: Question, text: str, answers: dict[str, str | N
         if day < earlier:
             raise AnswerProblem(f"{_date_name(question)} kan ikke være før {question.ikke_for_tekst} "
                                 f"{earlier:%d.%m.%Y}.")
+    for other, words in question.ikke_etter:
+        if answers.get(other) and day > dt.date.fromisoformat(answers[other]):
+            raise AnswerProblem(f"{_date_name(question)} kan ikke være etter {words} "
+                                f"{dt.date.fromisoformat(answers[other]):%d.%m.%Y}.")
     return day.isoformat()
 
 
