@@ -33,7 +33,7 @@ from kompetanse_cli.interview.template import (
 from kompetanse_cli.store import interviews as store
 from kompetanse_cli.store import lists
 from kompetanse_cli.store.db import transaction
-from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.api import Db, Row
 
 PERSON_COLUMNS = ("fnr", "fylke", "kontor", "navn")
 REQUIRED_COLUMNS = ("fnr", "fylke", "kontor")
@@ -186,7 +186,7 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
     return result
 
 
-def _sick_leave_start(conn: Db, person) -> str | None:
+def _sick_leave_start(conn: Db, person: Row) -> str | None:
     """When the person's sick leave began, as their newest list (or their own record) has it."""
     seen = store.latest_appearance(conn, person["id"])
     return (seen["sykmeldt_fom"] if seen else None) or person["sykmeldt_fom"]

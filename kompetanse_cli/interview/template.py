@@ -319,7 +319,8 @@ def parse_answer(question: Question, text: str, answers: dict[str, str | None], 
 
     Choices may be given by number (1, 2, …), by key (`vet_ikke`) or by label (`Vet ikke`).
     `known` holds what a date may be checked against besides this level's answers: the answers of
-    earlier levels (`samtaledato`) and the person's own dates (`sykmeldt_fom`), as ISO text.
+    the other levels (`samtaledato`, `vedtaksdato`) and the person's own dates (`sykmeldt_fom`),
+    as ISO text.
     """
     text = text.strip()
     if not text:
@@ -378,7 +379,6 @@ def _date_name(question: Question) -> str:
     """The date in a message: «Vedtaksdatoen», else «Datoen»."""
     name = question.datonavn or "datoen"
     return name[:1].upper() + name[1:]
-
 
 
 def show_value(question: Question, value: str | None) -> str:
