@@ -172,20 +172,27 @@ def logg(
     console.print(table)
 
 
-def backup_cmd(fil: Path = typer.Argument(..., help="Ny fil for sikkerhetskopien.", show_default=False)) -> None:
+def backup_cmd(
+    fil: Path = typer.Argument(None, help="Filen for sikkerhetskopien (standard: kt-backup-ÅÅÅÅ-MM-DD.db i mappen "
+                               "du står i).", show_default=False),
+    overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt filen hvis den finnes fra før."),
+) -> None:
     """Ta en sikker kopi av databasen (kan kjøres mens kt er i bruk).
 
     Kopien inneholder helseopplysninger: oppbevar den like trygt som databasen.
 
-    Eksempel:
+    Eksempler:
+
+        kt backup
 
         kt backup ~/sikker-mappe/kt-2022-03-07.db
     """
     from kompetanse_cli.personvern import backup
 
     with open_db() as conn:
-        backup.take_backup(conn, fil, veileder=config.veileder())
-    console.print(f"Sikkerhetskopi skrevet til {fil}.")
+        written = backup.take_backup(conn, fil or backup.default_backup_name(), veileder=config.veileder(),
+                                     replace=overskriv)
+    console.print(f"Sikkerhetskopi skrevet til {esc(str(written))}.", soft_wrap=True)
 
 
 def gjenopprett(
