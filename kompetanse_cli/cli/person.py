@@ -20,10 +20,14 @@ from kompetanse_cli.ingest import values
 app = typer.Typer(help="Personer: registrer en som ikke står på en liste, finn kt-id-en fra fødselsnummeret, se alt som er lagret, sett målform.", no_args_is_help=True)
 
 
-def _ask(label: str, parse, *, optional: bool = False):
-    """Ask until `parse` accepts the answer; an empty answer is allowed when optional."""
+def _ask(label: str, parse, *, optional: bool = False, default: str | None = None):
+    """Ask until `parse` accepts the answer; an empty answer is allowed when optional, and means
+    `default` (a saved setting, shown in brackets) when there is one."""
+    shown = f" \\[{esc(default)}]" if default else (" (valgfritt)" if optional else "")
     while True:
-        text = console.input(f"{label}{' (valgfritt)' if optional else ''}: ").strip()
+        text = console.input(f"{label}{shown}: ").strip()
+        if not text and default:
+            text = default
         if not text and optional:
             return None
         try:
@@ -44,6 +48,17 @@ def _fylke(text: str) -> str:
     if choice.note:
         console.print(f"[cyan]Merk:[/] {choice.note}")
     return choice.keys[0]
+
+
+def _fylke_label(key: str | None) -> str | None:
+    """A saved fylke as the prompt shows it («Agder»); a saved name kt no longer knows is not offered."""
+    if not key:
+        return None
+    try:
+        choice = resolve_fylke(key)
+    except KtError:
+        return None
+    return FYLKER[choice.keys[0]] if len(choice.keys) == 1 else None
 
 
 @app.command("ny")
@@ -67,9 +82,11 @@ def ny() -> None:
         if known is not None:
             console.print(f"Personen finnes allerede med id [bold]{known}[/].")
             return
+        saved = config.load()  # Enter at «Fylke» and «NAV-kontor» takes the saved setting
         new = persons.NewPerson(
-            fnr=fnr, navn=_ask("Navn", values.parse_text), fylke=_ask("Fylke", _fylke),
-            kontor=_ask("NAV-kontor", values.parse_text),
+            fnr=fnr, navn=_ask("Navn", values.parse_text),
+            fylke=_ask("Fylke", _fylke, default=_fylke_label(saved.get("fylke"))),
+            kontor=_ask("NAV-kontor", values.parse_text, default=saved.get("kontor")),
             arbeidsgiver=_ask("Arbeidsgiver", values.parse_text, optional=True),
             sykmeldt_fom=_ask("Sykmeldt fra og med (dd.mm.åååå)", values.parse_date, optional=True),
             malform=_ask("Målform (bokmål/nynorsk)", persons.parse_malform, optional=True) or "nb")
