@@ -162,10 +162,12 @@ def vis(person_id: str = typer.Argument(..., metavar="ID", help="kt-id for perso
 def liste(
     fylke: str = typer.Option(None, "--fylke", "-f", help="Bare dette fylket."),
     kontor: str = typer.Option(None, "--kontor", help="Bare kontorer som inneholder denne teksten."),
-    status: str = typer.Option(None, "--status", "-s", help="Bare denne statusen, f.eks. kartlagt eller aktuell."),
+    status: str = typer.Option(None, "--status", "-s", help="Bare de som har nådd denne statusen, som rapporten teller "
+                               "dem (aktuell: også de som har fått vedtak), f.eks. «ikke kandidat», kartlagt, aktuell."),
     som_json: bool = typer.Option(False, "--json", help="Skriv som JSON."),
 ) -> None:
-    """Vis hvor alle står: listet, kandidat, kartlagt, aktuell, tiltak planlagt, gjennomført.
+    """Vis hvor alle står: ikke kandidat, må vurderes, kandidat, under kartlegging, kartlagt, aktuell, vedtak,
+    startet, fullført (de samme ordene som i `kt screen` og `kt rapport`).
 
     Eksempler:
 
@@ -195,7 +197,7 @@ def liste(
     table.add_column("Dato", no_wrap=True)
     for row in rows:
         table.add_row(row.id, row.fnr_masked, esc(row.navn or ""), FYLKER.get(row.fylke or "", row.fylke or ""),
-                      esc(row.kontor or ""), row.stage, no_date(row.date))
+                      esc(row.kontor or ""), row.stage_label, no_date(row.date))
     console.print(table)
 
 
