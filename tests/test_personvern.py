@@ -114,7 +114,7 @@ def two_persons(tmp_path: Path, kt_home: Path) -> dict[str, str]:
 # ---------- innsyn ----------
 
 def test_person_vis_shows_full_number_and_name_and_is_logged(two_persons: dict[str, str], kt_home: Path) -> None:
-    result = run_kt("person", "vis", two_persons["person"])
+    result = run_kt("person", "vis", two_persons["person"], "--alle")
     assert result.code == 0, result.stderr
     shown = result.stdout
     check(FNR in shown and NAME in shown, "person vis should show the full number and the name")

@@ -8,10 +8,17 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
+from kompetanse_cli.cli.common import (
+    console,
+    err_console,
+    esc,
+    no_date,
+    open_db,
+    parse_date_option,
+    print_records,
+)
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.personid import looks_like_short_id, unknown_id
@@ -163,13 +170,10 @@ def logg(
     if som_json:
         sys.stdout.write(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table(title=f"{len(rows)} logginnslag", title_justify="left")
-    for title in ("Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"):
-        table.add_column(title)
-    for row in rows:
-        when = dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M")
-        table.add_row(when, row["veileder"] or "", row["handling"], row["person"] or "", esc(row["detaljer"] or ""))
-    console.print(table)
+    print_records(f"{len(rows)} logginnslag", ["Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"],
+                  [[dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M"), row["veileder"] or "",
+                    row["handling"], row["person"] or "", esc(row["detaljer"] or "")] for row in rows],
+                  lead=2, no_wrap=(0, 1, 3), wrap=4)
 
 
 def backup_cmd(

@@ -25,6 +25,7 @@ from kompetanse_cli.cli.common import (
     no_date,
     open_db,
     parse_date_option,
+    print_records,
 )
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
@@ -246,7 +247,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     one_office = len(offices) == 1
     if one_office and None not in offices:
         title += f" – {esc(next(iter(offices)))}"
-    if console.width < WIDE_TABLE:
+    if not console.is_terminal or console.width < WIDE_TABLE:  # a file or a pipe gets whole lines, for grep
         _render_narrow(title, shown, one_office)
     else:
         _render_table(title, shown, one_office)
@@ -324,15 +325,10 @@ def forklar(
     console.print(f"Liste {no_date(explanation.list_date)} ({esc(explanation.file)}, rad {explanation.row}), "
                   f"{esc(explanation.kontor or 'ukjent kontor')}, {explanation.weeks} uker sykmeldt. "
                   f"Regler: {explanation.fylke} ({explanation.rule_version}).")
-    table = Table(show_header=True)
-    table.add_column("Kriterium")
-    table.add_column("Status")
-    table.add_column("Begrunnelse", overflow="fold")
-    for item in explanation.results:
-        style = STATUS_STYLE[item["status"]]
-        table.add_row(CRITERIA.get(item["kriterium"], item["kriterium"]),
-                      f"[{style}]{STATUS_TEXT[item['status']]}[/]", esc(item["begrunnelse"]))
-    console.print(table)
+    print_records(None, ["Kriterium", "Status", "Begrunnelse"],
+                  [[CRITERIA.get(item["kriterium"], item["kriterium"]),
+                    f"[{STATUS_STYLE[item['status']]}]{STATUS_TEXT[item['status']]}[/]", esc(item["begrunnelse"])]
+                   for item in explanation.results], lead=2, no_wrap=(1,), wrap=2)
     console.print(f"Beslutning: [bold]{DECISION_LABELS[explanation.decision]}[/]")
     if explanation.appearances > 1:
         console.print(f"[dim]Personen har stått på {explanation.appearances} lister; dette er den nyeste.[/]")

@@ -84,6 +84,18 @@ def stage_of(row: Row, today: dt.date | None = None) -> tuple[str, dt.date | Non
     return "registrert", _day(row["opprettet"])
 
 
+# Who a veileder has to act on, first: candidates to call, conversations to finish, aktuelle
+# without a vedtak, measures under way; then those done; those not candidates last.
+RELEVANCE = ("under_kartlegging", KANDIDAT, MANUELL, "aktuell", "vedtak", "startet", "registrert", "kartlagt",
+             "fullfort", "listet", IKKE_KANDIDAT)
+
+
+def relevance(person: PersonStage) -> tuple[int, int]:
+    """Sort key for `kt liste`: by RELEVANCE, the latest step first within each status."""
+    day = person.date.toordinal() if person.date else 0
+    return RELEVANCE.index(person.stage), -day
+
+
 def parse_stage(text: str) -> str:
     """A `--status` word in any spelling kt prints (see stages.parse_status)."""
     return parse_status(text)
