@@ -32,7 +32,7 @@ def screened(kt_home: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     result = run_kt("screen", str(LISTER), "--fylke", "agder", "--kontor", "NAV Lister", "--json")
     assert result.code == 0, result.output
     persons = json.loads(result.stdout)["persons"]
-    return {p["id"]: p["navn"] for p in persons}
+    return {p["id"]: p["name"] for p in persons}
 
 
 @pytest.fixture

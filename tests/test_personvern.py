@@ -369,11 +369,11 @@ def test_logg_filters_by_person_and_dates(two_persons: dict[str, str]) -> None:
     assert run_kt("forklar", other).code == 0
     mine = json.loads(run_kt("logg", "--person", person, "--json").stdout)
     assert {e["person"] for e in mine} == {person}
-    assert [e["handling"] for e in mine][-1] == "person vist"
+    assert [e["action"] for e in mine][-1] == "person vist"
     assert all(e["veileder"] == VEILEDER for e in mine)
     everyone = json.loads(run_kt("logg", "--json").stdout)
     assert len(everyone) > len(mine)
-    assert "liste importert og screenet" in [e["handling"] for e in everyone]
+    assert "liste importert og screenet" in [e["action"] for e in everyone]
     today = dt.date.today()
     day = lambda d: d.strftime("%d.%m.%Y")  # noqa: E731
     assert json.loads(run_kt("logg", "--fra", day(today), "--til", day(today), "--json").stdout) == everyone

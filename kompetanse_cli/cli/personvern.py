@@ -168,7 +168,9 @@ def logg(
         rows = store.audit_rows(conn, person=person.strip().lower() if person else None, fra=start.isoformat() if start else None,
                                 til=(end + dt.timedelta(days=1)).isoformat() if end else None)
     if som_json:
-        sys.stdout.write(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+        entries = [{"id": r["id"], "time": r["tidspunkt"], "veileder": r["veileder"], "action": r["handling"],
+                    "person": r["person"], "details": r["detaljer"]} for r in rows]
+        sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
         return
     print_records(f"{len(rows)} logginnslag", ["Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"],
                   [[dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M"), row["veileder"] or "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import typer
@@ -29,8 +30,8 @@ def vis(
     choice = choose_fylke(fylke)
     region = load_region(choice)
     if som_json:
-        console.print_json(json.dumps({r.fylke: {"kilder": r.sources, "versjon": r.version, "regler": r.data}
-                                       for r in region.rulesets}, ensure_ascii=False))
+        sys.stdout.write(json.dumps([{"fylke": r.fylke, "version": r.version, "sources": r.sources, "rules": r.data}
+                                     for r in region.rulesets], ensure_ascii=False, indent=2) + "\n")
         return
     if choice.note:
         console.print(f"[cyan]Merk:[/] {choice.note}")

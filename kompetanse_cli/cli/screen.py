@@ -319,7 +319,7 @@ def forklar(
     with open_db() as conn:
         explanation = explain_person(conn, person_id, veileder=config.veileder())
     if som_json:
-        console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
+        sys.stdout.write(json.dumps(explanation.as_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     console.print(f"[bold]{explanation.id}[/]  {explanation.fnr_masked}  {esc(explanation.navn or '')}")
     console.print(f"Liste {no_date(explanation.list_date)} ({esc(explanation.file)}, rad {explanation.row}), "

@@ -29,7 +29,7 @@ class PersonStage:
         return label(self.stage)
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "fnr": self.fnr_masked, "navn": self.navn, "fylke": self.fylke,
+        return {"id": self.id, "fnr": self.fnr_masked, "name": self.navn, "fylke": self.fylke,
                 "kontor": self.kontor, "status": self.stage, "date": self.date.isoformat() if self.date else None}
 
 
