@@ -84,17 +84,17 @@ def is_narrow() -> bool:
 
 
 def print_records(title: str | None, headers: list[str], rows: list[list[str]], *, lead: int = 1,
-                  no_wrap: tuple[int, ...] = (), wrap: int | None = None) -> None:
+                  no_wrap: tuple[int, ...] = (), wrap: tuple[int, ...] = ()) -> None:
     """Rows as a table in a terminal wide enough, else as lines that read well: in a narrow
     terminal a block per record (the first `lead` fields, then the rest on an indented line); in a
     file or a pipe one whole line per record, for grep. Cells are rich markup (escape user data).
 
-    A table is used only when every cell fits on one line, except in the column `wrap` (free
+    A table is used only when every cell fits on one line, except in the columns `wrap` (free
     text such as a reason), which may wrap between words."""
     if console.is_terminal and _fits(headers, rows, wrap):
         table = Table(title=title, title_justify="left")
         for number, header in enumerate(headers):
-            table.add_column(header, no_wrap=number in no_wrap, ratio=1 if number == wrap else None)
+            table.add_column(header, no_wrap=number in no_wrap, ratio=1 if number in wrap else None)
         for row in rows:
             table.add_row(*row)
         console.print(table)
@@ -112,7 +112,7 @@ def print_records(title: str | None, headers: list[str], rows: list[list[str]], 
             console.print("  ".join(cell for cell in cells[:lead] if cell) + (f"  {rest}" if rest else ""))
 
 
-def _fits(headers: list[str], rows: list[list[str]], wrap: int | None) -> bool:
+def _fits(headers: list[str], rows: list[list[str]], wrap: tuple[int, ...]) -> bool:
     """Whether a bordered table of these cells fits the terminal with no cell broken (but `wrap`)."""
     if console.width < NARROW:
         return False
@@ -120,7 +120,7 @@ def _fits(headers: list[str], rows: list[list[str]], wrap: int | None) -> bool:
     for number, header in enumerate(headers):
         texts = [Text.from_markup(row[number]).plain for row in rows] + [header]
         lines = [line for text in texts for line in text.splitlines() or [""]]
-        if number == wrap:
+        if number in wrap:
             longest_word = max((cell_len(word) for line in lines for word in line.split()), default=0)
             widths.append(max(longest_word, min(WRAPPED_MIN, max(map(cell_len, lines)))))
         else:

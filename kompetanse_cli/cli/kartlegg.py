@@ -11,7 +11,7 @@ from rich.rule import Rule
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, print_records
 from kompetanse_cli.cli.prompt import NOTE_HINT, LineReader
 from kompetanse_cli.errors import EXIT_INTERRUPTED, UsageError
 from kompetanse_cli.fylker import FYLKER
@@ -247,13 +247,9 @@ def _review(summary: Summary, reader: LineReader) -> int | None:
     from kompetanse_cli.interview.template import show_value
 
     console.print(Rule("Oppsummering", align="left"))
-    table = Table(show_header=True)
-    table.add_column("#", justify="right")
-    table.add_column("Spørsmål")
-    table.add_column("Svar")
-    for number, question in enumerate(summary.questions, start=1):
-        table.add_row(str(number), esc(question.tekst), esc(show_value(question, summary.answers.get(question.id))))
-    console.print(table)
+    print_records(None, ["#", "Spørsmål", "Svar"],
+                  [[str(number), esc(question.tekst), esc(show_value(question, summary.answers.get(question.id)))]
+                   for number, question in enumerate(summary.questions, start=1)], lead=2, no_wrap=(0,), wrap=(1, 2))
     while True:
         reply = reader.ask("Nummeret på et svar du vil endre, eller Enter for å fullføre: ", remember=False).strip()
         if not reply:

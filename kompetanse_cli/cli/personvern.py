@@ -175,7 +175,7 @@ def logg(
     print_records(f"{len(rows)} logginnslag", ["Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"],
                   [[dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M"), row["veileder"] or "",
                     row["handling"], row["person"] or "", esc(row["detaljer"] or "")] for row in rows],
-                  lead=2, no_wrap=(0, 1, 3), wrap=4)
+                  lead=2, no_wrap=(0, 1, 3), wrap=(4,))
 
 
 def backup_cmd(

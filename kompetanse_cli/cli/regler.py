@@ -49,7 +49,7 @@ def vis(
             keys = "; ".join(f"{k} = {_show(v)}" for k, v in settings.items())
             shown = esc(describe_criterion(name, settings)) + (f"\n[dim]{esc(keys)}[/]" if keys else "")
             rows.append([label, "ja" if active else "[dim]nei[/]", shown])
-        print_records(None, ["Kriterium", "På", "Krav (og nøklene i regelfilen)"], rows, lead=2, no_wrap=(1,), wrap=2)
+        print_records(None, ["Kriterium", "På", "Krav (og nøklene i regelfilen)"], rows, lead=2, no_wrap=(1,), wrap=(2,))
 
 
 def _show(value: object) -> str:

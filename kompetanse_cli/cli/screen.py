@@ -328,7 +328,7 @@ def forklar(
     print_records(None, ["Kriterium", "Status", "Begrunnelse"],
                   [[CRITERIA.get(item["kriterium"], item["kriterium"]),
                     f"[{STATUS_STYLE[item['status']]}]{STATUS_TEXT[item['status']]}[/]", esc(item["begrunnelse"])]
-                   for item in explanation.results], lead=2, no_wrap=(1,), wrap=2)
+                   for item in explanation.results], lead=2, no_wrap=(1,), wrap=(2,))
     console.print(f"Beslutning: [bold]{DECISION_LABELS[explanation.decision]}[/]")
     if explanation.appearances > 1:
         console.print(f"[dim]Personen har stått på {explanation.appearances} lister; dette er den nyeste.[/]")

@@ -44,7 +44,7 @@ def vis() -> None:
     current = config.load()
     print_records(None, ["Innstilling", "Verdi", "Betydning"],
                   [[key, esc(current.get(key, "(ikke satt)")), f"[dim]{esc(meaning)}[/]"]
-                   for key, meaning in config.SETTINGS.items()], lead=2, no_wrap=(0,), wrap=2)
+                   for key, meaning in config.SETTINGS.items()], lead=2, no_wrap=(0,), wrap=(2,))
     console.print(f"[dim]Fil: {esc(str(config.config_path()))}[/]")
 
 
