@@ -159,3 +159,17 @@ def test_person_vis_shows_the_essentials_and_how_to_see_everything(screened: dic
     assert f"kt person vis {person} --alle" in short.stdout
     assert screened[person] in short.stdout
     assert "Logg (9)" in everything.stdout  # and the look just now
+
+
+def test_screen_in_a_narrow_terminal_indents_what_does_not_fit(kt_home: Path, terminal) -> None:
+    terminal(60)
+    result = run_kt("screen", str(SAMPLES / "uke10_kristiansand.xlsx"), "--fylke", "agder")
+    assert result.code == 0, result.output
+    lines = _lines(result.stdout)
+    start = lines.index("Kandidater og personer som må vurderes – NAV Kristiansand") + 1
+    end = next(i for i, line in enumerate(lines) if line.startswith("Se alle kriterier"))
+    block = lines[start:end]
+    assert len(block) > 20
+    for line in block:  # the id starts a person; everything else about the person is indented under it
+        assert re.match(r"[a-z2-9]{5}  \d{6}\*{5}  \S", line) or line.startswith("      "), line
+        assert len(line.rstrip()) <= 60

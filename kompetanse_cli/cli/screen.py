@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -292,16 +293,28 @@ def _render_table(title: str, shown: list[PersonOutcome], one_office: bool) -> N
 
 def _render_narrow(title: str, shown: list[PersonOutcome], one_office: bool) -> None:
     """Two lines a person, for terminals too narrow for the table: facts, then the reasons."""
-    lines = [f"\n[bold]{title}[/]"]
+    lines: list[str | Padding] = [f"\n[bold]{title}[/]"]
     for p in shown:
         grade = f"{p.grad}\u00a0%" if p.grad is not None else "grad ukjent"
         office = "" if one_office else f" · {esc(p.kontor or 'ukjent kontor')}"
-        lines.append(f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}{office} · {p.weeks} uker · {grade}"
-                     f" · {p.diagnose_kapittel or '–'} · {_decision_text(p)}")
-        lines.append(f"      {_reasons_text(p)}")
-    # One print: rich lays out all the lines at once. Written to a file or a pipe, each line is
-    # kept whole (one person's facts on one line, for grep), instead of broken at 80 columns.
-    console.print("\n".join(lines), soft_wrap=not console.is_terminal)
+        who = f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}"
+        facts = f"{office.removeprefix(' · ')}{' · ' if office else ''}{p.weeks} uker · {grade} · " \
+                f"{p.diagnose_kapittel or '–'} · {_decision_text(p)}"
+        if not console.is_terminal:
+            lines += [f"{who} · {facts}", f"      {_reasons_text(p)}"]
+            continue
+        # at a terminal: what does not fit on the first line goes on indented lines, never under the id
+        if Text.from_markup(f"{who} · {facts}").cell_len <= console.width:
+            lines.append(f"{who} · {facts}")
+        else:
+            lines += [who, Padding(Text.from_markup(facts), (0, 0, 0, 6), expand=False)]
+        lines.append(Padding(Text.from_markup(_reasons_text(p)), (0, 0, 0, 6), expand=False))
+    if not console.is_terminal:
+        # Written to a file or a pipe, each line is kept whole (one person's facts on one line, for grep).
+        console.print("\n".join(lines))
+        return
+    for line in lines:
+        console.print(line)
 
 
 def forklar(
