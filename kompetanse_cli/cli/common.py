@@ -103,9 +103,16 @@ def print_records(title: str | None, headers: list[str], rows: list[list[str]], 
         console.print(f"[bold]{title}[/]")
     for row in rows:
         if console.is_terminal:  # a block: what identifies the record, then the rest indented (also when it wraps)
-            console.print("  ".join(cell for cell in row[:lead] if cell))
+            head = "  ".join(cell for cell in row[:lead] if cell)
+            if Text.from_markup(head).cell_len > console.width and lead > 1:  # e.g. a long question: under its number
+                console.print(row[0])
+                head = "  ".join(cell for cell in row[1:lead] if cell)
+                console.print(Padding(Text.from_markup(head), (0, 0, 0, 4), expand=False))
+            else:
+                console.print(head)
             if row[lead:]:
-                console.print(Padding(Text.from_markup(" · ".join(cell or "–" for cell in row[lead:])), (0, 0, 0, 4)))
+                console.print(Padding(Text.from_markup(" · ".join(cell or "–" for cell in row[lead:])), (0, 0, 0, 4),
+                                      expand=False))
         else:  # one whole line, for grep
             cells = [cell.replace("\n", " · ") for cell in row]
             rest = " · ".join(cell or "–" for cell in cells[lead:])
