@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.ingest import values
-from kompetanse_cli.ingest.columns import FIELD_LABELS, ColumnMap, recognise
+from kompetanse_cli.ingest.columns import FIELD_LABELS, ColumnMap, confirm_weak, recognise
 from kompetanse_cli.ingest.readers import CSV_SUFFIXES, Sheet, open_sheets
 
 HEADER_SEARCH_ROWS = 30
@@ -100,6 +100,7 @@ class ListFile:
     columns: ColumnMap
     title_date: dt.date | None
     other_sheets: list[str] = field(default_factory=list)
+    sheet_note: str | None = None  # e.g. that the list is on a hidden sheet, or that a hidden one was passed over
 
     @property
     def estimated_rows(self) -> int:
@@ -135,8 +136,10 @@ class ListFile:
             yield from batch
 
 
-def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
-    """Open a list file and find the sheet and header row that hold the list."""
+def open_list(path: Path, *, sheet: str | None = None, by_hand: dict[str, str] | None = None) -> ListFile:
+    """Open a list file and find the sheet and header row that hold the list. `by_hand` maps
+    headers (as `normalize_header` leaves them) to fields, before recognition; a visible sheet
+    is chosen over a hidden one."""
     sheets = open_sheets(path)
     if sheet is not None:
         chosen = [s for s in sheets if s.name.casefold() == sheet.casefold()]
@@ -148,10 +151,26 @@ def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
         sheets_to_try = sheets
     best: ListFile | None = None
     best_score = 0
+    hidden_best: ListFile | None = None
     for candidate in sheets_to_try:
-        found = _find_header(path, candidate)
-        if found and len(found.columns.fields) > best_score:
-            best, best_score = found, len(found.columns.fields)
+        found = _find_header(path, candidate, by_hand)
+        if found is None:
+            continue
+        score = len(found.columns.fields)
+        if candidate.hidden and sheet is None:
+            if score > (len(hidden_best.columns.fields) if hidden_best else 0):
+                hidden_best = found
+            continue
+        if score > best_score:
+            best, best_score = found, score
+    note = None
+    if hidden_best is not None and len(hidden_best.columns.fields) >= 2:
+        if best is None or best_score < 2 or best.columns.missing_required and not hidden_best.columns.missing_required:
+            best, best_score = hidden_best, len(hidden_best.columns.fields)
+            note = f"listen står på et skjult ark («{best.sheet.name}»); sjekk at det er riktig liste"
+        else:
+            note = (f"det skjulte arket «{hidden_best.sheet.name}» ser også ut som en liste, men er ikke brukt "
+                    "(velg det med --ark)")
     if best is None or best_score < 2:
         where = f"arket «{sheets_to_try[0].name}»" if sheet else "noen av arkene"
         if not sheets or all(s.height <= 1 and _sheet_is_empty(s) for s in sheets_to_try):
@@ -162,6 +181,7 @@ def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
                      "Lagre filen fra Excel som «CSV (semikolondelt)».")
         raise InputError(f"{path.name}: fant ingen overskriftsrad med kjente kolonnenavn i {where}.", hint=hint)
     best.other_sheets = [s.name for s in sheets if s.name != best.sheet.name]
+    best.sheet_note = note
     missing = best.columns.missing_required
     if missing:
         wanted = " og ".join(f"«{FIELD_LABELS[m]}»" for m in missing)
@@ -179,7 +199,7 @@ def _sheet_is_empty(sheet: Sheet) -> bool:
     return all(all(values.is_blank(c) for c in row) for row in itertools.islice(sheet.rows(), 50))
 
 
-def _find_header(path: Path, sheet: Sheet) -> ListFile | None:
+def _find_header(path: Path, sheet: Sheet, by_hand: dict[str, str] | None = None) -> ListFile | None:
     """The row among the first ones that maps most fields; the rows above it are titles."""
     try:
         head = list(itertools.islice(sheet.rows(), HEADER_SEARCH_ROWS))
@@ -187,11 +207,14 @@ def _find_header(path: Path, sheet: Sheet) -> ListFile | None:
         raise InputError(f"{path.name}: CSV-filen kan ikke leses (ødelagt sitering eller feil tegnsett).") from None
     best_index, best_map = -1, ColumnMap()
     for index, cells in enumerate(head):
-        mapped = recognise(cells)
+        mapped = recognise(cells, by_hand)
         if len(mapped.fields) > len(best_map.fields):
             best_index, best_map = index, mapped
     if best_index < 0:
         return None
+    below = head[best_index + 1:]
+    confirm_weak(best_map, lambda column: [row[column] for row in below
+                                           if column < len(row) and not values.is_blank(row[column])][:20])
     return ListFile(path=path, sheet=sheet, header_row=best_index + 1, columns=best_map,
                     title_date=_title_date(head[:best_index]))
 
