@@ -47,6 +47,7 @@ class ListRow:
     kontor: str | None = None
     tidligere_tilfeller: int | None = None
     sykepengedager_5ar: int | None = None
+    feil: frozenset[str] | None = None  # fields whose cell held an Excel error (#N/A …): unknown, not empty
 
 
 @dataclass
@@ -73,6 +74,7 @@ class CleanBatch:
     rows: list[int]  # the spreadsheet's row number of each good row
     columns: dict[str, list[object]]  # ListRow field → one value per good row (the fields the list has)
     rejected: list[RowError]
+    error_cells: int = 0  # cells holding an Excel error (#N/A …), in good and rejected rows
 
     @property
     def rows_read(self) -> int:
@@ -227,9 +229,10 @@ def _title_date(title_rows: list[list[object]]) -> dt.date | None:
                 return cell.date() if isinstance(cell, dt.datetime) else cell
             match = _TITLE_DATE_RE.search(str(cell))
             if match:
-                try:
-                    return values.parse_date(match.group(1))
-                except values.ValueProblem:
+                day, month, year = map(int, match.group(1).split("."))
+                try:  # not values.parse_date: a date far ahead is found, so that it can be refused
+                    return dt.date(year, month, day)
+                except ValueError:
                     continue
     return None
 
@@ -255,10 +258,10 @@ class _ColumnCleaner:
     PARSERS = {
         "fnr": values.parse_fnr,
         "sykmeldt_fom": values.parse_date,
-        "sykmeldt_tom": values.parse_date,
+        "sykmeldt_tom": values.parse_end_date,
         "grad": values.parse_grade,
         "diagnose": values.parse_icpc,
-        "tidligere_tilfeller": values.parse_count,
+        "tidligere_tilfeller": values.parse_earlier,
         "sykepengedager_5ar": values.parse_count,
     }
     MEMO_LIMIT = 4096  # distinct values remembered per column; names and the like are mostly unique
@@ -270,6 +273,7 @@ class _ColumnCleaner:
         self.plan = [(name, index, self.PARSERS.get(name, values.parse_text))
                      for name, index in listfile.columns.fields.items()]
         self.parsers = {name: parse for name, _, parse in self.plan}
+        self.fields = listfile.columns.fields
         self.memos: dict[tuple[str, type], _Memo] = {}  # (field, the type of its cells) → cell → value
         self.unique_texts: set[str] = set()  # text fields whose values mostly differ, row by row
         self.width = max((index for _, index, _ in self.plan), default=-1) + 1
@@ -287,13 +291,23 @@ class _ColumnCleaner:
             rows = [[*cells, *([None] * (self.width - len(cells)))] for cells in rows]
         columns: dict[str, list[object]] = {}
         bad: dict[int, tuple[str, str]] = {}  # row index → (field, reason): the first bad column
+        unknown: dict[int, set[str]] = {}  # row index → fields whose cell held an Excel error
+        error_cells = 0
         for name, index, parse in self.plan:
             cells = list(map(itemgetter(index), rows))
             if name == "fnr":
                 found = self._fnr_column(cells, bad)
+                if not values.ERROR_CELLS.isdisjoint(cells):
+                    error_cells += sum(map(values.ERROR_CELLS.__contains__, cells))
             else:
-                found = self._memo_column(name, cells, bad)
+                found = self._memo_column(name, cells, bad, unknown)
             columns[name] = found
+        if unknown:
+            error_cells += sum(map(len, unknown.values()))
+            for index, names in unknown.items():
+                if "sykmeldt_fom" in names:
+                    bad.setdefault(index, ("sykmeldt_fom", values.error_reason(rows[index][self.fields["sykmeldt_fom"]])))
+            columns["feil"] = [frozenset(unknown[index]) if index in unknown else None for index in range(len(rows))]
         fom = columns.get("sykmeldt_fom") or [None] * len(rows)
         if None in fom:
             for index, value in enumerate(fom):
@@ -315,7 +329,7 @@ class _ColumnCleaner:
             keep = [index for index in range(len(rows)) if index not in bad]
             numbers = [numbers[index] for index in keep]
             columns = {name: [column[index] for index in keep] for name, column in columns.items()}
-        return CleanBatch(self.sheet, numbers, columns, rejected)
+        return CleanBatch(self.sheet, numbers, columns, rejected, error_cells)
 
     @staticmethod
     def _fnr_column(cells: list[object], bad: dict[int, tuple[str, str]]) -> list[object]:
@@ -330,13 +344,14 @@ class _ColumnCleaner:
                 found.append(None)
         return found
 
-    def _memo_column(self, name: str, cells: list[object], bad: dict[int, tuple[str, str]]) -> list[object]:
+    def _memo_column(self, name: str, cells: list[object], bad: dict[int, tuple[str, str]],
+                     unknown: dict[int, set[str]]) -> list[object]:
         # 1, 1.0 and True are equal as dictionary keys, but not the same cell: numbers of each
         # type are remembered apart, and a column mixing them is looked up by (type, cell).
         types = set(map(type, cells))
         kinds = types - _UNMIXED
         kind = kinds.pop() if len(kinds) == 1 else str if not kinds else tuple
-        if name in self.unique_texts:
+        if name in self.unique_texts and values.ERROR_CELLS.isdisjoint(cells):
             found = _texts(cells, types)
             if found is not None:
                 return found
@@ -352,8 +367,15 @@ class _ColumnCleaner:
                 if value.__class__ is _Rejected:
                     bad.setdefault(index, (name, str(value)))
                     found[index] = None
+                elif value.__class__ is _ErrorCell:
+                    unknown.setdefault(index, set()).add(name)
+                    found[index] = None
         memo.bound(self.MEMO_LIMIT)
         return found
+
+
+class _ErrorCell(str):
+    """A remembered cell that held an Excel error (#N/A …): the error, as text."""
 
 
 def _texts(cells: list[object], types: set[type]) -> list[str | None] | None:
@@ -363,6 +385,8 @@ def _texts(cells: list[object], types: set[type]) -> list[str | None] | None:
     if types <= _UNMIXED:
         if type(None) in types:
             cells = [cell if cell is not None else "" for cell in cells]
+        if max(map(len, cells), default=0) > values.MAX_TEXT:
+            return None  # cleaned one by one, so that the overlong cell's row is rejected
         found = list(map(" ".join, map(str.split, cells)))
         return [text or None for text in found] if "" in found else found
     if types == {float} and all(map(float.is_integer, cells)):
@@ -387,6 +411,11 @@ class _Memo(dict):
 
     def __missing__(self, key: object) -> object:
         cell = key[1] if key.__class__ is tuple else key
+        if cell.__class__ is str and cell in values.ERROR_CELLS:
+            value = _ErrorCell(cell)
+            self.rejected = True  # looked for with the rejected cells
+            self[key] = value
+            return value
         try:
             value = self.parse(cell)
         except values.ValueProblem as problem:
