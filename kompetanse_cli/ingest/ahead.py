@@ -34,8 +34,7 @@ MAX_STRINGS_BYTES = 64 << 20  # the workbook's shared texts, unpacked: a list of
 _CHUNK = 1 << 20
 _DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension ref=\"(?:[A-Z]{1,3}\d+:)?([A-Z]{1,3})(\d{1,7})\"")
 _ROW_RE = re.compile(rb"<row [^>]*?\br=\"(\d+)\"")
-_FAR_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension ref=\"(?:[A-Z]{1,3}\d+:)?([A-Z]{1,3})(\d{1,7})\"")
-_ROW_RE = re.compile(rb" r=\"[A-Z]{0,3}(\d{7,})\"")  # a row or cell past row 999 999
+_FAR_ROW_RE = re.compile(rb" r=\"[A-Z]{0,3}(\d{7,})\"")  # a row or cell past row 999 999
 _WIDE_CELL_RE = re.compile(rb" r=\"([A-Z]{2,3})\d")
 _ERROR_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?\bt=\"e\"[^>]*)>")
 _REF_RE = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")

@@ -196,11 +196,11 @@ def closest_field(text: object) -> str | None:
     key = normalize_header(text)
     if not _RELEVANT_RE.search(key):
         return None
-    for word, name in _HINT_WORDS.items():
-        if word in key:
-            best = difflib.get_close_matches(key, list(_LOOKUP), n=1, cutoff=0.6)
-            return _LOOKUP[best[0]] if best else name
-    return None
+    best = difflib.get_close_matches(key, list(_LOOKUP), n=1, cutoff=0.8)  # a misspelling
+    if best:
+        return _LOOKUP[best[0]]
+    found = [(key.find(word), name) for word, name in _HINT_WORDS.items() if word in key]
+    return min(found)[1] if found else None  # the first meaningful word
 
 
 @dataclass

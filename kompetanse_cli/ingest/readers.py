@@ -107,7 +107,7 @@ def _spreadsheet_sheets(path: Path, loaded: ahead.Loaded | None = None) -> list[
             ) from None
     workbook, parsed, errors = loaded
     try:
-        hidden = {meta.name for meta in workbook.sheets_metadata if "Visible" not in str(meta.visible)}
+        hidden = {meta.name for meta in workbook.sheets_metadata if not str(meta.visible).endswith(".Visible")}
     except Exception:  # noqa: BLE001 - a format without sheet states
         hidden = set()
     sheets = []
