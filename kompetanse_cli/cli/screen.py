@@ -105,7 +105,7 @@ def screen(
 
     choice = choose_fylke(fylke)
     today = listedato is not None and listedato.strip().lower().replace(" ", "-") in ("i-dag", "idag")
-    day = dt.date.today() if today else parse_date_option(listedato, "--listedato")
+    day = None if today else parse_date_option(listedato, "--listedato")
     mapped = _column_options(kolonne or [])
     veileder = config.veileder()
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
@@ -116,7 +116,8 @@ def screen(
         with _progress(quiet=som_json) as report:
             result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
                                  kontor=kontor or config.load().get("kontor"), veileder=veileder,
-                                 progress=report, again=pa_nytt, ask_date=_ask_list_date, columns=mapped)
+                                 progress=report, again=pa_nytt, ask_date=_ask_list_date, columns=mapped,
+                                 today=today)
         # the import's pages are folded into the database file while the result is written out
         with checkpoint_meanwhile(conn):
             if eksport is not None:
@@ -232,6 +233,8 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
 
 def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool,
             exported: Path | None = None) -> None:
+    from kompetanse_cli.screening.run import TODAY
+
     if result.fylke.note:
         console.print(f"[cyan]Merk:[/] {result.fylke.note}")
     where = "" if result.sheet == result.file else f", ark «{esc(result.sheet)}»"
@@ -264,7 +267,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
         more = f" (og {len(result.duplicates) - 10} til)" if len(result.duplicates) > 10 else ""
         console.print(f"[yellow]Samme fødselsnummer står flere ganger på listen:[/] {shown}{more}. "
                       "Bare den første raden er lagt inn.")
-    if result.list_date_source.startswith("dagens dato") and not result.already_imported_at:
+    if result.list_date_source == TODAY and not result.already_imported_at:
         console.print("[bold yellow]Advarsel:[/] fant ingen listedato i filen, så dagens dato er brukt. Alder, uker "
                       "sykmeldt og «allerede friskmeldt» regnes fra den. Er listen eldre, kjør på nytt med "
                       "--listedato dd.mm.åååå --på-nytt.")

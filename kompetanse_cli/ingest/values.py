@@ -36,8 +36,12 @@ MAX_COUNT = 100_000  # earlier cases, sykepengedager: more is not a count
 MAX_TEXT = 1000  # characters in a name, an employer …: a longer cell is garbage, not kept
 
 
+ERROR_REASON = "cellen har en feilverdi fra Excel (som #N/A eller #I/T), ikke en verdi"
+
+
 def error_reason(cell: object) -> str:
-    return f"cellen har en feilverdi fra Excel ({cell}), ikke en verdi"
+    """Why a row with an error cell in a required column is rejected (a fixed text: never the cell)."""
+    return ERROR_REASON
 
 
 class ValueProblem(ValueError):
@@ -62,7 +66,7 @@ def parse_text(value: object) -> str | None:
     """Trimmed text with inner runs of white space folded; numbers without a trailing `.0`."""
     if type(value) is str:  # the common case, kept fast
         if len(value) > MAX_TEXT:
-            raise ValueProblem(f"teksten er for lang (over {MAX_TEXT} tegn)")
+            raise ValueProblem("teksten er for lang (over 1 000 tegn)")
         return " ".join(value.split()) or None
     if is_blank(value):
         return None
@@ -150,7 +154,7 @@ def parse_date(value: object) -> dt.date | None:
         value = value.date()
     if isinstance(value, dt.date):
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise ValueProblem(f"datoen er utenfor {FIRST_YEAR}–{LAST_YEAR} (skrivefeil eller plassholder)")
+            raise ValueProblem("datoen er før 1900 eller etter 2100 (skrivefeil eller plassholder)")
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if SERIAL_MIN <= value <= SERIAL_MAX:
@@ -235,7 +239,7 @@ def parse_count(value: object) -> int | None:
     if not math.isfinite(number) or number < 0 or not number.is_integer():
         raise ValueProblem("forventet et helt tall, 0 eller mer")
     if number > MAX_COUNT:
-        raise ValueProblem(f"urimelig stort tall (mer enn {MAX_COUNT:,})".replace(",", "\u00a0"))
+        raise ValueProblem("urimelig stort tall (mer enn 100 000)")
     return int(number)
 
 

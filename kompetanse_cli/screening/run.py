@@ -43,6 +43,7 @@ GIVEN = "oppgitt med --listedato"
 FROM_TITLE = "fra tittelraden i filen"
 TODAY = "dagens dato – fant ingen dato i filen"
 ASKED = "oppgitt da kt spurte"
+TODAY_GIVEN = "dagens dato, oppgitt med --listedato i-dag"
 MAX_DAYS_AHEAD = 7  # a list date further ahead is a typing error, and would keep the list from being deleted
 AskDate = Callable[[], dt.date]
 
@@ -150,7 +151,7 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
                 list_date: dt.date | None = None, kontor: str | None = None, veileder: str | None = None,
                 progress: Progress | None = None, again: bool = False,
                 in_worker: bool | None = None, ask_date: AskDate | None = None,
-                columns: dict[str, str] | None = None) -> ScreenResult:
+                columns: dict[str, str] | None = None, today: bool = False) -> ScreenResult:
     """Read, screen and store one list file.
 
     Re-importing the same file adds nothing (and says what differs from the earlier import);
@@ -159,6 +160,7 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
     (None) is so for lists of WORKER_MIN_ROWS or more. When no list date is given or found in the
     file, `ask_date` is asked (before anything is stored; it may raise to refuse). `columns` maps
     headers to fields by hand (header → field); such mappings are remembered for the office.
+    `today`: the list is from today (`--listedato i-dag`), whatever the file says.
     """
     kontor = kontor or None  # an office set to "" is no office, as for a row without one
     region = load_region(fylke)
@@ -167,13 +169,15 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
     listfile = open_list(path, sheet=sheet, by_hand={**remembered, **given})
     digest = file_digest(path)
     asked = False
-    if list_date is None and listfile.title_date is None and ask_date is not None:
+    if list_date is None and not today and listfile.title_date is None and ask_date is not None:
         if store.find_import(conn, digest, listfile.sheet.name) is None:  # an earlier screening keeps its date
             list_date, asked = ask_date(), True
             check_list_date(list_date, ASKED)
+    if today:
+        list_date = dt.date.today()
     day, source = choose_list_date(list_date, listfile)
-    if asked:
-        source = ASKED
+    if asked or today:
+        source = ASKED if asked else TODAY_GIVEN
     result = ScreenResult(
         file=path.name, sheet=listfile.sheet.name, header_row=listfile.header_row, list_date=day,
         list_date_source=source, fylke=fylke, rule_sources=[s for r in region.rulesets for s in r.sources],
