@@ -142,8 +142,9 @@ def test_bare_ident_and_prosent_are_only_candidates(header):
 
 
 def test_an_unrecognised_relevant_column_is_named_with_the_closest_field():
-    columns = recognise(["Fødselsnr", "Sykmeldt fom", "Uker sykmeldt", "Kommentar"])
-    assert "Uker sykmeldt" in columns.hints
+    columns = recognise(["Fødselsnr", "Sykmeldt fom", "Sykm.periode", "Kommentar", "Uker sykmeldt"])
+    assert columns.hints == {"Sykm.periode": "sykmeldt_fom"}
+    assert "uker sykmeldt" in columns.not_used["Uker sykmeldt"]
     assert "Kommentar" not in columns.hints
 
 

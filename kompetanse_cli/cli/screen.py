@@ -163,7 +163,8 @@ def _ask_list_date() -> dt.date:
     today = dt.date.today()
     while True:
         answer = typer.prompt(f"Fant ingen listedato i filen. Hvilken dato ble listen tatt ut? "
-                              f"(dd.mm.åååå, Enter = i dag {today:%d.%m.%Y})", default="", show_default=False)
+                              f"(dd.mm.åååå, Enter = i dag {today:%d.%m.%Y})", default="", show_default=False,
+                              err=True)
         if not answer.strip() or answer.strip().lower() in ("i dag", "i-dag", "idag"):
             return today
         try:
@@ -259,7 +260,8 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
         console.print(f"[yellow]Kolonnen «{esc(header)}» er ikke gjenkjent[/] (nærmest: {FIELD_LABELS[name]}). "
                       f"Betyr den det, kjør på nytt med --kolonne \"{esc(header)}={FIELD_LABELS[name]}\" --på-nytt.")
     if result.error_cells:
-        console.print(f"[bold yellow]Advarsel:[/] {no_number(result.error_cells, 0)} celler har en feilverdi fra "
+        cells = "1 celle" if result.error_cells == 1 else f"{no_number(result.error_cells, 0)} celler"
+        console.print(f"[bold yellow]Advarsel:[/] {cells} har en feilverdi fra "
                       "Excel (#I/T, #REF! …). I påkrevde kolonner er raden avvist; ellers regnes verdien som ukjent "
                       "(beslutningen blir «må vurderes»).")
     if result.duplicates:

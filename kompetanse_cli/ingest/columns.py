@@ -90,6 +90,8 @@ NOT_MEANT: tuple[tuple[str, str], ...] = (
      "gjelder arbeidsforholdet, ikke sykmeldingen"),
     (r"fodselsdato|fodt|alder",
      "kt regner alder ut fra fødselsnummeret"),
+    (r"^(antall)?uker|ukersykmeldt|varighet",
+     "kt regner uker sykmeldt ut fra «sykmeldt fra og med» og listedatoen"),
 )
 
 # Whole headers that say too little to use on their own (e.g. «Sykmeldt»: a name? a date? ja/nei?)
