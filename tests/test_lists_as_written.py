@@ -281,3 +281,19 @@ def test_no_list_date_at_a_terminal_is_asked(tmp_path: Path, kt_home: Path) -> N
     child.close()
     assert child.exitstatus == 0, child.before
     assert db_rows(kt_home, "SELECT listedato, listedato_kilde FROM import") == [("2022-03-07", "oppgitt da kt spurte")]
+
+
+def test_a_workbook_that_unpacks_to_far_more_text_than_a_list_is_refused(tmp_path: Path, kt_home: Path,
+                                                                         monkeypatch) -> None:
+    """The issue's 0.6 MB workbook held 200 MB of names; here the limit is lowered to 1 MB so the
+    test file stays small (the same check, the same message)."""
+    from kompetanse_cli.ingest import ahead
+
+    monkeypatch.setattr(ahead, "PACKED_BYTES", 1 << 20)
+    path = tmp_path / "liste.xlsx"
+    workbook(path, [*HEADER, "Navn"], [[*row(1), "N" * 30_000] for _ in range(60)])
+    assert path.stat().st_size < 100_000
+    result = run_kt("screen", str(path), "--fylke", "agder", "--listedato", LIST_DATE)
+    assert result.code == 1, result.output
+    assert result.stderr.startswith("Feil:") and "MB tekst" in result.stderr
+    assert not (kt_home / "kt.db").exists() or db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(0,)]

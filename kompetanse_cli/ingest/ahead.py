@@ -31,6 +31,10 @@ Loaded = tuple[python_calamine.CalamineWorkbook, list[tuple[str, "python_calamin
 MAX_CELLS = 20_000_000
 MAX_PART_BYTES = 512 << 20  # a sheet's XML, unpacked
 MAX_STRINGS_BYTES = 64 << 20  # the workbook's shared texts, unpacked: a list of names is a few MB
+# A sheet or its texts unpacking to more than this, from a file packed far tighter than a list packs
+# (a 200 000-row list packs about 8:1), is text repeated to fill memory: refused.
+PACKED_BYTES = 16 << 20
+MAX_PACKING = 50
 _CHUNK = 1 << 20
 _DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension ref=\"(?:[A-Z]{1,3}\d+:)?([A-Z]{1,3})(\d{1,7})\"")
 _ROW_RE = re.compile(rb"<row [^>]*?\br=\"(\d+)\"")
@@ -71,9 +75,12 @@ def inspect_xlsx(path: str) -> dict[str, str]:
         except (KeyError, ElementTree.ParseError, ValueError):
             return {}
         for info in archive.infolist():
-            if info.filename.endswith("sharedStrings.xml") and info.file_size > MAX_STRINGS_BYTES:
-                raise Unsafe(f"arbeidsboken har {info.file_size >> 20} MB tekst (grensen er "
-                             f"{MAX_STRINGS_BYTES >> 20} MB); en ukeliste er langt mindre")
+            texts = info.filename.endswith("sharedStrings.xml")
+            if (texts and info.file_size > MAX_STRINGS_BYTES or info.filename.startswith("xl/")
+                    and info.file_size > PACKED_BYTES and info.file_size > MAX_PACKING * max(info.compress_size, 1)):
+                raise Unsafe(f"arbeidsboken pakker seg ut til {info.file_size >> 20} MB tekst fra "
+                             f"{max(info.compress_size >> 10, 1)} kB; en ukeliste er langt mindre og pakker seg ikke "
+                             "slik (er det samme tekst gjentatt?)")
         scans: dict[str, str] = {}
         for name, part in parts.items():
             try:
