@@ -138,6 +138,11 @@ def _render(report: Report) -> None:
         for dist in report.questions:
             if dist.niva == niva:
                 _render_distribution(dist, meta.threshold)
+    if any(d.n.value != 0 for d in report.outcomes):
+        console.rule("Oppfølging 6 og 12 måneder etter samtalen")
+        for dist in report.outcomes:
+            if dist.n.value != 0:
+                _render_distribution(dist, meta.threshold)
     console.rule("Screening")
     _render_distribution(report.screening.decisions, meta.threshold)
     _render_distribution(report.screening.reasons, meta.threshold)

@@ -95,6 +95,7 @@ def write_report_workbook(report: Report, path: Path) -> None:
         past,
         _sheet("Screening", [s.decisions], t),
         _sheet("Årsaker ikke kandidat", [s.reasons], t),
+        _sheet("Oppfølging", report.outcomes, t),
     ]
     meta = report.meta
     header = f"Kompetansetiltak for sykmeldte – {meta.fylke_name}, {meta.period_text}"
