@@ -46,6 +46,8 @@ def rapport(
     kontor: str = typer.Option(None, "--kontor", help="Bare kontorer med dette i navnet, f.eks. Lister."),
     fra: str = typer.Option(None, "--fra", help="Fra og med dato, dd.mm.åååå (listedato for listene, samtaledato for kartleggingen)."),
     til: str = typer.Option(None, "--til", help="Til og med dato, dd.mm.åååå."),
+    per: str = typer.Option(None, "--per", metavar="uke|maaned",
+                            help="Også listet, kandidater, kartlagt, aktuell og vedtak per uke eller måned og kontor."),
     terskel: int = typer.Option(DEFAULT_THRESHOLD, "--terskel", help="Tall fra 1 til terskel − 1 skjules (prikkes)."),
     som_json: bool = typer.Option(False, "--json", help="Skriv tallene som JSON (skjulte tall er null)."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Skriv rapporten som Excel-arbeidsbok, ett ark per tabell."),
@@ -66,10 +68,17 @@ def rapport(
         kt rapport --fylke alle --html rapport.html --xlsx rapport.xlsx
 
         kt rapport --fylke troms-og-finnmark --json
+
+        kt rapport --fylke agder --per maaned --html rapport.html
     """
     from kompetanse_cli.report.tallies import build_report
 
     choice = _choose_fylke(fylke)
+    unit = None
+    if per is not None:
+        from kompetanse_cli.report.trends import parse_per
+
+        unit = parse_per(per)
     start, end = parse_date_option(fra, "--fra"), parse_date_option(til, "--til")
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise UsageError("--xlsx skriver en Excel-fil; gi filen endelsen .xlsx.")
@@ -79,7 +88,7 @@ def rapport(
         if target is not None:
             check_output(target, replace=overskriv)
     with open_db() as conn:
-        report = build_report(conn, fylke=choice, kontor=kontor, fra=start, til=end, threshold=terskel)
+        report = build_report(conn, fylke=choice, kontor=kontor, fra=start, til=end, threshold=terskel, per=unit)
     written = []
     if xlsx is not None:
         from kompetanse_cli.report.rapport_xlsx import write_report_workbook
@@ -138,6 +147,8 @@ def _render(report: Report) -> None:
         for dist in report.questions:
             if dist.niva == niva:
                 _render_distribution(dist, meta.threshold)
+    if report.trend is not None:
+        _render_trend(report)
     if any(d.n.value != 0 for d in report.outcomes):
         console.rule("Oppfølging 6 og 12 måneder etter samtalen")
         for dist in report.outcomes:
@@ -177,6 +188,32 @@ def _render_funnel(report: Report) -> None:
                           end_section=style == "sum")
         console.print(table)
         console.print()
+
+
+def _render_trend(report: Report) -> None:
+    """One table: each period's offices, then (with several offices) the period's sum."""
+    from kompetanse_cli.report.trends import TREND_STAGES
+
+    trend = report.trend
+    several = len(trend.offices) > 1
+    table = Table(title=f"Per {trend.per}", title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True,
+                  pad_edge=False, caption="Listet og kandidater etter listedato, resten etter samtaledato.",
+                  caption_justify="left")
+    table.add_column("Periode", no_wrap=True)
+    table.add_column("Kontor")
+    for label in TREND_STAGES.values():
+        table.add_column(label, justify="right", no_wrap=True)
+    previous = None
+    for row in trend.rows:
+        if row.total and not several and any(r.period.key == row.period.key and not r.total for r in trend.rows):
+            continue
+        name = ("Sum" if several else "Alle") if row.total else (row.kontor or "Ukjent kontor")
+        first = row.period.label if row.period.key != previous else ""
+        previous = row.period.key
+        table.add_row(first, escape(name), *(_count(row.counts[s], report.meta.threshold) for s in TREND_STAGES),
+                      style="bold" if row.total else None, end_section=row.total)
+    console.print(table)
+    console.print()
 
 
 def _render_distribution(dist: Distribution, threshold: int) -> None:

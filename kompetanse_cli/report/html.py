@@ -74,8 +74,12 @@ def _environment() -> jinja2.Environment:
 
 def render_html(report: Report) -> str:
     """The whole report as one HTML document."""
+    from kompetanse_cli.report.trends import TREND_STAGES, charts
+
     threshold = report.meta.threshold
     return _environment().get_template(TEMPLATE).render(
+        trend_charts=charts(report.trend) if report.trend is not None else [],  # type: ignore[arg-type]
+        trend_stages=TREND_STAGES,
         report=report, meta=report.meta, stages=STAGES, stage_help=STAGE_HELP, share_of=SHARE_OF,
         funnel_bars=funnel_bars(report), count=lambda c: format_count(c, threshold),
         questions_at=lambda niva: [q for q in report.questions if q.niva == niva])

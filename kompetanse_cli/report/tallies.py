@@ -243,6 +243,7 @@ class Report:
     screening: Screening
     levels: dict[int, str] = field(default_factory=dict)
     outcomes: list[Distribution] = field(default_factory=list)  # situation at 6 and 12 months
+    trend: object | None = None  # report.trends.Trend with --per
 
     def question(self, qid: str) -> Distribution:
         return next(q for q in self.questions if q.id == qid)
@@ -251,7 +252,8 @@ class Report:
         return {"metadata": self.meta.as_dict(), "funnel": self.funnel.as_dict(),
                 "questions": {q.id: q.as_dict() for q in self.questions},
                 "measures": self.measures.as_dict(), "screening": self.screening.as_dict(),
-                "outcomes": {d.id: d.as_dict() for d in self.outcomes}}
+                "outcomes": {d.id: d.as_dict() for d in self.outcomes},
+                **({"trend": self.trend.as_dict()} if self.trend is not None else {})}  # type: ignore[attr-defined]
 
 
 def percent(part: int, whole: int) -> float:
@@ -315,8 +317,9 @@ def resolve_offices(conn: Db, kontor: str | None,
 def build_report(conn: Db, *, fylke: FylkeChoice | None, kontor: str | None = None,
                  fra: dt.date | None = None, til: dt.date | None = None,
                  threshold: int = DEFAULT_THRESHOLD, today: dt.date | None = None,
-                 template: Template | None = None) -> Report:
-    """Count everything for the report, then suppress small counts.
+                 template: Template | None = None, per: str | None = None) -> Report:
+    """Count everything for the report, then suppress small counts. `per` («uke» or «måned»)
+    adds the trend (report.trends).
 
     `fylke` None means every fylke. The funnel's list stages use the list date, everything about
     interviews the samtaledato (or, where none is given, the day the registration was started).
@@ -338,6 +341,11 @@ def build_report(conn: Db, *, fylke: FylkeChoice | None, kontor: str | None = No
         measures = _count_measures(conn, cells, kept)
         reasons = _count_reasons(conn, cells, kept)
         outcomes = _count_outcomes(conn, cells, template, kept)
+        trend_order = None
+        if per is not None:
+            from kompetanse_cli.report import trends
+
+            trend_order = trends.count_trend(conn, cells, scope, per)
         stamp = store.data_date(conn)
     _link_tables(cells, template)
     cells.suppress(threshold)
@@ -349,7 +357,8 @@ def build_report(conn: Db, *, fylke: FylkeChoice | None, kontor: str | None = No
         meta=meta, funnel=_funnel(cells, funnel_keys),
         questions=[_distribution(cells, *q) for q in questions],
         measures=_measures(cells, questions, measures), screening=_screening(cells, reasons),
-        levels=dict(template.nivaer), outcomes=_outcomes(cells, outcomes))
+        levels=dict(template.nivaer), outcomes=_outcomes(cells, outcomes),
+        trend=None if trend_order is None else trends.Trend(per, trends.trend_rows(cells, trend_order)))
 
 
 # ---------- the funnel ----------

@@ -341,3 +341,61 @@ def selected_days(conn: Db) -> list[tuple[str, int, str, str | None, str | None]
     return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(
         f"""SELECT 'liste', person_id, listedato, fylke, kontor FROM {LIST_SELECTION}
             UNION ALL SELECT 'samtale', person_id, periodedato, fylke, kontor FROM {INTERVIEW_SELECTION}""")]
+
+
+# ---------- trends: the funnel per week or month ----------
+
+PERIOD_SELECTION = "rapport_perioder"
+
+
+def trend_counts(conn: Db, scope: Scope, periods: Sequence[tuple[str, dt.date, dt.date]]) -> list[Row]:
+    """Per period (name, first day, last day), fylke and office: listed and candidates (each
+    person once per period, by their latest appearance in it, as the funnel does for the whole
+    period), and kartlagt, aktuell and vedtak (by samtaledato, from the interview selection, so
+    inside `selections`)."""
+    conn.execute(f"DROP TABLE IF EXISTS temp.{PERIOD_SELECTION}")
+    conn.execute(f"CREATE TEMP TABLE {PERIOD_SELECTION} (navn TEXT PRIMARY KEY, fra TEXT NOT NULL, til TEXT NOT NULL)")
+    try:
+        conn.executemany(f"INSERT INTO {PERIOD_SELECTION} (navn, fra, til) VALUES (?, ?, ?)",
+                         [(name, first.isoformat(), last.isoformat()) for name, first, last in periods])
+        place, place_params = _place_filter(scope, "fylke", "kontor")
+        lists = conn.execute(
+            f"""SELECT navn, fylke, kontor, COUNT(*) AS listed,
+                       COUNT(*) FILTER (WHERE beslutning = 'kandidat') AS candidates,
+                       0 AS kartlagt, 0 AS aktuell, 0 AS vedtak
+                FROM (SELECT b.navn, l.fylke, l.kontor, l.beslutning,
+                             ROW_NUMBER() OVER (PARTITION BY b.navn, l.person_id
+                                                ORDER BY l.listedato DESC, l.id DESC) AS nr
+                      FROM listeoppforing l JOIN {PERIOD_SELECTION} b ON l.listedato BETWEEN b.fra AND b.til) siste
+                WHERE nr = 1 AND {place}
+                GROUP BY navn, fylke, kontor""", place_params).fetchall()
+        talks = conn.execute(
+            f"""SELECT b.navn, u.fylke, u.kontor, 0 AS listed, 0 AS candidates,
+                       COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL) AS kartlagt,
+                       COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL AND a.verdi IN ('ja', 'delvis')) AS aktuell,
+                       COUNT(*) FILTER (WHERE v.verdi IS NOT NULL) AS vedtak
+                FROM {INTERVIEW_SELECTION} u
+                JOIN {PERIOD_SELECTION} b ON u.periodedato BETWEEN b.fra AND b.til
+                LEFT JOIN svar a ON a.kartlegging_id = u.k1_id AND a.sporsmal = 'aktuell'
+                LEFT JOIN svar v ON v.kartlegging_id = u.k2_id AND v.sporsmal = 'vedtaksdato'
+                GROUP BY b.navn, u.fylke, u.kontor""").fetchall()
+    finally:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{PERIOD_SELECTION}")
+    return lists + talks
+
+
+def date_span(conn: Db, scope: Scope) -> tuple[dt.date, dt.date] | None:
+    """The first and last day with a list appearance (in the place and period) or an interview in
+    the selection, for the trend's periods; inside `selections`."""
+    place, place_params = _place_filter(scope, "fylke", "kontor")
+    period, period_params = _period_filter(scope, "listedato")
+    row = conn.execute(
+        f"""SELECT MIN(d), MAX(d) FROM (
+                SELECT MIN(listedato) AS d FROM listeoppforing WHERE {place} AND {period}
+                UNION ALL SELECT MAX(listedato) FROM listeoppforing WHERE {place} AND {period}
+                UNION ALL SELECT MIN(periodedato) FROM {INTERVIEW_SELECTION}
+                UNION ALL SELECT MAX(periodedato) FROM {INTERVIEW_SELECTION}) dager""",
+        place_params + period_params + place_params + period_params).fetchone()
+    if not row or not row[0]:
+        return None
+    return dt.date.fromisoformat(row[0][:10]), dt.date.fromisoformat(row[1][:10])
