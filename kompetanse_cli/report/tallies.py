@@ -650,7 +650,26 @@ def anonymous_counts(conn: Db, person_ids: Sequence[int], *, today: dt.date | No
             kept = _kept_key(key, part)
             if kept is not None and value:
                 found.append((week, fylke, kontor, kept, value))
-    return found
+    return found + _listed_by_period(conn, person_ids)
+
+
+def _listed_by_period(conn: Db, person_ids: Sequence[int]) -> list[tuple[dt.date, str | None, str | None,
+                                                                         tuple[Hashable, ...], int]]:
+    """For the trend (report.trends): listed and candidates per week («wu») and per month («wm»),
+    each person once per period by their latest appearance in it, kept under that appearance's week."""
+    latest: dict[tuple[str, int, str], Row] = {}
+    for row in store.appearances_of(conn, person_ids):  # oldest first: the last one of a period wins
+        day = dt.date.fromisoformat(row["listedato"])
+        latest[("wu", row["person_id"], aggregates.monday(day).isoformat())] = row
+        latest[("wm", row["person_id"], f"{day:%Y-%m}")] = row
+    counted: dict[tuple[dt.date, str | None, str | None, tuple[Hashable, ...]], int] = {}
+    for (kind, _, _), row in latest.items():
+        place = (dt.date.fromisoformat(row["listedato"]), row["fylke"], row["kontor"])
+        for stage, hit in (("listed", True), ("candidates", row["beslutning"] == KANDIDAT)):
+            if hit:
+                key = (*place, (kind, stage))
+                counted[key] = counted.get(key, 0) + 1
+    return [(*key[:3], key[3], count) for key, count in counted.items()]
 
 
 # ---------- sums across tables ----------

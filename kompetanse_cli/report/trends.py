@@ -102,7 +102,7 @@ def count_trend(conn: Db, cells, scope: store.Scope, unit: str) -> Order:
     """Adds the trend's cells (inside the report's selections); returns every period (empty ones
     too: a week without lists is a finding) and (period, fylke, kontor) for each office row with
     anything in it, in order. `cells` is the report's tallies._Cells."""
-    kept = _kept_by_week(conn, scope)
+    kept = _kept_by_week(conn, scope, unit)
     span = store.date_span(conn, scope)
     days = [d for d in (span or ())] + [week for week, *_ in kept]
     if not days:
@@ -124,9 +124,16 @@ def count_trend(conn: Db, cells, scope: store.Scope, unit: str) -> Order:
         if period.key in by_key:
             place = raw.setdefault((period.key, fylke, kontor), {})
             place[stage] = place.get(stage, 0) + count
+    # without --fra/--til the trend runs from the first period with anything in it to the last
+    busy = [p for p in periods if any(any(v.values()) for k, v in raw.items() if k[0] == p.key)]
+    if busy:
+        periods = [p for p in periods if (scope.fra or p.first >= busy[0].first)
+                   and (scope.til or p.first <= busy[-1].first)]
     order = []
     for period in periods:
-        offices = sorted((k for k in raw if k[0] == period.key), key=lambda k: ((k[1] or "\uffff"), k[2] or "\uffff"))
+        # an office with nothing in the period is not a row of it (as after its persons are deleted)
+        offices = sorted((k for k in raw if k[0] == period.key and any(raw[k].values())),
+                         key=lambda k: ((k[1] or "\uffff"), k[2] or "\uffff"))
         for _, fylke, kontor in offices:
             order.append((period, fylke, kontor))
             for stage in TREND_STAGES:
@@ -144,10 +151,17 @@ def count_trend(conn: Db, cells, scope: store.Scope, unit: str) -> Order:
     return periods, order
 
 
-def _kept_by_week(conn: Db, scope: store.Scope) -> list[tuple[dt.date, str | None, str | None, str, int]]:
-    """Deleted persons' funnel counts for the trend's stages: (Monday, fylke, kontor, stage, count)."""
+LIST_STAGES = ("listed", "candidates")
+
+
+def _kept_by_week(conn: Db, scope: store.Scope, unit: str) -> list[tuple[dt.date, str | None, str | None, str, int]]:
+    """Deleted persons' counts for the trend's stages: (Monday, fylke, kontor, stage, count). The
+    list stages from the tallies kept per week («wu») or month («wm»), so that a person listed in
+    several periods counts in each, as before the deletion; the others from the funnel's."""
+    kind = "wu" if unit == "uke" else "wm"
+    wanted = [(kind, s) for s in LIST_STAGES] + [("f", s) for s in TREND_STAGES if s not in LIST_STAGES]
     found = []
-    for week, fylke, kontor, key, count in aggregates.weekly(conn, [("f", stage) for stage in TREND_STAGES]):
+    for week, fylke, kontor, key, count in aggregates.weekly(conn, wanted):
         monday = dt.date.fromisoformat(week)
         thursday = monday + dt.timedelta(days=3)
         if scope.fylker is not None and fylke not in scope.fylker:

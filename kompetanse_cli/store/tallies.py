@@ -399,3 +399,16 @@ def date_span(conn: Db, scope: Scope) -> tuple[dt.date, dt.date] | None:
     if not row or not row[0]:
         return None
     return dt.date.fromisoformat(row[0][:10]), dt.date.fromisoformat(row[1][:10])
+
+
+def appearances_of(conn: Db, person_ids: Sequence[int]) -> list[Row]:
+    """Every list appearance of these persons with its decision, oldest first (for the anonymous
+    tallies of a deletion: the trend counts a person in every week and month they were listed)."""
+    found: list[Row] = []
+    for start in range(0, len(person_ids), 500):
+        chunk = list(person_ids[start:start + 500])
+        found += conn.execute(
+            f"""SELECT person_id, listedato, fylke, kontor, beslutning FROM listeoppforing
+                WHERE person_id IN ({','.join('?' * len(chunk))}) ORDER BY person_id, listedato, id""",
+            chunk).fetchall()
+    return found
