@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Hashable, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -33,7 +34,7 @@ from kompetanse_cli.store import aggregates
 from kompetanse_cli.store import tallies as store
 from kompetanse_cli.store.api import Db
 
-Kept = dict[Hashable, int]  # counts of deleted persons, by report cell (store.aggregates)
+Kept = dict[tuple[Hashable, ...], int]  # counts of deleted persons, by report cell (store.aggregates)
 LISTE, SAMTALE = "liste", "samtale"  # the report's two parts: counted by list date, by samtaledato
 
 MIN_THRESHOLD = 3  # below this, single persons in small offices can be recognised
@@ -358,7 +359,7 @@ def build_report(conn: Db, *, fylke: FylkeChoice | None, kontor: str | None = No
         questions=[_distribution(cells, *q) for q in questions],
         measures=_measures(cells, questions, measures), screening=_screening(cells, reasons),
         levels=dict(template.nivaer), outcomes=_outcomes(cells, outcomes),
-        trend=None if trend_order is None else trends.Trend(per, trends.trend_rows(cells, trend_order)))
+        trend=None if trend_order is None or per is None else trends.Trend(per, trends.trend_rows(cells, trend_order)))
 
 
 # ---------- the funnel ----------
@@ -390,8 +391,9 @@ def _count_funnel(conn: Db, cells: _Cells, today: dt.date, kept: Kept,
             raw.setdefault((row["fylke"], row["kontor"]), {}).update({f: row[f] for f in _INTERVIEW_FIELDS})
     for key, value in kept.items():
         if key[0] == "f":
-            place = raw.setdefault((key[1], key[2]), {})
-            place[key[3]] = place.get(key[3], 0) + value
+            office = (None if key[1] is None else str(key[1]), None if key[2] is None else str(key[2]))
+            place = raw.setdefault(office, {})
+            place[str(key[3])] = place.get(str(key[3]), 0) + value
     order: list[tuple[str, str | None, str | None]] = []
     by_fylke: dict[str | None, list[str | None]] = {}
     for fylke, kontor in sorted(raw, key=lambda k: (_place_order(k[0]), _office_order(k[1]))):
@@ -526,9 +528,9 @@ def _measures(cells: _Cells, questions: list[tuple], tables: dict[str, list[tupl
 
 def _count_reasons(conn: Db, cells: _Cells, kept: Kept) -> list[tuple[str, str]]:
     counted = store.screening_reasons(conn)
-    for key, value in kept.items():
-        if key[0] == "s":
-            counted[str(key[1])] = counted.get(str(key[1]), 0) + value
+    for cell, value in kept.items():
+        if cell[0] == "s":
+            counted[str(cell[1])] = counted.get(str(cell[1]), 0) + value
     keys = list(CRITERIA.items()) + [(k, k) for k in sorted(counted) if k not in CRITERIA]
     for key, _ in keys:
         cells.add(("s", key), counted.get(key, 0))  # overlapping (one person, several reasons): no sum
@@ -657,7 +659,7 @@ def _listed_by_period(conn: Db, person_ids: Sequence[int]) -> list[tuple[dt.date
                                                                          tuple[Hashable, ...], int]]:
     """For the trend (report.trends): listed and candidates per week («wu») and per month («wm»),
     each person once per period by their latest appearance in it, kept under that appearance's week."""
-    latest: dict[tuple[str, int, str], Row] = {}
+    latest: dict[tuple[str, int, str], Any] = {}  # store rows
     for row in store.appearances_of(conn, person_ids):  # oldest first: the last one of a period wins
         day = dt.date.fromisoformat(row["listedato"])
         latest[("wu", row["person_id"], aggregates.monday(day).isoformat())] = row

@@ -252,7 +252,9 @@ def _y(value: int, top: int) -> float:
 
 
 def _series(stage: str, values: list[int | None], top: int, count: int) -> Series:
-    segments, current, dots = [], [], []
+    segments: list[str] = []
+    current: list[str] = []
+    dots: list[tuple[float, float]] = []
     for index, value in enumerate(values):
         if value is None:
             if current:
