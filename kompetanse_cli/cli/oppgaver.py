@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.table import Table
 
 from kompetanse_cli import config
@@ -44,7 +45,7 @@ def oppgaver(
 
         kt oppgaver --json
     """
-    from kompetanse_cli.interview.tasks import due_tasks, write_calendar
+    from kompetanse_cli.interview.tasks import TASKS, due_tasks, write_calendar
 
     choice = resolve_fylke(fylke) if fylke else None
     if ics is not None:
@@ -68,20 +69,27 @@ def oppgaver(
         return
     today = dt.date.today()
     late = sum(1 for t in tasks if t.frist < today)
-    table = Table(title=f"{len(tasks)} {'oppgave' if len(tasks) == 1 else 'oppgaver'}"
-                        + (f", {late} over fristen" if late else ""), title_justify="left")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Fødselsnr", no_wrap=True)
-    table.add_column("Navn", ratio=2, overflow="fold")
-    table.add_column("Kontor", ratio=1, overflow="fold")
-    table.add_column("Oppgave", ratio=2, overflow="fold")
-    table.add_column("Siden", no_wrap=True)
-    table.add_column("Frist", no_wrap=True)
-    for task in tasks:
-        due = no_date(task.frist)
-        table.add_row(task.id, task.fnr_masked, esc(task.navn or ""), esc(task.kontor or ""), task.label,
-                      no_date(task.siden), f"[red]{due}[/]" if task.frist < today else due)
-    console.print(table)
+    title = f"{len(tasks)} {'oppgave' if len(tasks) == 1 else 'oppgaver'}" + (f", {late} over fristen" if late else "")
+    if console.width >= 100:
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        for name in ("Frist", "Oppgave", "ID", "Fødselsnr", "Navn", "Kontor", "Siden"):
+            table.add_column(name, no_wrap=name not in ("Navn", "Kontor"), overflow="fold")
+        for task in tasks:
+            due = no_date(task.frist)
+            table.add_row(f"[red]{due}[/]" if task.frist < today else due, task.oppgave, task.id, task.fnr_masked,
+                          esc(task.navn or ""), esc(task.kontor or ""), no_date(task.siden))
+        console.print(table)
+    else:  # two lines per task: reads at 60 columns and in a pipe
+        console.print(f"[bold]{title}[/]")
+        for task in tasks:
+            due = no_date(task.frist)
+            console.print(f"{f'[red]{due}[/]' if task.frist < today else due}  {task.oppgave:<12}  {task.id}  "
+                          f"{task.fnr_masked}")
+            details = " · ".join(part for part in (esc(task.navn or ""), esc(task.kontor or ""),
+                                                   f"fra {no_date(task.siden)}") if part)
+            console.print(f"  [dim]{details}[/]")
+    console.print("[dim]" + " · ".join(f"{key}: {label.lower()}" for key, label in TASKS.items()
+                                       if any(t.oppgave == key for t in tasks)) + "[/]")
 
 
 def avslutt(
