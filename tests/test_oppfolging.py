@@ -105,4 +105,9 @@ def test_report_has_the_outcome_tables(tmp_path: Path, kt_home: Path, veileder: 
     assert outcomes["oppfolging6_tiltak_situasjon"]["n"] == 0
     text = run_kt("rapport", "--fylke", "agder")
     assert "Oppfølging 6 og 12 måneder etter samtalen" in text.stdout
-    assert "6 måneder etter samtalen, bare kartleggingssamtale" in text.stdout
+    header = next(x for x in text.stdout.splitlines() if "6 mnd T" in x)
+    assert header.split() == ["Svar", "6", "mnd", "T", "6", "mnd", "S", "12", "mnd", "T", "12", "mnd", "S"]
+    follow_up = text.stdout[text.stdout.index("Oppfølging 6 og 12"):].splitlines()
+    same_job = next(x for x in follow_up if x.strip().startswith("I samme jobb"))
+    assert same_job.split()[-6:] == ["0", "6", "(60", "%)", "0", "0"]
+    assert next(x for x in follow_up if x.strip().startswith("n ")).split() == ["n", "0", "10", "0", "0"]

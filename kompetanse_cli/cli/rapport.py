@@ -151,9 +151,7 @@ def _render(report: Report) -> None:
         _render_trend(report)
     if any(d.n.value != 0 for d in report.outcomes):
         console.rule("Oppfølging 6 og 12 måneder etter samtalen")
-        for dist in report.outcomes:
-            if dist.n.value != 0:
-                _render_distribution(dist, meta.threshold)
+        _render_outcomes(report)
     console.rule("Screening")
     _render_distribution(report.screening.decisions, meta.threshold)
     _render_distribution(report.screening.reasons, meta.threshold)
@@ -214,6 +212,39 @@ def _render_trend(report: Report) -> None:
                       style="bold" if row.total else None, end_section=row.total)
     console.print(table)
     console.print()
+
+
+def _render_outcomes(report: Report) -> None:
+    """The evaluation's outcome table: one per question, a column per follow-up and group."""
+    from kompetanse_cli.report.tallies import OUTCOME_GROUPS, OUTCOME_QUESTIONS
+
+    threshold = report.meta.threshold
+    by_id = {d.id: d for d in report.outcomes}
+    columns = [(months, group) for months in (6, 12) for group in OUTCOME_GROUPS]
+    for qid in OUTCOME_QUESTIONS:
+        tables = [by_id.get(f"oppfolging{months}_{group}_{qid}") for months, group in columns]
+        if not all(tables):
+            continue
+        first = tables[0]
+        assert first is not None
+        console.print(f"[bold]{escape(first.title.split(' – ')[0])}[/] [dim](oppfolging*_{qid})[/]", soft_wrap=True)
+        table = Table(show_edge=False, box=None, padding=(0, 1), caption="T = med planlagt tiltak (nivå 2), "
+                      "S = bare kartleggingssamtale. Antall, andel i parentes.", caption_justify="left")
+        table.add_column("Svar")
+        for months, group in columns:
+            table.add_column(f"{months} mnd {'T' if group == 'tiltak' else 'S'}", justify="right", no_wrap=True)
+        for index, row in enumerate(first.rows):
+            cells = []
+            for dist in tables:
+                assert dist is not None
+                count = dist.rows[index].count
+                share = f" ({no_number(count.share, 0)} %)" if count.share is not None and count.value else ""
+                cells.append(_count(count, threshold) + share)
+            label = f"[dim]{escape(row.label)}[/]" if row.missing else escape(row.label)
+            table.add_row(label, *cells)
+        table.add_row("[bold]n[/]", *(f"[bold]{_count(d.n, threshold)}[/]" for d in tables if d is not None))
+        console.print(table)
+        console.print()
 
 
 def _render_distribution(dist: Distribution, threshold: int) -> None:
