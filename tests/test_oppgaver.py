@@ -175,3 +175,17 @@ def test_person_avslutt_from_the_command_line(store: Store, kt_home: Path,
     assert json.loads(run_kt("oppgaver", "--json").stdout) == {"oppgaver": []}
     empty = run_kt("person", "avslutt", "p0001", "--grunn", " ")
     assert empty.code == 2 and "--grunn" in empty.stderr
+
+
+def test_limits_are_settings(store: Store) -> None:
+    with db.transaction(store.conn):
+        person = store.person()
+        store.list_entry(person, listedato="2022-03-07")
+    assert run_kt("config", "set", "oppgave_kontakt_dager", "3").code == 0
+    data = json.loads(run_kt("oppgaver", "--json").stdout)["oppgaver"]
+    assert [(t["oppgave"], t["siden"], t["frist"]) for t in data] == [("kontakt", "2022-03-07", "2022-03-10")]
+    for key in ("oppgave_niva2_dager", "oppgave_sykepenger_uker"):
+        assert run_kt("config", "set", key, "10").code == 0
+    refused = run_kt("config", "set", "oppgave_sykepenger_uker", "53")
+    assert refused.code == 2 and "fra 1 til 52" in refused.stderr
+    assert Limits.from_config() == Limits(contact_days=3, level2_days=10, sykepenger_weeks=10)
