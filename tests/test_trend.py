@@ -71,3 +71,14 @@ def test_trend_in_text_and_html(known, tmp_path: Path) -> None:
     assert section.count("<svg viewBox") == 3  # all offices, Kristiansand, Lister
     assert "<polyline" in section and "<script" not in html and "http" not in section
     assert "<td>mars 2022</td><td>NAV Kristiansand</td>" in section
+
+
+def test_trend_in_the_workbook(known, tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "rapport.xlsx"
+    assert run_kt("rapport", "--fylke", "agder", "--per", "maaned", "--xlsx", str(path)).code == 0
+    sheet = openpyxl.load_workbook(path)["Per måned"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Periode", "Fra", "Kontor", "Listet", "Kandidater", "Kartlagt", "Aktuell", "Vedtak"]
+    assert rows[1][:4] + rows[1][5:] == ["mars 2022", "01.03.2022", KRS, 47, 29, 22, 17]
