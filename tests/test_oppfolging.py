@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.conftest import run_kt, synthetic_fnr
 from tests.test_kartlegg_cli import (
@@ -111,3 +112,47 @@ def test_report_has_the_outcome_tables(tmp_path: Path, kt_home: Path, veileder: 
     same_job = next(x for x in follow_up if x.strip().startswith("I samme jobb"))
     assert same_job.split()[-6:] == ["0", "6", "(60", "%)", "0", "0"]
     assert next(x for x in follow_up if x.strip().startswith("n ")).split() == ["n", "0", "10", "0", "0"]
+
+
+def test_upgrading_a_schema_five_database_keeps_every_interview(kt_home: Path) -> None:
+    """m006 rebuilds `kartlegging` (niva 1–5): answers and history, which refer to it, stay."""
+    import sqlite3
+
+    from kompetanse_cli.store import db
+
+    kt_home.mkdir(mode=0o700)
+    path = kt_home / "kt.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    for number, migration in enumerate(db.MIGRATIONS[:5], start=1):
+        conn.execute("BEGIN")
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+    conn.execute("INSERT INTO person (id, kort_id, fnr, navn, fylke, kontor, opprettet)"
+                 " VALUES (1, 'abcde', ?, 'Test Person', 'agder', 'NAV Lister', '2022-03-07T10:00:00')",
+                 (synthetic_fnr(__import__("datetime").date(1970, 1, 1)),))
+    conn.execute("INSERT INTO kartlegging (id, person_id, niva, mal_id, mal_versjon, startet, endret, fullfort)"
+                 " VALUES (7, 1, 1, 'registreringsskjema', '1', '2022-03-08', '2022-03-08', '2022-03-08')")
+    conn.execute("INSERT INTO svar (kartlegging_id, sporsmal, verdi, mal_id, mal_versjon, tidspunkt)"
+                 " VALUES (7, 'aktuell', 'ja', 'registreringsskjema', '1', '2022-03-08')")
+    conn.execute("INSERT INTO svar_historikk (kartlegging_id, sporsmal, verdi, tidspunkt, endret)"
+                 " VALUES (7, 'aktuell', 'nei', '2022-03-08', '2022-03-08')")
+    conn.close()
+    path.chmod(0o600)
+    migrated, _ = db.connect(path)
+    try:
+        assert migrated.execute("PRAGMA user_version").fetchone()[0] == db.schema_version()
+        assert [tuple(r) for r in migrated.execute("SELECT kartlegging_id, sporsmal, verdi FROM svar")] == [
+            (7, "aktuell", "ja")]
+        assert migrated.execute("SELECT COUNT(*) FROM svar_historikk").fetchone()[0] == 1
+        assert migrated.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        migrated.execute("INSERT INTO kartlegging (person_id, niva, mal_id, mal_versjon, startet, endret)"
+                         " VALUES (1, 5, 'registreringsskjema', '1', '2023-03-08', '2023-03-08')")
+        with pytest.raises(sqlite3.IntegrityError):
+            migrated.execute("INSERT INTO kartlegging (person_id, niva, mal_id, mal_versjon, startet, endret)"
+                             " VALUES (1, 6, 'registreringsskjema', '1', '2023-03-08', '2023-03-08')")
+        migrated.execute("DELETE FROM person WHERE id = 1")  # the cascade still works on the new table
+        assert migrated.execute("SELECT COUNT(*) FROM svar").fetchone()[0] == 0
+    finally:
+        migrated.close()
