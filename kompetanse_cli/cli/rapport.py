@@ -193,6 +193,7 @@ def _render_trend(report: Report) -> None:
     from kompetanse_cli.report.trends import TREND_STAGES
 
     trend = report.trend
+    assert trend is not None
     several = len(trend.offices) > 1
     table = Table(title=f"Per {trend.per}", title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True,
                   pad_edge=False, caption="Listet og kandidater etter listedato, resten etter samtaledato.",

@@ -78,7 +78,7 @@ def render_html(report: Report) -> str:
 
     threshold = report.meta.threshold
     return _environment().get_template(TEMPLATE).render(
-        trend_charts=charts(report.trend) if report.trend is not None else [],  # type: ignore[arg-type]
+        trend_charts=charts(report.trend) if report.trend is not None else [],
         trend_stages=TREND_STAGES,
         report=report, meta=report.meta, stages=STAGES, stage_help=STAGE_HELP, share_of=SHARE_OF,
         funnel_bars=funnel_bars(report), count=lambda c: format_count(c, threshold),

@@ -80,14 +80,14 @@ def _sheet(title: str, dists: list[Distribution], threshold: int) -> SheetSpec:
 
 def _trend(report: Report) -> SheetSpec:
     """`--per`: one row per period and office (and the period's sum), as in the terminal."""
-    from kompetanse_cli.report.trends import TREND_STAGES, Trend
+    from kompetanse_cli.report.trends import TREND_STAGES
 
     trend = report.trend
-    assert isinstance(trend, Trend)
+    assert trend is not None
     columns = [Column("Periode", width=16), Column("Fra", width=12), Column("Kontor", width=30),
                *(Column(label, "int") for label in TREND_STAGES.values())]
     rows = [[row.period.label, row.period.first.strftime("%d.%m.%Y"), "Alle" if row.total else row.kontor or "Ukjent kontor",
-             *(_count(row.counts[s], report.meta.threshold) for s in TREND_STAGES)]  # type: ignore[arg-type]
+             *(_count(row.counts[s], report.meta.threshold) for s in TREND_STAGES)]
             for row in trend.rows]
     return SheetSpec(f"Per {trend.per}", columns, rows)
 

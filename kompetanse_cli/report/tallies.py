@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -33,6 +33,9 @@ from kompetanse_cli.interview.template import FOLLOW_UP_LEVELS
 from kompetanse_cli.store import aggregates
 from kompetanse_cli.store import tallies as store
 from kompetanse_cli.store.api import Db
+
+if TYPE_CHECKING:
+    from kompetanse_cli.report.trends import Trend
 
 Kept = dict[tuple[Hashable, ...], int]  # counts of deleted persons, by report cell (store.aggregates)
 LISTE, SAMTALE = "liste", "samtale"  # the report's two parts: counted by list date, by samtaledato
@@ -244,7 +247,7 @@ class Report:
     screening: Screening
     levels: dict[int, str] = field(default_factory=dict)
     outcomes: list[Distribution] = field(default_factory=list)  # situation at 6 and 12 months
-    trend: object | None = None  # report.trends.Trend with --per
+    trend: Trend | None = None  # with --per
 
     def question(self, qid: str) -> Distribution:
         return next(q for q in self.questions if q.id == qid)
@@ -254,7 +257,7 @@ class Report:
                 "questions": {q.id: q.as_dict() for q in self.questions},
                 "measures": self.measures.as_dict(), "screening": self.screening.as_dict(),
                 "outcomes": {d.id: d.as_dict() for d in self.outcomes},
-                **({"trend": self.trend.as_dict()} if self.trend is not None else {})}  # type: ignore[attr-defined]
+                **({"trend": self.trend.as_dict()} if self.trend is not None else {})}
 
 
 def percent(part: int, whole: int) -> float:
@@ -380,13 +383,13 @@ def _office_order(kontor: str | None) -> tuple[bool, list[object]]:
 
 
 def _count_funnel(conn: Db, cells: _Cells, today: dt.date, kept: Kept,
-                  parts: tuple[str, ...] = (LISTE, SAMTALE)) -> list[tuple[str, str | None, str | None]]:
+                  which: tuple[str, ...] = (LISTE, SAMTALE)) -> list[tuple[str, str | None, str | None]]:
     """Adds the funnel's cells; returns the row keys in display order: (level, fylke, kontor)."""
     raw: dict[tuple[str | None, str | None], dict[str, int]] = {}
-    if LISTE in parts:
+    if LISTE in which:
         for row in store.funnel_lists(conn):
             raw.setdefault((row["fylke"], row["kontor"]), {}).update({f: row[f] for f in _LIST_FIELDS})
-    if SAMTALE in parts:
+    if SAMTALE in which:
         for row in store.funnel_interviews(conn, today):
             raw.setdefault((row["fylke"], row["kontor"]), {}).update({f: row[f] for f in _INTERVIEW_FIELDS})
     for key, value in kept.items():
@@ -641,10 +644,10 @@ def anonymous_counts(conn: Db, person_ids: Sequence[int], *, today: dt.date | No
         cells = _Cells()
         with store.selections(conn, store.Scope(persons=tuple(ids))):
             if part == LISTE:
-                _count_funnel(conn, cells, today, {}, parts=(LISTE,))
+                _count_funnel(conn, cells, today, {}, which=(LISTE,))
                 _count_reasons(conn, cells, {})
             else:
-                _count_funnel(conn, cells, today, {}, parts=(SAMTALE,))
+                _count_funnel(conn, cells, today, {}, which=(SAMTALE,))
                 _count_questions(conn, cells, template, {})
                 _count_measures(conn, cells, {})
                 _count_outcomes(conn, cells, template, {})

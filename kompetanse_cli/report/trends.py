@@ -11,10 +11,10 @@ a number hidden there cannot be worked out here, nor the other way round.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
 from dataclasses import dataclass
 
 from kompetanse_cli.errors import UsageError
+from kompetanse_cli.report.tallies import Count
 from kompetanse_cli.store import aggregates
 from kompetanse_cli.store import tallies as store
 from kompetanse_cli.store.api import Db
@@ -68,13 +68,13 @@ class TrendRow:
     fylke: str | None
     kontor: str | None  # None with `total`: every office of the period
     total: bool
-    counts: dict[str, object]  # stage → tallies.Count
+    counts: dict[str, Count]
 
     def as_dict(self) -> dict[str, object]:
         return {"periode": self.period.key, "fra": self.period.first.isoformat(), "til": self.period.last.isoformat(),
                 "fylke": self.fylke, "kontor": self.kontor, "sum": self.total,
-                "counts": {k: c.value for k, c in self.counts.items()},  # type: ignore[attr-defined]
-                "suppressed": {k: c.mark for k, c in self.counts.items() if c.hidden}}  # type: ignore[attr-defined]
+                "counts": {k: c.value for k, c in self.counts.items()},
+                "suppressed": {k: c.mark for k, c in self.counts.items() if c.hidden}}
 
 
 @dataclass
@@ -181,8 +181,8 @@ def trend_rows(cells, found: Order) -> list[TrendRow]:
         rows.append(TrendRow(period, fylke, kontor, False,
                              {s: cells.count(("t", period.key, fylke, kontor, s)) for s in TREND_STAGES}))
     for period in periods:
-        total: Hashable = ("t", period.key, ALL, ALL)
-        rows.append(TrendRow(period, None, None, True, {s: cells.count((*total, s)) for s in TREND_STAGES}))  # type: ignore[misc]
+        total = ("t", period.key, ALL, ALL)
+        rows.append(TrendRow(period, None, None, True, {s: cells.count((*total, s)) for s in TREND_STAGES}))
     rows.sort(key=lambda r: (r.period.first, r.total))
     return rows
 
@@ -239,7 +239,7 @@ def _value(row: TrendRow | None, stage: str) -> int | None:
     if row is None:
         return 0  # nothing in this office in the period
     count = row.counts[stage]
-    return None if count.hidden else count.value  # type: ignore[attr-defined]
+    return None if count.hidden else count.value
 
 
 def _x(index: int, count: int) -> float:
