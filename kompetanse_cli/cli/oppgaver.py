@@ -86,10 +86,15 @@ def oppgaver(
             console.print(f"{f'[red]{due}[/]' if task.frist < today else due}  {task.oppgave:<12}  {task.id}  "
                           f"{task.fnr_masked}")
             details = " · ".join(part for part in (esc(task.navn or ""), esc(task.kontor or ""),
-                                                   f"fra {no_date(task.siden)}") if part)
+                                                   f"fra {no_date(task.siden)}{_days(task.siden, today)}") if part)
             console.print(f"  [dim]{details}[/]")
     console.print("[dim]" + " · ".join(f"{key}: {label.lower()}" for key, label in TASKS.items()
                                        if any(t.oppgave == key for t in tasks)) + "[/]")
+
+
+def _days(since: dt.date, today: dt.date) -> str:
+    days = (today - since).days
+    return f" ({days} {'dag' if days == 1 else 'dager'} siden)" if days > 0 else ""
 
 
 def avslutt(
