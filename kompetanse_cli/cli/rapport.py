@@ -135,6 +135,9 @@ def _render(report: Report) -> None:
         return
     console.print(f"Periode: {meta.period_text}. Data per {no_date(meta.data_date) or 'ukjent'}. "
                   f"Terskel {meta.threshold}: tall under {meta.threshold} vises som «<{meta.threshold}».")
+    if meta.with_deleted:
+        console.print("[dim]Med anonyme tall for personer som er slettet (kt slett, kt rydd), så tallene for "
+                      "perioden er de samme som før slettingen.[/]")
     _render_funnel(report)
     m = report.measures
     for niva in (1, 2, 3):

@@ -218,6 +218,7 @@ class ReportMeta:
     data_date: dt.date | None
     created: dt.date
     template: str
+    with_deleted: bool = False  # anonymous counts of deleted persons are included (store.aggregates)
 
     @property
     def period_text(self) -> str:
@@ -235,7 +236,7 @@ class ReportMeta:
                 "offices": list(self.offices) if self.offices is not None else None,
                 "period": {"from": _iso(self.fra), "to": _iso(self.til), "text": self.period_text},
                 "threshold": self.threshold, "data_date": _iso(self.data_date), "created": _iso(self.created),
-                "template": self.template}
+                "template": self.template, "with_deleted": self.with_deleted}
 
 
 @dataclass
@@ -356,7 +357,7 @@ def build_report(conn: Db, *, fylke: FylkeChoice | None, kontor: str | None = No
     meta = ReportMeta(
         fylker=fylker, fylke_name=fylke.label if fylke else "Alle fylker", fylke_note=fylke.note if fylke else None,
         kontor=kontor, offices=offices, fra=fra, til=til, threshold=threshold, data_date=stamp, created=today,
-        template=f"{template.id} v{template.versjon}")
+        template=f"{template.id} v{template.versjon}", with_deleted=bool(kept))
     return Report(
         meta=meta, funnel=_funnel(cells, funnel_keys),
         questions=[_distribution(cells, *q) for q in questions],
