@@ -9,11 +9,9 @@ import sys
 from pathlib import Path
 
 import typer
-from rich import box
-from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, esc, no_date, open_db
+from kompetanse_cli.cli.common import console, esc, no_date, open_db, print_records
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FYLKER, resolve_fylke
 
@@ -70,31 +68,20 @@ def oppgaver(
     today = dt.date.today()
     late = sum(1 for t in tasks if t.frist < today)
     title = f"{len(tasks)} {'oppgave' if len(tasks) == 1 else 'oppgaver'}" + (f", {late} over fristen" if late else "")
-    if console.width >= 100:
-        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-        for name in ("Frist", "Oppgave", "ID", "Fødselsnr", "Navn", "Kontor", "Siden"):
-            table.add_column(name, no_wrap=name not in ("Navn", "Kontor"), overflow="fold")
-        for task in tasks:
-            due = no_date(task.frist)
-            table.add_row(f"[red]{due}[/]" if task.frist < today else due, task.oppgave, task.id, task.fnr_masked,
-                          esc(task.navn or ""), esc(task.kontor or ""), no_date(task.siden))
-        console.print(table)
-    else:  # two lines per task: reads at 60 columns and in a pipe
-        console.print(f"[bold]{title}[/]")
-        for task in tasks:
-            due = no_date(task.frist)
-            console.print(f"{f'[red]{due}[/]' if task.frist < today else due}  {task.oppgave:<12}  {task.id}  "
-                          f"{task.fnr_masked}")
-            details = " · ".join(part for part in (esc(task.navn or ""), esc(task.kontor or ""),
-                                                   f"fra {no_date(task.siden)}{_days(task.siden, today)}") if part)
-            console.print(f"  [dim]{details}[/]")
+    rows = []
+    for task in tasks:
+        due = no_date(task.frist)
+        rows.append([f"[red]{due}[/]" if task.frist < today else due, task.oppgave, task.id, task.fnr_masked,
+                     esc(task.navn or ""), esc(task.kontor or ""), f"fra {no_date(task.siden)}{_days(task.siden, today)}"])
+    print_records(title, ["Frist", "Oppgave", "ID", "Fødselsnr", "Navn", "Kontor", "Siden"], rows, lead=4,
+                  no_wrap=(0, 1, 2, 3))
     console.print("[dim]" + " · ".join(f"{key}: {label.lower()}" for key, label in TASKS.items()
                                        if any(t.oppgave == key for t in tasks)) + "[/]")
 
 
 def _days(since: dt.date, today: dt.date) -> str:
     days = (today - since).days
-    return f" ({days} {'dag' if days == 1 else 'dager'} siden)" if days > 0 else ""
+    return f" ({days} {'dag' if days == 1 else 'dager'})" if days > 0 else ""
 
 
 def avslutt(
@@ -126,16 +113,10 @@ def find_by_name(navn: str, som_json: bool) -> None:
     if not found:
         console.print("Fant ingen person med det i navnet.")
         return
-    table = Table(title=f"{len(found)} {'person' if len(found) == 1 else 'personer'}", title_justify="left")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Fødselsnr", no_wrap=True)
-    table.add_column("Navn", ratio=2, overflow="fold")
-    table.add_column("Kontor", ratio=1, overflow="fold")
-    table.add_column("Siste liste", no_wrap=True)
-    for person in found:
-        table.add_row(person.id, person.fnr_masked, esc(person.navn or ""),
-                      esc(person.kontor or FYLKER.get(person.fylke or "", "")), no_date(person.last_list))
-    console.print(table)
+    rows = [[person.id, person.fnr_masked, esc(person.navn or ""), esc(person.kontor or FYLKER.get(person.fylke or "", "")),
+             no_date(person.last_list)] for person in found]
+    print_records(f"{len(found)} {'person' if len(found) == 1 else 'personer'}",
+                  ["ID", "Fødselsnr", "Navn", "Kontor", "Siste liste"], rows, lead=3, no_wrap=(0, 1))
 
 
 def register(app: typer.Typer, person_app: typer.Typer) -> None:
