@@ -697,3 +697,16 @@ def test_pdf_letter_holds_names_outside_latin_1(tmp_path: Path, veileder: str) -
     result = run_kt("referat", short_id, "--ut", str(out))
     assert result.code == 0, result.output
     assert "Áilu Ŋuvttáš" in pdf_text(out)
+
+
+def test_pdf_from_an_own_template_takes_no_file_from_the_disk(candidate: str, kt_home: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    secret = tmp_path / "hemmelig.png"
+    Image.new("RGB", (8, 8), "red").save(secret)
+    own_template(kt_home, "referat_nb.html", f'<main class="ark"><p>Hei {{{{ navn }}}}</p><img src="{secret}"></main>')
+    out = tmp_path / "brev.pdf"
+    result = run_kt("referat", candidate, "--ut", str(out))
+    assert result.code == 0, result.output
+    assert "Hei Kari Testesen" in pdf_text(out)
+    assert b"/Subtype /Image" not in out.read_bytes()

@@ -3,7 +3,8 @@
 fpdf2 writes the PDF in pure Python, so no browser, LibreOffice or system library is needed.
 Its HTML support is small (paragraphs, headings, lists, bold, font colours), so the letter's
 markup is first reduced to that: the letterhead's logo in Nav red, a table row as «Label: value»,
-a `<span class="tema">` in bold. Any other tag keeps its text. The font (Liberation Sans, the
+a `<span class="tema">` in bold. Any other tag keeps its text; images are left out, so that a
+fylke's own template cannot have a file from the disk put into a letter. The font (Liberation Sans, the
 metrics of Arial as in the Word letter) ships with kt, so every letter can hold every name.
 """
 
@@ -21,6 +22,8 @@ GREY = "#6a6a6a"
 TEXT = "#262626"
 
 _DROP = re.compile(r"<(style|script|title|head)\b.*?</\1\s*>", re.S | re.I)
+# fpdf2 would read an <img src> from the disk: a fylke's own template must not reach files this way either
+_IMAGES = re.compile(r"<img\b[^>]*>", re.I)
 _BODY = (re.compile(r"<main\b[^>]*>(.*)</main\s*>", re.S | re.I), re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.S | re.I))
 _CLASSED_DIV = re.compile(r'<div class="(logo|avsender|dato)">(.*?)</div>', re.S)
 _REWRITES = (
@@ -41,7 +44,7 @@ def _font_path(name: str) -> str:
 
 def simple_html(letter_html: str) -> str:
     """The letter's body in the HTML fpdf2 understands."""
-    text = _DROP.sub("", letter_html)
+    text = _IMAGES.sub("", _DROP.sub("", letter_html))
     for pattern in _BODY:
         match = pattern.search(text)
         if match:
