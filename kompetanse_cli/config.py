@@ -12,8 +12,8 @@ from kompetanse_cli.errors import InputError, UsageError
 
 SETTINGS: dict[str, str] = {
     "veileder": "NAV-ident til veilederen som bruker kt (f.eks. A123456); KT_VEILEDER overstyrer",
-    "navn": "veilederens navn, som referatene signeres med (f.eks. «Kari Nordmann»)",
-    "telefon": "veilederens telefonnummer i referatene (8 sifre, f.eks. 12345678)",
+    "navn": "navnet ditt, som referatene signeres med",
+    "telefon": "telefonnummeret ditt i referatene (8 sifre)",
     "fylke": "fylke som brukes når --fylke ikke er oppgitt",
     "kontor": "NAV-kontor som brukes når listen ikke har kontorkolonne",
     "rydd_ikke_kartlagt_mnd": "måneder etter siste liste før personer som aldri ble kartlagt slettes (standard 3)",

@@ -33,6 +33,7 @@ _REWRITES = (
     (re.compile(r"<tr\b[^>]*>", re.I), ""),
     (re.compile(r"</tr\s*>", re.I), "<br>"),
     (re.compile(r'<span class="tema">(.*?)</span>', re.S), r"<b>\1</b>"),
+    (re.compile(r'<p class="(?:mottaker|hilsen)">'), "<br><p>"),  # the space the stylesheet gives them
     # tags fpdf2 has no use for: their text stays
     (re.compile(r"</?(tbody|thead|td|header|section|main|div|span|article|footer|nav)\b[^>]*>", re.I), ""),
 )
@@ -69,8 +70,8 @@ def html_to_pdf(letter_html: str, *, title: str, language: str) -> bytes:
     from fpdf.fonts import TextStyle
 
     pdf = FPDF(format="A4", unit="mm")
-    pdf.set_margins(MARGIN_MM, 16, MARGIN_MM)
-    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_margins(MARGIN_MM, 14, MARGIN_MM)
+    pdf.set_auto_page_break(True, margin=14)
     pdf.add_font(FONT, "", _font_path("LiberationSans-Regular.ttf"))
     pdf.add_font(FONT, "B", _font_path("LiberationSans-Bold.ttf"))
     pdf.set_title(title)
@@ -81,10 +82,10 @@ def html_to_pdf(letter_html: str, *, title: str, language: str) -> bytes:
     pdf.set_text_color(TEXT)
     pdf.set_font(FONT, size=FONT_SIZE)
     # fpdf2 takes a margin of 0 as «the default» (a line): hence 0.01
-    styles = {"h1": TextStyle(color=TEXT, font_size_pt=17, font_style="B", t_margin=5, b_margin=2),
-              "h2": TextStyle(color=TEXT, font_size_pt=12.5, font_style="B", t_margin=4, b_margin=1),
-              "p": TextStyle(t_margin=0.01, b_margin=1.8), "li": TextStyle(l_margin=5, t_margin=0.01),
-              "ul": TextStyle(t_margin=0.01, b_margin=1.8)}
+    styles = {"h1": TextStyle(color=TEXT, font_size_pt=17, font_style="B", t_margin=4, b_margin=1.5),
+              "h2": TextStyle(color=TEXT, font_size_pt=12.5, font_style="B", t_margin=3, b_margin=0.5),
+              "p": TextStyle(t_margin=0.01, b_margin=1.5), "li": TextStyle(l_margin=5, t_margin=0.01),
+              "ul": TextStyle(t_margin=0.01, b_margin=1.5)}
     pdf.write_html(simple_html(letter_html), font_family=FONT, tag_styles=styles,
                    warn_on_tags_not_matching=False, li_prefix_color=TEXT)
     return bytes(pdf.output())

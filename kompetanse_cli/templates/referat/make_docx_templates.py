@@ -132,9 +132,9 @@ def _new_document(language: str, title: str) -> Document:
     normal.font.size = Pt(10.5)
     normal.font.color.rgb = TEXT
     normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.1
+    normal.paragraph_format.line_spacing = 1.05
     _set_language(normal, language)
-    for name, size, before in (("Title", 17, 6), ("Heading 1", 12.5, 9)):
+    for name, size, before in (("Title", 17, 4), ("Heading 1", 12.5, 8)):
         style = styles[name]
         style.font.name = "Arial"
         style.font.size = Pt(size)
@@ -219,7 +219,9 @@ def _letterhead(document, sender_lines: list[str], date: str) -> None:
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     text = dated.add_run(date)
     text.font.size, text.font.color.rgb = Pt(10), GREY
-    document.add_paragraph().paragraph_format.space_after = Pt(0)
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing = Pt(8)
 
 
 def _widths(table, widths: tuple) -> None:
