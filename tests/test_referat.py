@@ -707,3 +707,24 @@ def test_pdf_from_an_own_template_takes_no_file_from_the_disk(candidate: str, kt
     assert result.code == 0, result.output
     assert "Hei Kari Testesen" in pdf_text(out)
     assert b"/Subtype /Image" not in out.read_bytes()
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_html_letter_prints_on_one_page(candidate: str, kt_home: Path, tmp_path: Path, malform: str) -> None:
+    """Printed from Chromium (a desktop tool: skipped where it is not installed)."""
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("Chromium er ikke installert")
+    set_signature()
+    set_malform(kt_home, candidate, malform)
+    out = tmp_path / "brev.html"
+    assert run_kt("referat", candidate, "--ut", str(out)).code == 0
+    pdf = tmp_path / "utskrift.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    f"--user-data-dir={tmp_path / 'chromium'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    out.as_uri()], check=True, capture_output=True, timeout=180)
+    assert _pages(pdf) == 1
+    assert f"Telefon {TELEFON}" in pdf_text(pdf)
