@@ -334,7 +334,8 @@ def make_referat(malform: str) -> Document:
 
 def make_til_veileder() -> Document:
     document = _new_document("nb-NO", "Melding om gjennomført kartleggingssamtale")
-    _letterhead(document, ["Til: {{ kontor }}", "Fra: {{ avsender }}"], "{{ dato }}")
+    _letterhead(document, ["Til: {{ kontor }}", "Fra: {% if veileder_navn %}{{ veileder_navn }} ({{ avsender }})"
+                                                "{% else %}{{ avsender }}{% endif %}"], "{{ dato }}")
     document.add_paragraph("Melding om gjennomført kartleggingssamtale", style="Title")
     who = document.add_paragraph()
     who.add_run("Kandidat: ").bold = True
@@ -349,7 +350,7 @@ def make_til_veileder() -> Document:
     closing = document.add_paragraph("Med vennlig hilsen")
     closing.paragraph_format.space_before = Pt(18)
     closing.paragraph_format.space_after = Pt(0)
-    document.add_paragraph("{{ avsender }}")
+    document.add_paragraph("{{ veileder_navn or avsender }}{% if telefon %}\nTelefon {{ telefon }}{% endif %}")
     return document
 
 
