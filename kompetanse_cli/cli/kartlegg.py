@@ -136,6 +136,7 @@ def _show_card(session: LevelSession) -> None:
 
 
 def _interview(session: LevelSession) -> None:
+    from kompetanse_cli.interview.diagnoses import diagnosis_warning
     from kompetanse_cli.interview.runner import first_open, run_level
     from kompetanse_cli.interview.template import shown_questions
 
@@ -153,12 +154,16 @@ def _interview(session: LevelSession) -> None:
 
     def save(qid: str, value: str | None) -> None:
         session.save(qid, value)
+        question = template.question(qid)
+        warning = diagnosis_warning(question, value) if question is not None else None
+        if warning:
+            console.print(f"[bold yellow]Advarsel:[/] {esc(warning)} Endre svaret fra oppsummeringen.")
         if qid == "planlagt_slutt" and value:
             _warn_sykepenger(session, {**session.answers, qid: value})
 
     try:
         outcome = run_level(template, niva, session.answers, ask=_ask, review=_review, save=save,
-                            remove=session.remove, start=start)
+                            remove=session.remove, start=start, known=session.known_dates())
     except (KeyboardInterrupt, EOFError):
         console.print(f"\n{len(session.answers)} svar er lagret. "
                       f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))
@@ -271,6 +276,8 @@ def _from_file(session: LevelSession, path: Path) -> None:
 
     result = apply_answer_file(session, path)
     console.print(f"Lagret {result.stored} svar for {session.card.short_id}, nivå {session.niva}.")
+    for warning in result.warnings:
+        err_console.print(f"[bold yellow]Advarsel:[/] {esc(warning)}")
     if result.complete:
         console.print(f"[green]Nivå {session.niva} er fullført.[/]")
         if session.niva == 2:
@@ -310,6 +317,9 @@ def _import(path: Path | None) -> None:
         console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.")
     for error in result.rejected:
         console.print(f"  ark «{esc(error.sheet)}», rad {error.row}, kolonne «{esc(error.column)}»: {esc(error.reason)}")
+    for warning in result.warnings:
+        err_console.print(f"[bold yellow]Advarsel:[/] ark «{esc(warning.sheet)}», rad {warning.row}, "
+                          f"kolonne «{esc(warning.column)}»: {esc(warning.reason)}.")
 
 
 def register(app: typer.Typer) -> None:

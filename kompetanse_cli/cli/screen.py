@@ -81,11 +81,14 @@ def screen(
     overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt --eksport-filen hvis den finnes fra før."),
     pa_nytt: bool = typer.Option(False, "--på-nytt", "--pa-nytt",
                                  help="Screen en fil som er importert før på nytt (f.eks. med en annen listedato)."),
+    likevel: bool = typer.Option(False, "--likevel",
+                                 help="Screen listen selv om de fleste kommunene på den ligger i et annet fylke."),
 ) -> None:
     """Les en ukeliste over sykmeldte, screen alle etter fylkets regler, og lagre resultatet.
 
     Hver person får en beslutning (kandidat, ikke kandidat, må vurderes) med begrunnelse.
-    Samme fil to ganger legger ikke til noe nytt.
+    Samme fil to ganger legger ikke til noe nytt. En liste der de fleste radene er fra
+    kommuner i et annet fylke enn --fylke, blir ikke lagret (med mindre du legger til --likevel).
 
     Eksempler:
 
@@ -108,7 +111,7 @@ def screen(
         with _progress(quiet=som_json) as report:
             result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
                                  kontor=kontor or config.load().get("kontor"), veileder=veileder,
-                                 progress=report, again=pa_nytt)
+                                 progress=report, again=pa_nytt, other_fylke=likevel)
         # the import's pages are folded into the database file while the result is written out
         with checkpoint_meanwhile(conn):
             if eksport is not None:

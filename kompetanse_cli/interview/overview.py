@@ -43,9 +43,11 @@ def stage_of(row: Row) -> tuple[str, dt.date | None]:
     if row["k2_fullfort"]:
         return "tiltak planlagt", _day(row["k3_endret"] or row["k2_fullfort"])
     if row["k1_fullfort"]:
+        # the day of the conversation, not the day it was registered (that only when it is not known)
+        held = row["samtaledato"] or row["k1_fullfort"]
         if row["aktuell"] in ("ja", "delvis"):
-            return "aktuell", _day(row["k2_endret"] or row["k1_fullfort"])
-        return "kartlagt", _day(row["k1_fullfort"])
+            return "aktuell", _day(row["k2_endret"] or held)
+        return "kartlagt", _day(held)
     if row["k1_endret"]:
         return "under kartlegging", _day(row["k1_endret"])
     if row["beslutning"] == "kandidat":
