@@ -13,7 +13,8 @@ from kompetanse_cli.errors import InputError
 
 # interview.template is imported by `kt mal sjekk`, so other commands start without it.
 
-config_app = typer.Typer(help="Innstillinger: veileder-ident, navn og telefon i brev, standardfylke, kontor.", no_args_is_help=True)
+config_app = typer.Typer(help="Innstillinger: veileder-ident, navn og telefon i brev, standardfylke, kontor.",
+                         no_args_is_help=True)
 mal_app = typer.Typer(help="Intervjumaler (registreringsskjemaet og fylkesvarianter).", no_args_is_help=True)
 
 
