@@ -350,11 +350,19 @@ def _parse_choice(question: Question, text: str) -> str:
     raise AnswerProblem(f"Ukjent svar. Velg et nummer eller en nøkkel: {allowed}.")
 
 
+# Words a veileder may type for a date, and how many days before today they mean.
+DAY_WORDS = {"i dag": 0, "idag": 0, "i går": 1, "igår": 1, "i gar": 1, "igar": 1}
+
+
 def _parse_date_answer(question: Question, text: str, answers: dict[str, str | None], today: dt.date) -> str:
     from kompetanse_cli.ingest.values import ValueProblem, parse_date
 
     try:
-        day = parse_date(text)
+        day = today - dt.timedelta(days=DAY_WORDS[" ".join(text.casefold().split())])
+    except KeyError:
+        day = None
+    try:
+        day = day or parse_date(text)
     except ValueProblem as problem:
         if "umulig" in problem.reason:  # the form was right, the date does not exist (31.02)
             raise AnswerProblem("Datoen finnes ikke (dagen eller måneden er for stor).") from None

@@ -28,15 +28,13 @@ from kompetanse_cli.interview.template import DEFAULT_TEMPLATE, Question, Templa
 from kompetanse_cli.report.suppression import DEFAULT_THRESHOLD, Group, suppress
 from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL
 from kompetanse_cli.screening.rules import CRITERIA, NOT_MET
+from kompetanse_cli.stages import FUNNEL_LABELS
 from kompetanse_cli.store import tallies as store
 from kompetanse_cli.store.api import Db
 
 MIN_THRESHOLD = 3  # below this, single persons in small offices can be recognised
 
-STAGES: dict[str, str] = {
-    "listed": "Listet", "screened": "Screenet", "candidates": "Kandidater", "kartlagt": "Kartlagt",
-    "aktuell": "Aktuell", "vedtak": "Vedtak", "started": "Startet", "finished": "Fullført",
-}
+STAGES: dict[str, str] = dict(FUNNEL_LABELS)  # the words `kt liste --status` takes too
 STAGE_HELP: dict[str, str] = {
     "listed": "personer på en liste i perioden",
     "screened": "av dem: med en screeningbeslutning",

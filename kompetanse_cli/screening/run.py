@@ -69,9 +69,9 @@ class PersonOutcome:
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "sheet": self.sheet, "row": self.row, "decision": self.decision,
-                "reasons": self.reasons, "fnr": self.fnr_masked, "navn": self.navn, "kontor": self.kontor,
-                "uker_sykmeldt": self.weeks, "grad": self.grad, "diagnosekapittel": self.diagnose_kapittel,
-                "tidligere": self.tidligere, "kartlegging": self.kartlegging}
+                "reasons": self.reasons, "fnr": self.fnr_masked, "name": self.navn, "kontor": self.kontor,
+                "weeks_on_leave": self.weeks, "grad": self.grad, "diagnose_chapter": self.diagnose_kapittel,
+                "earlier": self.tidligere, "kartlegging": self.kartlegging}
 
 
 @dataclass
