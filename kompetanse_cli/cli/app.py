@@ -117,6 +117,14 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 err_console.print(f"[dim]Tips:[/] se `{help_command}` for bruk og eksempler.")
             sys.exit(EXIT_USAGE)
+        from kompetanse_cli.store.db import describe_error
+
+        known = describe_error(error)  # a damaged database, a full disk, another kt holding it …
+        if known is not None:
+            err_console.print(f"[bold red]Feil:[/] {escape(mask_numbers(known.message))}")
+            if known.hint:
+                err_console.print(f"[dim]Tips:[/] {escape(mask_numbers(known.hint))}")
+            sys.exit(known.exit_code)
         if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
             raise
         where = _log_unexpected(error)

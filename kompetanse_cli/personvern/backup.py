@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
+from kompetanse_cli import backuplist, paths
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.store import db, lists
 from kompetanse_cli.store import interviews as audit
@@ -14,54 +16,89 @@ from kompetanse_cli.store.api import Db
 
 
 def take_backup(conn: Db, target: Path, *, veileder: str | None) -> None:
+    """A consistent copy of the database; a damaged database is refused (a copy of it would be
+    no backup), and the copy is remembered so a damaged database can name it later."""
     target = target.expanduser()
     if not target.parent.is_dir():
         raise UsageError(f"Mappen {target.parent} finnes ikke; velg en annen plassering.")
     if target.exists():
         raise UsageError(f"{target} finnes allerede; velg et nytt filnavn.")
-    target.touch(mode=0o600)
-    store.backup_to(conn, target)
-    target.chmod(0o600)
+    if not db.quick_check(conn):
+        path = store.database_path(conn)
+        raise InputError(f"Databasen {path} er skadet; en kopi av den ville ikke vært en sikkerhetskopi. "
+                         "Ingenting er skrevet.", hint=db.recovery_hint(path))
+    try:
+        target.touch(mode=0o600)
+        store.backup_to(conn, target)
+        target.chmod(0o600)
+    except (OSError, sqlite3.Error) as error:
+        target.unlink(missing_ok=True)  # never a half copy that looks like a backup
+        why = paths.why_not(error) if isinstance(error, OSError) else db.database_problem(error).message
+        raise InputError(f"Kunne ikke skrive sikkerhetskopien {target}: {why}") from None
+    backuplist.record(target)
     audit.log(conn, veileder=veileder, handling="sikkerhetskopi tatt", person=None)
 
 
 def check_backup(source: Path) -> int:
-    """The backup's schema version; refuses files that are not kt databases or are from a newer kt."""
+    """The backup's schema version; refuses files that are not kt databases, are from a newer kt,
+    or are damaged (restoring one would replace a sound database with a broken one)."""
     if not source.is_file():
         raise InputError(f"Fant ikke sikkerhetskopien {source}.")
     try:
         version = store.schema_version_of(source)
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as error:
+        if "malformed" in str(error):
+            raise InputError(f"Sikkerhetskopien {source.name} er skadet; databasen er ikke endret.") from None
         raise InputError(f"{source.name} er ikke en kt-database.") from None
     if version < 1:
         raise InputError(f"{source.name} er ikke en kt-database.")
     if version > db.schema_version():
         raise InputError(f"{source.name} er laget av en nyere versjon av kt; oppdater kt først.")
+    if not store.is_sound(source):
+        raise InputError(f"Sikkerhetskopien {source.name} er skadet; databasen er ikke endret.",
+                         hint="Velg en annen kopi.")
     return version
 
 
 def db_path_beside(conn: Db, label: str) -> Path:
     """A new file beside the database, e.g. kt.før-gjenoppretting.20260301-101500.db."""
-    main = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+    main = store.database_path(conn)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = main.with_name(f"{main.stem}.{label}.{stamp}.db")
-    target.touch(mode=0o600)
-    return target
+    for number in range(1, 1000):  # two restores in one second keep two copies
+        target = main.with_name(f"{main.stem}.{label}.{stamp}{'' if number == 1 else f'-{number}'}.db")
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return target
+        except FileExistsError:
+            continue
+    raise InputError(f"For mange kopier med samme tidspunkt ved siden av {main.name}.")
 
 
 def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
     """Restore a backup; the audit trail is kept, and persons deleted after the backup was taken
-    are deleted again (a deletion on request must survive a restore). Returns how many."""
+    are deleted again (a deletion on request must survive a restore). Returns how many.
+
+    The write lock is taken before anything of the database is read: a `kt slett` or an import
+    that commits while a restore is being prepared is either in the safety copy and the audit
+    trail the restore reads, or comes after the restore; never lost between them."""
     check_backup(source)
-    safety = db_path_beside(conn, "før-gjenoppretting")
-    store.backup_to(conn, safety)  # what was there, in case the wrong backup was chosen
-    safety.chmod(0o600)
-    deleted_since = store.restore_from(conn, source)
-    db.migrate_open(conn)
-    ids = [row["id"] for short in deleted_since if (row := lists.person_by_short_id(conn, short)) is not None]
-    again = store.delete_persons(conn, ids) if ids else 0
-    audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None,
-              detaljer=f"{again} personer slettet på nytt" if again else None)
+    prepared = db_path_beside(conn, "gjenopprettes")
+    try:
+        store.prepare_restore(source, prepared)
+        prepared.chmod(0o600)
+        safety = db_path_beside(conn, "før-gjenoppretting")
+        with store.attached(conn, prepared):
+            with db.transaction(conn):
+                deleted_since = store.restore_into(conn, safety)
+                ids = [row["id"] for short in deleted_since
+                       if (row := lists.person_by_short_id(conn, short)) is not None]
+                again = store.delete_persons(conn, ids) if ids else 0
+                audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None,
+                          detaljer=f"{again} personer slettet på nytt" if again else None)
+        safety.chmod(0o600)
+    finally:
+        for path in (prepared, *(prepared.with_name(prepared.name + end) for end in ("-wal", "-shm", "-journal"))):
+            path.unlink(missing_ok=True)
     if again:
         store.scrub_file(conn)
     return again
