@@ -204,7 +204,9 @@ def gjenopprett(
     if not _confirm("Erstatte alt i databasen med sikkerhetskopien?", ja):
         console.print("Ingenting er endret.")
         return
-    with open_db() as conn:
+    with backup.open_for_restore() as (conn, warnings):  # a damaged database is set aside first
+        for warning in warnings:
+            err_console.print(f"[yellow]Advarsel:[/] {esc(warning)}")
         again = backup.restore_backup(conn, fil, veileder=config.veileder())
     console.print(f"Databasen er gjenopprettet fra {esc(str(fil))}. Det som var der før, ligger i en kopi ved "
                   "siden av databasen (kt.før-gjenoppretting.*.db).")

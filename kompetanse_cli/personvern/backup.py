@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 import sqlite3
 from pathlib import Path
 
 from kompetanse_cli import backuplist, paths
-from kompetanse_cli.errors import InputError, UsageError
+from kompetanse_cli.errors import DamagedDatabase, InputError, UsageError
 from kompetanse_cli.store import db, lists
 from kompetanse_cli.store import interviews as audit
 from kompetanse_cli.store import privacy as store
@@ -83,6 +85,7 @@ def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
     trail the restore reads, or comes after the restore; never lost between them."""
     check_backup(source)
     prepared = db_path_beside(conn, "gjenopprettes")
+    safety = None
     try:
         store.prepare_restore(source, prepared)
         prepared.chmod(0o600)
@@ -96,9 +99,46 @@ def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
                 audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None,
                           detaljer=f"{again} personer slettet på nytt" if again else None)
         safety.chmod(0o600)
+    except BaseException:
+        if safety is not None:
+            safety.unlink(missing_ok=True)  # nothing was replaced: no copy of it either
+        raise
     finally:
         for path in (prepared, *(prepared.with_name(prepared.name + end) for end in ("-wal", "-shm", "-journal"))):
             path.unlink(missing_ok=True)
     if again:
         store.scrub_file(conn)
     return again
+
+
+@contextmanager
+def open_for_restore() -> Iterator[tuple[Db, list[str]]]:
+    """The database to restore into. A damaged one is set aside first (as kt's own copy from
+    before a restore, so `kt rydd` removes it in time) and a new one made; what can still be read
+    of its audit trail is carried over, so persons deleted since the backup are deleted again."""
+    path = paths.db_path()
+    try:
+        conn, warnings = db.connect(path)
+    except DamagedDatabase:
+        conn, warnings = None, []
+    if conn is not None and db.quick_check(conn):
+        try:
+            yield conn, warnings
+        finally:
+            conn.close()
+        return
+    if conn is not None:
+        conn.close()
+    trail = store.readable_trail(path)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}.før-gjenoppretting.{stamp}.db")
+    for end in ("", "-wal", "-shm"):
+        if path.with_name(path.name + end).exists():
+            path.with_name(path.name + end).rename(aside.with_name(aside.name + end))
+    conn, warnings = db.connect(path)
+    try:
+        store.add_trail(conn, trail)
+        warnings.append(f"Den skadede databasen er flyttet til {aside.name}.")
+        yield conn, warnings
+    finally:
+        conn.close()

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kompetanse_cli import paths
-from kompetanse_cli.errors import InputError
+from kompetanse_cli.errors import DamagedDatabase, InputError
 from kompetanse_cli.store.api import Db, Row, SqliteDb
 
 BUSY_TIMEOUT_MS = 30_000
@@ -288,9 +288,7 @@ def connect(path: Path | None = None) -> tuple[Db, list[str]]:
     read_only = not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK)
     try:
         if read_only:
-            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, factory=SqliteDb)
-            conn.read_only = True
+            conn = _open_read_only(path)
         else:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=SqliteDb)
         conn.row_factory = sqlite3.Row
@@ -352,6 +350,18 @@ def _copy_before_upgrade(path: Path) -> str:
     return f"Databasen er oppgradert; en kopi av den gamle ligger i {backup.name}."
 
 
+def _open_read_only(path: Path) -> SqliteDb:
+    """The database on a write-protected disk. SQLite reads a WAL database through a shared-memory
+    file beside it, which cannot be made there; a file nobody can change is read as immutable
+    instead (unless a WAL file was left behind, which only a read-only connection can see)."""
+    wal = path.with_name(path.name + "-wal")
+    query = "?mode=ro" if wal.exists() else "?mode=ro&immutable=1"
+    conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None, factory=SqliteDb)
+    conn.read_only = True
+    return conn
+
+
 _READ_ONLY_HINT = ("Kopier databasen til en disk du kan skrive på, eller pek KT_HOME dit. Det som bare leser, "
                    "virker: `kt logg`, `kt person vis`, `kt backup` til en annen disk.")
 _BUSY = "en annen kt bruker databasen; prøv igjen om litt."
@@ -391,8 +401,8 @@ def database_problem(error: sqlite3.Error, path: Path | None = None) -> InputErr
         return InputError(f"Databasen {path} ligger på en skrivebeskyttet disk eller mappe; kt kan ikke lagre noe der.",
                           hint=_READ_ONLY_HINT)
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in text or "not a database" in text:
-        return InputError(f"Databasen {path} er skadet{'' if code != _SQLITE_NOTADB else ' (eller ikke en kt-database)'}.",
-                          hint=recovery_hint(path))
+        return DamagedDatabase(f"Databasen {path} er skadet{'' if code != _SQLITE_NOTADB else ' (eller ikke en kt-database)'}.",
+                               hint=recovery_hint(path))
     return InputError(f"Databasen {path} kan ikke brukes ({type(error).__name__}).",
                       hint="Prøv igjen; hjelper ikke det, gjenopprett fra en sikkerhetskopi med `kt gjenopprett`.")
 
@@ -465,7 +475,8 @@ def transaction(conn: Db) -> Iterator[Db]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 

@@ -144,6 +144,23 @@ def is_sound(path: Path) -> bool:
         conn.close()
 
 
+def readable_trail(path: Path) -> list[tuple]:
+    """What can still be read of a damaged database's audit trail (nothing, if even that is lost)."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return [tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg ORDER BY id")]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+
+
+def add_trail(conn: Db, entries: list[tuple]) -> None:
+    with transaction(conn):
+        conn.executemany(f"INSERT INTO logg ({', '.join(AUDIT_COLUMNS)}) VALUES (?, ?, ?, ?, ?)", entries)
+
+
 def prepare_restore(source: Path, prepared: Path) -> None:
     """Copy a backup into a new private file and bring its schema up to date, ready to be copied
     into the database in one transaction (`restore_into`)."""
