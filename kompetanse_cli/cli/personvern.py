@@ -12,7 +12,7 @@ from rich.table import Table
 
 from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
-from kompetanse_cli.errors import UsageError
+from kompetanse_cli.errors import UsageError, mask_numbers
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.personid import looks_like_short_id, unknown_id
 from kompetanse_cli.store import privacy as store
@@ -160,13 +160,15 @@ def logg(
     with open_db() as conn:
         rows = store.audit_rows(conn, person=person.strip().lower() if person else None, fra=start.isoformat() if start else None,
                                 til=(end + dt.timedelta(days=1)).isoformat() if end else None)
+    # entries written before kt kept free text out of the log may still hold a number: shown masked
+    entries = [{**dict(r), "detaljer": mask_numbers(r["detaljer"]) if r["detaljer"] else r["detaljer"]} for r in rows]
     if som_json:
-        sys.stdout.write(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table(title=f"{len(rows)} logginnslag", title_justify="left")
     for title in ("Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"):
         table.add_column(title)
-    for row in rows:
+    for row in entries:
         when = dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M")
         table.add_row(when, row["veileder"] or "", row["handling"], row["person"] or "", esc(row["detaljer"] or ""))
     console.print(table)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kompetanse_cli import worker
 from kompetanse_cli.computed import Computed
-from kompetanse_cli.errors import InputError, Interrupted
+from kompetanse_cli.errors import InputError, Interrupted, mask_numbers
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import CleanBatch, ListFile, RowError, open_list
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
@@ -87,6 +87,7 @@ class ScreenResult:
     columns: dict[str, str]
     ignored_columns: list[str]
     import_id: int = 0
+    digest: str = ""  # the file's SHA-256: how the audit trail names the file (never by its name)
     rows_read: int = 0
     imported: int = 0
     rejected: list[RowError] = field(default_factory=list)
@@ -105,6 +106,12 @@ class ScreenResult:
     def imported_or_stored(self) -> int:
         """Persons on the list as stored (also when the file had been imported before)."""
         return sum(self.decisions.values())
+
+
+def file_reference(result: ScreenResult) -> str:
+    """How the audit trail names a list file: by its content (the start of its SHA-256), never by
+    its name, which may hold a person's name or number and could never be deleted from the log."""
+    return f"fil sha256:{result.digest[:16]}"
 
 
 def file_digest(path: Path) -> str:
@@ -139,10 +146,11 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
     listfile = open_list(path, sheet=sheet)
     day, source = choose_list_date(list_date, listfile)
     result = ScreenResult(
-        file=path.name, sheet=listfile.sheet.name, header_row=listfile.header_row, list_date=day,
+        # a file may be named after the person on it: the number is never shown or stored
+        file=mask_numbers(path.name), sheet=listfile.sheet.name, header_row=listfile.header_row, list_date=day,
         list_date_source=source, fylke=fylke, rule_sources=[s for r in region.rulesets for s in r.sources],
         columns=dict(listfile.columns.headers), ignored_columns=list(listfile.columns.ignored))
-    digest = file_digest(path)
+    digest = result.digest = file_digest(path)
     present = frozenset(listfile.columns.fields)
     try:
         # the commit leaves the checkpoint to the caller (`checkpoint_meanwhile`) or to closing the database
@@ -164,7 +172,7 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
                 # The persons stay, with their kt-id and settings; only the list rows and decisions go.
                 listed_before = store.delete_import(conn, earlier.id)
                 audit.log(conn, veileder=veileder, handling="liste fjernet for ny screening", person=None,
-                          detaljer=result.file)
+                          detaljer=file_reference(result))
                 earlier, result.replaced_earlier = None, True
             if earlier is None:
                 result.kontor = kontor
@@ -184,7 +192,7 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
             result.earlier_differs.append(f"listedato {day:%d.%m.%Y} (før: {result.list_date:%d.%m.%Y})")
         if earlier.fylke != "+".join(fylke.keys):
             result.earlier_differs.append(f"fylke {fylke.label}")
-        audit.log(conn, veileder=veileder, handling="liste vist på nytt", person=None, detaljer=result.file)
+        audit.log(conn, veileder=veileder, handling="liste vist på nytt", person=None, detaljer=file_reference(result))
     return result
 
 
@@ -225,7 +233,7 @@ def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: 
     store.finish_import(conn, result.import_id, rader_lest=result.rows_read, importerte=result.imported,
                         avviste=len(result.rejected))
     audit.log(conn, veileder=veileder, handling="liste importert og screenet", person=None,
-              detaljer=f"{result.file}: {result.imported} importert, {len(result.rejected)} avvist")
+              detaljer=f"{file_reference(result)}: {result.imported} importert, {len(result.rejected)} avvist")
 
 
 @dataclass
