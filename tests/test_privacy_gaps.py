@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,55 @@ def test_kt_logg_masks_numbers_in_entries_written_before(kt_home: Path) -> None:
     shown, as_json = run_kt("logg"), run_kt("logg", "--json")
     check(FNR not in shown.output + as_json.output, "kt logg prints an old entry's number")
     check("***********" in as_json.stdout, "the entry is shown, masked")
+
+
+# ---------- 12: reading personal data needs an identity ----------
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def one_person(tmp_path: Path, kt_home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """One screened person; afterwards no veileder is set (as in a fresh shell)."""
+    monkeypatch.setenv("KT_VEILEDER", VEILEDER)
+    path = write_list(tmp_path / "uke10.xlsx", [person_row(FNR, start=START, name=NAME)], title="Uttak 07.03.2022")
+    assert run_kt("screen", str(path), "--fylke", "agder").code == 0
+    monkeypatch.delenv("KT_VEILEDER")
+    return query(kt_home, "SELECT kort_id FROM person")[0][0]
+
+
+@pytest.mark.parametrize("command", ["person vis", "forklar", "innsyn", "screen", "backup"])
+def test_reading_without_an_ident_is_refused_in_a_script(command: str, one_person: str, kt_home: Path,
+                                                         tmp_path: Path) -> None:
+    args = {"person vis": ["person", "vis", one_person], "forklar": ["forklar", one_person],
+            "innsyn": ["innsyn", one_person, "--ut", str(tmp_path / "innsyn.json")],
+            "screen": ["screen", str(tmp_path / "uke10.xlsx"), "--fylke", "agder"],
+            "backup": ["backup", str(tmp_path / "kopi.db")]}[command]
+    before = query(kt_home, "SELECT COUNT(*) FROM logg")
+    result = run_kt(*args)
+    assert result.code == 2
+    assert "kt config set veileder" in result.stderr
+    check(NAME not in result.stdout and FNR not in result.stdout, "personal data shown without an ident")
+    assert query(kt_home, "SELECT COUNT(*) FROM logg") == before  # nothing read, so nothing to log
+    assert not (tmp_path / "innsyn.json").exists() and not (tmp_path / "kopi.db").exists()
+
+
+def test_reading_at_a_terminal_asks_for_the_ident_and_logs_it(one_person: str, kt_home: Path) -> None:
+    import pexpect
+
+    env = {**os.environ, "KT_HOME": str(kt_home), "COLUMNS": "120", "TERM": "dumb"}
+    env.pop("KT_VEILEDER", None)
+    child = pexpect.spawn(sys.executable, ["-m", "kompetanse_cli", "person", "vis", one_person], env=env,
+                          cwd=str(ROOT), encoding="utf-8", timeout=60)
+    try:
+        child.expect("NAV-ident")
+        child.sendline("feil")
+        child.expect("én bokstav og seks sifre")
+        child.sendline("b654321")
+        child.expect("Lister \\(1\\)")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    assert query(kt_home, "SELECT veileder, person FROM logg WHERE handling = 'person vist'") == [
+        ("B654321", one_person)]

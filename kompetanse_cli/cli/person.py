@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, require_veileder
 from kompetanse_cli.errors import KtError, UsageError
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FYLKER, resolve_fylke
@@ -128,8 +128,9 @@ def vis(person_id: str = typer.Argument(..., metavar="ID", help="kt-id for perso
     """
     from kompetanse_cli.personvern.innsyn import SECTION_TITLES, TITLES, show_person
 
+    veileder = require_veileder()
     with open_db() as conn:
-        found = show_person(conn, person_id, veileder=config.veileder())
+        found = show_person(conn, person_id, veileder=veileder)
     for name, rows in found.sections.items():
         console.print(f"\n[bold]{SECTION_TITLES.get(name, name)}[/] ({len(rows)})")
         for row in rows:

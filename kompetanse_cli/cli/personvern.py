@@ -11,7 +11,8 @@ import typer
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
+from kompetanse_cli.cli.common import (console, err_console, esc, no_date, open_db, parse_date_option,
+                                       require_veileder)
 from kompetanse_cli.errors import UsageError, mask_numbers
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.personid import looks_like_short_id, unknown_id
@@ -55,8 +56,9 @@ def innsyn_cmd(
     from kompetanse_cli.personvern import innsyn
 
     check_output(ut, replace=overskriv)
+    veileder = require_veileder()
     with open_db() as conn:
-        found = innsyn.export_innsyn(conn, person_id, ut, veileder=config.veileder())
+        found = innsyn.export_innsyn(conn, person_id, ut, veileder=veileder)
     console.print(f"Skrev innsyn for {found.short_id} til {ut}.")
 
 
@@ -185,8 +187,9 @@ def backup_cmd(fil: Path = typer.Argument(..., help="Ny fil for sikkerhetskopien
     """
     from kompetanse_cli.personvern import backup
 
+    veileder = require_veileder()  # a copy holds everyone: the log says who took it
     with open_db() as conn:
-        backup.take_backup(conn, fil, veileder=config.veileder())
+        backup.take_backup(conn, fil, veileder=veileder)
     console.print(f"Sikkerhetskopi skrevet til {fil}.")
 
 

@@ -25,6 +25,7 @@ from kompetanse_cli.cli.common import (
     no_date,
     open_db,
     parse_date_option,
+    require_veileder,
 )
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
@@ -99,7 +100,7 @@ def screen(
 
     choice = choose_fylke(fylke)
     day = parse_date_option(listedato, "--listedato")
-    veileder = config.veileder()
+    veileder = require_veileder()  # a list is personal data: the log says who read it
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
         raise UsageError("--eksport skriver en Excel-fil; gi filen endelsen .xlsx.")
     if eksport is not None:
@@ -124,9 +125,6 @@ def screen(
                 _render(result, persons, everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
-    if veileder is None:
-        err_console.print("[dim]Tips:[/] sett NAV-identen din med `kt config set veileder A123456`, så står det i "
-                          "loggen hvem som screenet listen (og den trengs til kartleggingen).")
 
 
 class _progress:
@@ -315,8 +313,9 @@ def forklar(
     """
     from kompetanse_cli.screening.explain import explain_person
 
+    veileder = require_veileder()
     with open_db() as conn:
-        explanation = explain_person(conn, person_id, veileder=config.veileder())
+        explanation = explain_person(conn, person_id, veileder=veileder)
     if som_json:
         console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
         return
