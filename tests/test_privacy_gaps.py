@@ -63,7 +63,8 @@ def test_file_names_and_filters_stay_out_of_the_log(named_list: Path, kt_home: P
     details = " ".join(row[0] or "" for row in query(kt_home, "SELECT detaljer FROM logg"))
     check(FNR not in details and "Slettemann" not in details, "the log holds the file name or the filter")
     digest = query(kt_home, "SELECT sha256 FROM import")[0][0]
-    check(f"sha256:{digest[:16]}" in details, "the log names the file by its content")
+    grouped = "-".join(digest[i:i + 4] for i in range(0, 16, 4))
+    check(f"sha256:{grouped}" in details, "the log names the file by its content")
     shown = run_kt("logg")
     as_json = run_kt("logg", "--json")
     assert shown.code == 0 and as_json.code == 0
@@ -135,3 +136,126 @@ def test_reading_at_a_terminal_asks_for_the_ident_and_logs_it(one_person: str, k
     assert child.exitstatus == 0
     assert query(kt_home, "SELECT veileder, person FROM logg WHERE handling = 'person vist'") == [
         ("B654321", one_person)]
+
+
+# ---------- 14: smaller faults ----------
+
+def test_person_finn_does_not_echo_the_number_and_logs_a_search_that_finds_nobody(one_person: str,
+                                                                                   kt_home: Path) -> None:
+    import pexpect
+
+    env = {**os.environ, "KT_HOME": str(kt_home), "COLUMNS": "120", "TERM": "dumb", "KT_VEILEDER": VEILEDER}
+    unknown = synthetic_fnr(dt.date(1990, 6, 7))
+    for number, expected in ((FNR, one_person), (unknown, "Fant ingen person")):
+        child = pexpect.spawn(sys.executable, ["-m", "kompetanse_cli", "person", "finn"], env=env,
+                              cwd=str(ROOT), encoding="utf-8", timeout=60)
+        try:
+            child.expect("Fødselsnummer")
+            child.sendline(number)
+            child.expect(expected)
+            child.expect(pexpect.EOF)
+            shown = child.before + child.after if isinstance(child.after, str) else child.before
+        finally:
+            child.close()
+        check(number not in (child.logfile_read or "") and number not in shown, "the typed number was echoed")
+    assert query(kt_home, "SELECT handling, person FROM logg WHERE handling LIKE 'person søkt opp%' ORDER BY id") == [
+        ("person søkt opp", one_person), ("person søkt opp, ikke funnet", None)]
+
+
+def test_person_finn_echo_checked_on_the_whole_screen(one_person: str, kt_home: Path) -> None:
+    """Everything the terminal showed, from the first byte: the number typed never appears."""
+    import io
+
+    import pexpect
+
+    env = {**os.environ, "KT_HOME": str(kt_home), "COLUMNS": "120", "TERM": "dumb", "KT_VEILEDER": VEILEDER}
+    screen = io.StringIO()
+    child = pexpect.spawn(sys.executable, ["-m", "kompetanse_cli", "person", "finn"], env=env, cwd=str(ROOT),
+                          encoding="utf-8", timeout=60)
+    child.logfile_read = screen
+    try:
+        child.expect("Fødselsnummer")
+        child.sendline(FNR)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    check(one_person in screen.getvalue(), "the person was not found")
+    check(FNR not in screen.getvalue(), "the typed number was shown on the screen")
+
+
+def test_interview_of_a_person_deleted_meanwhile_says_so(one_person: str, kt_home: Path) -> None:
+    from kompetanse_cli.errors import KtError
+    from kompetanse_cli.interview.session import open_level
+    from kompetanse_cli.store import db
+
+    conn, _ = db.connect()
+    try:
+        session = open_level(conn, one_person, 1, veileder=VEILEDER)
+        session.save("samtaleform", "telefon")
+        other, _ = db.connect()
+        try:  # another kt deletes the person while the interview is open
+            from kompetanse_cli.personvern.sletting import delete_person
+
+            delete_person(other, one_person, veileder=VEILEDER)
+        finally:
+            other.close()
+        with pytest.raises(KtError) as raised:
+            session.save("utdanning", "fagbrev")
+        assert "slettet i mellomtiden" in raised.value.message
+    finally:
+        conn.close()
+    assert query(kt_home, "SELECT COUNT(*) FROM svar") == [(0,)]
+    assert query(kt_home, "SELECT COUNT(*) FROM kartlegging") == [(0,)]
+
+
+def test_interview_level_started_after_the_person_was_deleted_says_so(one_person: str, kt_home: Path) -> None:
+    from kompetanse_cli.errors import KtError
+    from kompetanse_cli.interview.session import open_level
+    from kompetanse_cli.store import db
+
+    conn, _ = db.connect()
+    try:
+        session = open_level(conn, one_person, 1, veileder=VEILEDER)  # nothing stored yet
+        assert run_kt("slett", one_person, "--ja").code == 0
+        with pytest.raises(KtError) as raised:
+            session.save("samtaleform", "telefon")
+        assert "slettet i mellomtiden" in raised.value.message
+    finally:
+        conn.close()
+    assert query(kt_home, "SELECT COUNT(*) FROM kartlegging") == [(0,)]
+
+
+def test_config_refuses_control_characters_and_repairs_a_broken_file(kt_home: Path) -> None:
+    refused = run_kt("config", "set", "kontor", "a\nb")
+    assert refused.code == 2 and "kontrolltegn" in refused.stderr
+    assert not (kt_home / "config.toml").exists() or "a\nb" not in (kt_home / "config.toml").read_text()
+    assert run_kt("config", "set", "fylke", "agder").code == 0
+    # a file broken by hand (or by an older kt): commands say so, and `kt config set` repairs it
+    path = kt_home / "config.toml"
+    path.write_text(path.read_text(encoding="utf-8") + 'kontor = "a\nb"\n', encoding="utf-8")
+    broken = run_kt("config", "vis")
+    assert broken.code == 1 and "config.toml" in broken.stderr and "Traceback" not in broken.output
+    repaired = run_kt("config", "set", "kontor", "NAV Lister")
+    assert repaired.code == 0, repaired.stderr
+    assert "skrevet på nytt" in repaired.stderr
+    shown = run_kt("config", "vis")
+    assert shown.code == 0 and "agder" in shown.stdout and "NAV Lister" in shown.stdout
+    assert run_kt("liste").code == 0
+
+
+def test_logg_til_the_last_day_there_is(one_person: str) -> None:
+    result = run_kt("logg", "--til", "31.12.9999", "--json")
+    assert result.code == 0, result.stderr
+    assert any(entry["handling"] == "liste importert og screenet" for entry in json.loads(result.stdout))
+
+
+def test_slett_names_the_users_own_backups_that_still_hold_the_person(one_person: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KT_VEILEDER", VEILEDER)
+    copy = tmp_path / "sikker" / "kt-mandag.db"
+    copy.parent.mkdir()
+    assert run_kt("backup", str(copy)).code == 0
+    result = run_kt("slett", one_person, "--ja")
+    assert result.code == 0, result.stderr
+    assert "1 sikkerhetskopi du har tatt" in result.stdout
+    assert "kt-mandag.db" in " ".join(result.stdout.split())

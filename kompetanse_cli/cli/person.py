@@ -20,10 +20,11 @@ from kompetanse_cli.ingest import values
 app = typer.Typer(help="Personer: registrer en som ikke står på en liste, finn kt-id-en fra fødselsnummeret, se alt som er lagret, sett målform.", no_args_is_help=True)
 
 
-def _ask(label: str, parse, *, optional: bool = False):
-    """Ask until `parse` accepts the answer; an empty answer is allowed when optional."""
+def _ask(label: str, parse, *, optional: bool = False, hidden: bool = False):
+    """Ask until `parse` accepts the answer; an empty answer is allowed when optional. `hidden`:
+    what is typed is not shown (a fødselsnummer left on the screen is read over a shoulder)."""
     while True:
-        text = console.input(f"{label}{' (valgfritt)' if optional else ''}: ").strip()
+        text = console.input(f"{label}{' (valgfritt)' if optional else ''}: ", password=hidden).strip()
         if not text and optional:
             return None
         try:
@@ -89,9 +90,10 @@ def finn() -> None:
 
     if not sys.stdin.isatty():
         raise UsageError("kt person finn trenger en terminal (fødselsnummeret skrives ved ledeteksten).")
-    fnr = _ask("Fødselsnummer (11 siffer)", values.parse_fnr)
+    veileder = require_veileder()
+    fnr = _ask("Fødselsnummer (11 siffer, vises ikke)", values.parse_fnr, hidden=True)
     with open_db() as conn:
-        found = persons.find_by_fnr(conn, fnr, veileder=config.veileder())
+        found = persons.find_by_fnr(conn, fnr, veileder=veileder)
     if found is None:
         console.print("Fant ingen person med det fødselsnummeret i kt. Registrer personen med `kt person ny`.")
         return

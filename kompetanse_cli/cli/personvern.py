@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kompetanse_cli import config
+from kompetanse_cli import backuplist, config
 from kompetanse_cli.cli.common import (console, err_console, esc, no_date, open_db, parse_date_option,
                                        require_veileder)
 from kompetanse_cli.errors import UsageError, mask_numbers
@@ -89,6 +89,13 @@ def slett(
         console.print(f"[dim]Merk: {sletting.copies_text(len(copies))} (fra før en oppgradering eller "
                       "gjenoppretting) har fortsatt personen til `kt rydd` sletter dem; gjenopprettes en av dem, "
                       "slettes personen på nytt.[/]")
+    own = backuplist.existing()  # the user's own `kt backup` copies: kt does not delete those
+    if own:
+        console.print(f"[dim]Merk: {len(own)} {'sikkerhetskopi' if len(own) == 1 else 'sikkerhetskopier'} du har tatt "
+                      "med `kt backup`, kan fortsatt ha personen. Slett dem når de ikke trengs lenger (gjenopprettes "
+                      "en av dem, slettes personen på nytt):[/]")
+        for path in own:
+            console.print(f"  {esc(mask_numbers(str(path)))}")
     if not scrubbed:
         err_console.print("[yellow]Advarsel:[/] en annen kt brukte databasen, så de slettede dataene kan ennå ligge "
                           "i loggfilen til databasen. Kjør `kt rydd` når ingen andre bruker kt.")
@@ -161,7 +168,7 @@ def logg(
         raise unknown_id(person)  # e.g. a fødselsnummer: said, never repeated
     with open_db() as conn:
         rows = store.audit_rows(conn, person=person.strip().lower() if person else None, fra=start.isoformat() if start else None,
-                                til=(end + dt.timedelta(days=1)).isoformat() if end else None)
+                                til=(end + dt.timedelta(days=1)).isoformat() if end and end < dt.date.max else None)
     # entries written before kt kept free text out of the log may still hold a number: shown masked
     entries = [{**dict(r), "detaljer": mask_numbers(r["detaljer"]) if r["detaljer"] else r["detaljer"]} for r in rows]
     if som_json:

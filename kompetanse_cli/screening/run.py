@@ -111,7 +111,9 @@ class ScreenResult:
 def file_reference(result: ScreenResult) -> str:
     """How the audit trail names a list file: by its content (the start of its SHA-256), never by
     its name, which may hold a person's name or number and could never be deleted from the log."""
-    return f"fil sha256:{result.digest[:16]}"
+    head = result.digest[:16]
+    # in groups of four, so that no run of digits in it can be taken for a fødselsnummer and masked
+    return "fil sha256:" + "-".join(head[i:i + 4] for i in range(0, len(head), 4))
 
 
 def file_digest(path: Path) -> str:
