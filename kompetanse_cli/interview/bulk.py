@@ -117,13 +117,15 @@ def write_blank_workbook(path: Path, template: Template | None = None) -> list[s
     from openpyxl.styles import Font
 
     from kompetanse_cli.files import write_private
+    from kompetanse_cli.report.workbook import neutralise
 
     template = template or load_template()
     header = template_columns(template)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Registreringer"
-    sheet.append(header)
+    # a fylke's own template is text anyone could have written: a formula in it is written as text
+    sheet.append([neutralise(name) for name in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -132,7 +134,7 @@ def write_blank_workbook(path: Path, template: Template | None = None) -> list[s
     for name, text in PERSON_COLUMN_HELP.items():
         guide.append([name, None, text])
     for question in template.questions:
-        guide.append([question.id, question.niva, _column_help(question)])
+        guide.append([neutralise(question.id), question.niva, neutralise(_column_help(question))])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     write_private(path, workbook.save)
