@@ -26,6 +26,7 @@ from kompetanse_cli.computed import Computed
 from kompetanse_cli.errors import InputError, Interrupted
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import CleanBatch, ListFile, RowError, open_list
+from kompetanse_cli.screening.fylke_check import KommuneTally, check_list_fylke
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
 from kompetanse_cli.screening.rules import CRITERIA, Region, RuleSet, load_region
 from kompetanse_cli.ingest.columns import normalize_header
@@ -73,9 +74,9 @@ class PersonOutcome:
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "sheet": self.sheet, "row": self.row, "decision": self.decision,
-                "reasons": self.reasons, "fnr": self.fnr_masked, "navn": self.navn, "kontor": self.kontor,
-                "uker_sykmeldt": self.weeks, "grad": self.grad, "diagnosekapittel": self.diagnose_kapittel,
-                "tidligere": self.tidligere, "kartlegging": self.kartlegging}
+                "reasons": self.reasons, "fnr": self.fnr_masked, "name": self.navn, "kontor": self.kontor,
+                "weeks_on_leave": self.weeks, "grad": self.grad, "diagnose_chapter": self.diagnose_kapittel,
+                "earlier": self.tidligere, "kartlegging": self.kartlegging}
 
 
 @dataclass
@@ -150,16 +151,17 @@ def check_list_date(day: dt.date, source: str) -> None:
 def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None = None,
                 list_date: dt.date | None = None, kontor: str | None = None, veileder: str | None = None,
                 progress: Progress | None = None, again: bool = False,
-                in_worker: bool | None = None, ask_date: AskDate | None = None,
+                in_worker: bool | None = None, other_fylke: bool = False, ask_date: AskDate | None = None,
                 columns: dict[str, str] | None = None, today: bool = False) -> ScreenResult:
     """Read, screen and store one list file.
 
     Re-importing the same file adds nothing (and says what differs from the earlier import);
     with `again`, the earlier import of this file is replaced, e.g. to use another list date.
     Rows are cleaned and screened in a worker process when `in_worker`, which by default
-    (None) is so for lists of WORKER_MIN_ROWS or more. When no list date is given or found in the
-    file, `ask_date` is asked (before anything is stored; it may raise to refuse). `columns` maps
-    headers to fields by hand (header → field); such mappings are remembered for the office.
+    (None) is so for lists of WORKER_MIN_ROWS or more. A list whose rows mostly lie in another
+    fylke is refused (nothing stored) unless `other_fylke`. When no list date is given or found in
+    the file, `ask_date` is asked (before anything is stored; it may raise to refuse). `columns`
+    maps headers to fields by hand (header → field); such mappings are remembered for the office.
     `today`: the list is from today (`--listedato i-dag`), whatever the file says.
     """
     kontor = kontor or None  # an office set to "" is no office, as for a row without one
@@ -213,7 +215,7 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
                 result.kontor = kontor
                 _import_rows(conn, listfile, result, region=region, day=day, source=source, digest=digest,
                              present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke,
-                             in_worker=listfile.estimated_rows >= WORKER_MIN_ROWS if in_worker is None else in_worker)
+                             other_fylke=other_fylke, in_worker=listfile.estimated_rows >= WORKER_MIN_ROWS if in_worker is None else in_worker)
                 if result.rows_read == 0:  # rolls the import back: nothing to keep
                     raise InputError(f"{result.file}, ark «{result.sheet}»: listen har ingen rader under "
                                      f"overskriften (rad {result.header_row}).")
@@ -235,7 +237,8 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
 
 def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: Region,
                  day: dt.date, source: str, digest: str, present: frozenset[str], kontor: str | None,
-                 veileder: str | None, progress: Progress | None, fylke: FylkeChoice, in_worker: bool) -> None:
+                 veileder: str | None, progress: Progress | None, fylke: FylkeChoice, in_worker: bool,
+                 other_fylke: bool = False) -> None:
     result.import_id = store.create_import(
         conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
         listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder, kontor=kontor)
@@ -244,6 +247,7 @@ def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: 
     numbering = store.CriterionResults(conn).numbering()
     total = listfile.estimated_rows
     screener = Screener(day, present)
+    kommuner = KommuneTally()
     # Rows, decisions and cleaned values make no reference cycles; without the cyclic collector
     # walking every new object, a long list is read about a fifth faster.
     collecting = gc.isenabled()
@@ -255,12 +259,15 @@ def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: 
                                     forked=in_worker)
             with closing(batches):  # on an error or Ctrl-C here, the worker is stopped at once
                 for batch in batches:
+                    kommuner.add(batch[0].columns.get("kommune", ()))
                     _store_batch(conn, people, batch, day, kontor, result)
                     if progress:
                         progress(result.rows_read, total)
     finally:
         if collecting:
             gc.enable()
+    if not other_fylke:  # raised inside the import's transaction: nothing of the list is kept
+        check_list_fylke(kommuner, fylke, where=f"{result.file}, ark «{result.sheet}»")
     result.decisions = dict(sorted(result.decisions.items()))  # counted as stored, in the order SQL gives
     if result.already_listed:  # results met only on rows not stored (they may quote a person's own figures)
         store.forget_unused_results(conn)
@@ -449,7 +456,9 @@ def outcomes(conn: Db, import_id: int, *, everyone: bool = True,
             earlier = f"på liste {shown}{verdict}"
         interviewed = None
         if row["kartlagt"]:
-            interviewed = f"kartlagt {dt.date.fromisoformat(row['kartlagt'][:10]):%d.%m.%Y}"
+            # the day of the conversation; the day it was registered only when that is not known
+            held = row["samtaledato"] or row["kartlagt"]
+            interviewed = f"kartlagt {dt.date.fromisoformat(held[:10]):%d.%m.%Y}"
         elif row["kartlegging_endret"]:
             interviewed = "under kartlegging"
         yield PersonOutcome(

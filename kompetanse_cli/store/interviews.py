@@ -132,6 +132,11 @@ def person_by_fnr(conn: Db, fnr: str) -> Row | None:
     return conn.execute("SELECT * FROM person WHERE fnr = ?", (fnr,)).fetchone()
 
 
+def short_id(conn: Db, person_id: int) -> str:
+    """The person's kt-id."""
+    return conn.execute("SELECT kort_id FROM person WHERE id = ?", (person_id,)).fetchone()[0]
+
+
 def set_malform(conn: Db, person_id: int, malform: str) -> None:
     conn.execute("UPDATE person SET malform = ? WHERE id = ?", (malform, person_id))
 

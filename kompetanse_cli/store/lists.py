@@ -176,7 +176,7 @@ def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *,
            SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
                   l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, l.beslutning,
                   l.uker_sykmeldt, l.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning,
-                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret
+                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret, sd.verdi AS samtaledato
            FROM shown l JOIN person p ON p.id = l.person_id
            LEFT JOIN (
                SELECT l2.person_id, l2.listedato, l2.beslutning,
@@ -185,6 +185,7 @@ def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *,
                WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM shown)
            ) e ON e.person_id = l.person_id AND e.nr = 1
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
+           LEFT JOIN svar sd ON sd.kartlegging_id = k.id AND sd.sporsmal = 'samtaledato'
            ORDER BY {order}""",
         (import_id, *decisions, -1 if limit is None else limit, import_id))
 
