@@ -159,9 +159,9 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
     with `again`, the earlier import of this file is replaced, e.g. to use another list date.
     Rows are cleaned and screened in a worker process when `in_worker`, which by default
     (None) is so for lists of WORKER_MIN_ROWS or more. A list whose rows mostly lie in another
-    fylke is refused (nothing stored) unless `other_fylke`. When no list date is given or found in
-    the file, `ask_date` is asked (before anything is stored; it may raise to refuse). `columns`
-    maps headers to fields by hand (header → field); such mappings are remembered for the office.
+    fylke is refused (nothing stored) unless `other_fylke`. When no list date is given or found in the
+    file, `ask_date` is asked (before anything is stored; it may raise to refuse). `columns` maps
+    headers to fields by hand (header → field); such mappings are remembered for the office.
     `today`: the list is from today (`--listedato i-dag`), whatever the file says.
     """
     kontor = kontor or None  # an office set to "" is no office, as for a row without one
