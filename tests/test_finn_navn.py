@@ -31,14 +31,14 @@ def named(kt_home: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
 def test_finn_navn_any_case_and_aeoa(named: Store, kt_home: Path) -> None:
     result = run_kt("person", "finn", "--navn", "BERG", "--json")
     assert result.code == 0, result.output
-    found = json.loads(result.stdout)["personer"]
-    assert [(p["id"], p["navn"], p["kontor"], p["siste_liste"]) for p in found] == [
+    found = json.loads(result.stdout)["persons"]
+    assert [(p["id"], p["name"], p["kontor"], p["list_date"]) for p in found] == [
         ("p0001", "Kari Østberg", KRS, "2022-03-07"), ("p0002", "Per Berg", LISTER, "2022-05-02"),
         ("p0003", "Åse Solberg", LISTER, "2022-03-07")]
     assert all(p["fnr"].endswith("*****") and p["fnr"][:6] == f[:6] for p, f in zip(found, named.fnrs))
-    assert [p["id"] for p in json.loads(run_kt("person", "finn", "--navn", "østb", "--json").stdout)["personer"]] == [
+    assert [p["id"] for p in json.loads(run_kt("person", "finn", "--navn", "østb", "--json").stdout)["persons"]] == [
         "p0001"]
-    assert [p["id"] for p in json.loads(run_kt("person", "finn", "--navn", "ase sol", "--json").stdout)["personer"]] == [
+    assert [p["id"] for p in json.loads(run_kt("person", "finn", "--navn", "ase sol", "--json").stdout)["persons"]] == [
         "p0003"]
     logged = named.conn.execute("SELECT veileder, handling, person, detaljer FROM logg"
                                 " WHERE handling = 'person søkt opp' ORDER BY id").fetchall()

@@ -22,6 +22,7 @@ source manual not persons rejected replaced rows read sheet column reason reason
 on leave appearances criteria criterion status rule version action details person time funnel measures metadata
 questions screening created data template threshold offices period from to text share of stages total counts
 level shares suppressed adds up labels n shown when title past type duration start decisions sources rules error cells used by hand remembered unrecognised duplicates again
+outcomes trend unit includes deleted
 """.split())
 SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
@@ -96,8 +97,10 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str,
     assert screened.code == 0, screened.output
     person = json.loads(screened.stdout)["persons"][0]["id"]
     assert kartlegg(person, answer_file(tmp_path, LEVEL1_JA)).code == 0
+    surname = json.loads(screened.stdout)["persons"][0]["name"].split()[-1]
     return {("screen",): [str(LISTER), "--fylke", "agder", "--kontor", "NAV Lister"], ("forklar",): [person],
-            ("liste",): [], ("logg",): [], ("regler", "vis"): ["--fylke", "agder"], ("rapport",): ["--fylke", "agder"]}
+            ("liste",): [], ("logg",): [], ("regler", "vis"): ["--fylke", "agder"],
+            ("rapport",): ["--fylke", "agder", "--per", "uke"], ("oppgaver",): [], ("person", "finn"): ["--navn", surname]}
 
 
 def test_every_json_command_is_documented_in_one_section() -> None:

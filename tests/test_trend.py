@@ -18,7 +18,7 @@ def _trend(*args: str) -> dict:
 
 
 def _rows(trend: dict) -> dict[tuple[str, str | None], dict]:
-    return {(r["periode"], r["kontor"]): r["counts"] for r in trend["rows"]}
+    return {(r["period"], r["kontor"]): r["counts"] for r in trend["rows"]}
 
 
 @pytest.fixture
@@ -29,11 +29,11 @@ def known(kt_home: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_per_week_and_month(known) -> None:
     weeks = _trend("--fylke", "alle", "--per", "uke")
-    assert weeks["per"] == "uke"
+    assert weeks["unit"] == "uke"
     rows = _rows(weeks)
     # lists of Monday 07.03 (week 10) and 02.05 (week 18); talks of 15.03 (week 11); the talks of
     # 01.06 (week 22) are not finished, so nothing happened then
-    assert [r["periode"] for r in weeks["rows"] if r["sum"]] == [f"2022-W{w}" for w in range(10, 19)]
+    assert [r["period"] for r in weeks["rows"] if r["total"]] == [f"2022-W{w}" for w in range(10, 19)]
     assert rows[("2022-W10", KRS)] | {"candidates": 0} == {"listed": 47, "candidates": 0, "kartlagt": 0, "aktuell": 0,
                                                            "vedtak": 0}
     assert rows[("2022-W10", None)]["candidates"] == 38

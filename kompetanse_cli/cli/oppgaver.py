@@ -108,7 +108,7 @@ def find_by_name(navn: str, som_json: bool) -> None:
     with open_db() as conn:
         found = find(conn, navn, veileder=config.veileder())
     if som_json:
-        sys.stdout.write(json.dumps({"personer": [p.as_dict() for p in found]}, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps({"persons": [p.as_dict() for p in found]}, ensure_ascii=False, indent=2) + "\n")
         return
     if not found:
         console.print("Fant ingen person med det i navnet.")

@@ -26,8 +26,8 @@ class FoundPerson:
     last_list: dt.date | None
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "fnr": self.fnr_masked, "navn": self.navn, "fylke": self.fylke, "kontor": self.kontor,
-                "siste_liste": self.last_list.isoformat() if self.last_list else None}
+        return {"id": self.id, "fnr": self.fnr_masked, "name": self.navn, "fylke": self.fylke, "kontor": self.kontor,
+                "list_date": self.last_list.isoformat() if self.last_list else None}
 
 
 def find_by_name(conn: Db, text: str, *, veileder: str | None) -> list[FoundPerson]:

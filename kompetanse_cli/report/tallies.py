@@ -234,7 +234,7 @@ class ReportMeta:
                 "offices": list(self.offices) if self.offices is not None else None,
                 "period": {"from": _iso(self.fra), "to": _iso(self.til), "text": self.period_text},
                 "threshold": self.threshold, "data_date": _iso(self.data_date), "created": _iso(self.created),
-                "template": self.template, "with_deleted": self.with_deleted}
+                "template": self.template, "includes_deleted": self.with_deleted}
 
 
 @dataclass

@@ -71,8 +71,8 @@ class TrendRow:
     counts: dict[str, Count]
 
     def as_dict(self) -> dict[str, object]:
-        return {"periode": self.period.key, "fra": self.period.first.isoformat(), "til": self.period.last.isoformat(),
-                "fylke": self.fylke, "kontor": self.kontor, "sum": self.total,
+        return {"period": self.period.key, "from": self.period.first.isoformat(), "to": self.period.last.isoformat(),
+                "fylke": self.fylke, "kontor": self.kontor, "total": self.total,
                 "counts": {k: c.value for k, c in self.counts.items()},
                 "suppressed": {k: c.mark for k, c in self.counts.items() if c.hidden}}
 
@@ -91,7 +91,7 @@ class Trend:
         return list(seen)
 
     def as_dict(self) -> dict[str, object]:
-        return {"per": "maaned" if self.per == "måned" else self.per, "stages": TREND_STAGES,
+        return {"unit": "maaned" if self.per == "måned" else self.per, "stages": TREND_STAGES,
                 "rows": [r.as_dict() for r in self.rows]}
 
 
