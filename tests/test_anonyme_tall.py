@@ -62,7 +62,7 @@ def test_report_counts_are_the_same_after_rydd_deletes_everyone(kt_home: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KT_VEILEDER", "A123456")
     _with_follow_ups(kt_home)
-    assert json.loads(run_kt("rapport", "--fylke", "alle", "--json").stdout)["metadata"]["includes_deleted"] is False
+    assert json.loads(run_kt("rapport", "--fylke", "alle", "--json").stdout)["metadata"]["with_deleted"] is False
     before = {args: _report(*args) for args in REPORTS}
     assert before[("--fylke", "alle")]["funnel"]["total"]["counts"]["listed"] == 72
     outcomes = before[("--fylke", "alle")]["outcomes"]
@@ -74,7 +74,7 @@ def test_report_counts_are_the_same_after_rydd_deletes_everyone(kt_home: Path,
     assert _query(kt_home, "SELECT COUNT(*) FROM person") == [(0,)]
     assert _query(kt_home, "SELECT COUNT(*) FROM svar") == [(0,)]
     after = {args: _report(*args) for args in REPORTS}
-    assert json.loads(run_kt("rapport", "--fylke", "alle", "--json").stdout)["metadata"]["includes_deleted"] is True
+    assert json.loads(run_kt("rapport", "--fylke", "alle", "--json").stdout)["metadata"]["with_deleted"] is True
     assert "Med anonyme tall for personer som er slettet" in run_kt("rapport", "--fylke", "alle").stdout
     for args in REPORTS:
         assert after[args] == before[args], args

@@ -115,7 +115,7 @@ def test_report_has_the_outcome_tables(tmp_path: Path, kt_home: Path, veileder: 
 
 
 def test_upgrading_a_schema_five_database_keeps_every_interview(kt_home: Path) -> None:
-    """m006 rebuilds `kartlegging` (niva 1–5): answers and history, which refer to it, stay."""
+    """m007 rebuilds `kartlegging` (niva 1–5): answers and history, which refer to it, stay."""
     import sqlite3
 
     from kompetanse_cli.store import db

@@ -29,7 +29,7 @@ def known(kt_home: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_per_week_and_month(known) -> None:
     weeks = _trend("--fylke", "alle", "--per", "uke")
-    assert weeks["unit"] == "uke"
+    assert weeks["per"] == "uke"
     rows = _rows(weeks)
     # lists of Monday 07.03 (week 10) and 02.05 (week 18); talks of 15.03 (week 11); the talks of
     # 01.06 (week 22) are not finished, so nothing happened then

@@ -91,7 +91,7 @@ class Trend:
         return list(seen)
 
     def as_dict(self) -> dict[str, object]:
-        return {"unit": "maaned" if self.per == "måned" else self.per, "stages": TREND_STAGES,
+        return {"per": "maaned" if self.per == "måned" else self.per, "stages": TREND_STAGES,
                 "rows": [r.as_dict() for r in self.rows]}
 
 
