@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from kompetanse_cli.store.db import now, transaction
 from kompetanse_cli.store.api import Db, Row
@@ -210,8 +210,7 @@ class ResultIds:
         not have the criterion). Results without an id get one (see `take_new`)."""
         if not columns:
             return ["[]"] * count
-        used = set().union(*columns)
-        used.discard(None)
+        used = cast("set[int]", set().union(*columns) - {None})
         for result in sorted({results[number] for number in used} - self._ids.keys()):
             self._ids[result] = str(self._next)
             self._new.append((self._next, *result))
@@ -219,13 +218,14 @@ class ResultIds:
         ids = [self._ids.get(result, "") for result in results]  # "": a result no decision here has
         if any(None in column for column in columns):
             return ["[" + ",".join(ids[n] for n in row if n is not None) + "]" for row in zip(*columns)]
-        if len(columns) == 1:
-            return list(map([f"[{number}]" for number in ids].__getitem__, columns[0]))
+        numbers = cast("Sequence[Sequence[int]]", columns)  # no None in them (checked above)
+        if len(numbers) == 1:
+            return list(map([f"[{number}]" for number in ids].__getitem__, numbers[0]))
         # the brackets go on the first and last numbers: one join per decision, nothing more
         first, last = [f"[{number}" for number in ids], [f"{number}]" for number in ids]
-        return list(map(",".join, zip(map(first.__getitem__, columns[0]),
-                                      *(map(ids.__getitem__, column) for column in columns[1:-1]),
-                                      map(last.__getitem__, columns[-1]))))
+        return list(map(",".join, zip(map(first.__getitem__, numbers[0]),
+                                      *(map(ids.__getitem__, column) for column in numbers[1:-1]),
+                                      map(last.__getitem__, numbers[-1]))))
 
 
 def save_results(conn: Db, results: Iterable[tuple[int, str, str, str]]) -> dict[str, str]:
@@ -276,7 +276,7 @@ class CriterionResults:
         with transaction(self.conn):  # the ids are handed out and saved by one writer
             numbering = self.numbering()
             stored = numbering.encode_numbers([[number] for number in range(len(results))],
-                                              [tuple(result) for result in results], 1)
+                                              [(result[0], result[1], result[2]) for result in results], 1)
             changed = save_results(self.conn, numbering.take_new())
         return renumber(stored, changed)[0] if changed else stored[0]
 
