@@ -373,18 +373,29 @@ def outcomes(conn: Db, import_id: int, *, everyone: bool = True,
     row; the first `limit` of them (None: all)."""
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     criteria = store.CriterionResults(conn)
-    # A long list has a few thousand distinct sets of results and a handful of dates: each
-    # text is made once and shared by the persons who have it (≈ half the time of a long list).
-    reasons = Computed(lambda key: deciding_reasons(key[0], criteria.decode(key[1])))
+    # Almost every person has a set of results of their own (some quote the person's figures), but
+    # a long list has only a few hundred distinct results: whether each one is a reason for each
+    # decision is worked out once, and a person's reasons are looked up from the stored ids as text.
+    reason_for = {decision: Computed(partial(_deciding_reason, criteria, decision)) for decision in decisions}
     earlier = Computed(_earlier_text)
     interviewed = Computed(_interview_text)
     for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first, limit=limit):
+        reasons = [reason for reason in map(reason_for[row.beslutning].__getitem__, row.resultater[1:-1].split(","))
+                   if reason is not None]
         yield PersonOutcome(
-            row.kort_id, row.ark, row.rad, row.beslutning, reasons[row.beslutning, row.resultater],
+            row.kort_id, row.ark, row.rad, row.beslutning, reasons,
             mask_fnr(row.fnr), row.navn, row.kontor, row.uker_sykmeldt, row.grad,
             row.diagnose[0] if row.diagnose else None,
             earlier[row.tidligere_dato, row.tidligere_beslutning] if row.tidligere_dato else None,
             interviewed[row.kartlagt, row.kartlegging_endret] if row.kartlegging_endret else None)
+
+
+def _deciding_reason(criteria: store.CriterionResults, decision: str, number: str) -> str | None:
+    """The reason a stored result (its id as text) gives for `decision`, or None if it gives none."""
+    if not number.strip():
+        return None  # "[]": a decision without results
+    found = deciding_reasons(decision, [criteria.result(int(number))])
+    return found[0] if found else None
 
 
 def _earlier_text(key: tuple[str, str | None]) -> str:

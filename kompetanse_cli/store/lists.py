@@ -280,6 +280,12 @@ class CriterionResults:
             changed = save_results(self.conn, numbering.take_new())
         return renumber(stored, changed)[0] if changed else stored[0]
 
+    def result(self, number: int) -> tuple[str, str, str]:
+        """One stored result by its id."""
+        if number not in self._results:
+            self._load()
+        return self._results[number]
+
     def decode(self, stored: str) -> list[tuple[str, str, str]]:
         """A decision's stored results: (criterion, status, reason) triples, in checking order."""
         numbers = [int(number) for number in stored.strip("[] ").split(",") if number.strip()]
