@@ -118,10 +118,12 @@ def screen(
                 written = export_screening(conn, result, eksport, everyone=alle, veileder=veileder)
             # the persons are read with an open cursor: closed before the database is, whatever happens
             if som_json:
-                with closing(outcomes(conn, result.import_id, candidates_first=False)) as persons:
+                with closing(outcomes(conn, result.import_id, candidates_first=False,
+                                      known_before=result.known_before > 0)) as persons:
                     _write_json(result, persons)
                 return
-            with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS)) as persons:
+            with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS,
+                                      known_before=result.known_before > 0)) as persons:
                 _render(result, persons, everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")

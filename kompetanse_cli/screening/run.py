@@ -367,10 +367,11 @@ def _fill_from_earlier(conn: Db, result: ScreenResult, earlier: store.StoredImpo
     _fill_counts(conn, result)
 
 
-def outcomes(conn: Db, import_id: int, *, everyone: bool = True,
-             candidates_first: bool = True, limit: int | None = None) -> Generator[PersonOutcome, None, None]:
+def outcomes(conn: Db, import_id: int, *, everyone: bool = True, candidates_first: bool = True,
+             limit: int | None = None, known_before: bool = True) -> Generator[PersonOutcome, None, None]:
     """Everyone on an import (or only candidates and persons to assess), candidates first or by
-    row; the first `limit` of them (None: all)."""
+    row; the first `limit` of them (None: all). Without `known_before` (no one on the import was
+    on an earlier one: `ScreenResult.known_before`), earlier lists are not looked for."""
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     criteria = store.CriterionResults(conn)
     # Almost every person has a set of results of their own (some quote the person's figures), but
@@ -379,7 +380,8 @@ def outcomes(conn: Db, import_id: int, *, everyone: bool = True,
     reason_for = {decision: Computed(partial(_deciding_reason, criteria, decision)) for decision in decisions}
     earlier = Computed(_earlier_text)
     interviewed = Computed(_interview_text)
-    for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first, limit=limit):
+    for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first, limit=limit,
+                                     details=False, earlier=known_before):
         reasons = [reason for reason in map(reason_for[row.beslutning].__getitem__, row.resultater[1:-1].split(","))
                    if reason is not None]
         yield PersonOutcome(

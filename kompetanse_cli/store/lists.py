@@ -111,34 +111,45 @@ class Outcome(NamedTuple):
         return f"Outcome(kort_id={self.kort_id!r}, ark={self.ark!r}, rad={self.rad})"
 
 
-def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *,
-                    candidates_first: bool = True, limit: int | None = None) -> Iterator[Outcome]:
+def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *, candidates_first: bool = True,
+                    limit: int | None = None, details: bool = True, earlier: bool = True) -> Iterator[Outcome]:
     """Everyone on a stored import with the given decisions, candidates first (or in row order),
     the first `limit` of them (None: all); with the person's latest appearance on an earlier
-    import (`tidligere_*`)."""
+    import (`tidligere_*`). Without `details`, the list row's dates, employer, job and kommune are
+    None (not read: what a summary does not show); without `earlier` (no one on the import was
+    on an earlier one), so are `tidligere_*`."""
     marks = ",".join("?" * len(decisions))
     order = ("CASE l.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END, " if candidates_first
              else "") + "l.ark, l.rad"
+    row_details = ("l.fylke, l.listedato, l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune"
+                   if details else ", ".join(["NULL"] * 8))
     # The rows to show are picked from the list rows alone, and only they are joined with the
     # person, the earlier lists and the interview: a long list shows its first couple of hundred.
-    return map(Outcome._make, conn.execute(
-        f"""WITH shown AS (
-               SELECT * FROM listeoppforing l WHERE l.import_id = ? AND l.beslutning IN ({marks})
-               ORDER BY {order} LIMIT ?)
-           SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
-                  l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, l.beslutning,
-                  l.uker_sykmeldt, l.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning,
-                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret
-           FROM shown l JOIN person p ON p.id = l.person_id
-           LEFT JOIN (
+    params: list[object] = [import_id, *decisions]
+    if limit is not None:
+        params.append(limit)
+    if earlier:
+        params.append(import_id)
+        earlier_columns = "e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning"
+        earlier_join = """LEFT JOIN (
                SELECT l2.person_id, l2.listedato, l2.beslutning,
                       ROW_NUMBER() OVER (PARTITION BY l2.person_id ORDER BY l2.listedato DESC, l2.id DESC) AS nr
                FROM listeoppforing l2
                WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM shown)
-           ) e ON e.person_id = l.person_id AND e.nr = 1
+           ) e ON e.person_id = l.person_id AND e.nr = 1"""
+    else:
+        earlier_columns, earlier_join = "NULL AS tidligere_dato, NULL AS tidligere_beslutning", ""
+    return map(Outcome._make, conn.execute(
+        f"""WITH shown AS (
+               SELECT * FROM listeoppforing l WHERE l.import_id = ? AND l.beslutning IN ({marks})
+               ORDER BY {order}{"" if limit is None else " LIMIT ?"})
+           SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, {row_details},
+                  l.beslutning, l.uker_sykmeldt, l.resultater, {earlier_columns},
+                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret
+           FROM shown l JOIN person p ON p.id = l.person_id
+           {earlier_join}
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
-           ORDER BY {order}""",
-        (import_id, *decisions, -1 if limit is None else limit, import_id)))
+           ORDER BY {order}""", params))
 
 
 def decision_counts(conn: Db, import_id: int) -> dict[str, int]:
