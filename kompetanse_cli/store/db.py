@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kompetanse_cli import paths
 from kompetanse_cli.errors import InputError
-from kompetanse_cli.store.api import Db, Row, SqliteDb
+from kompetanse_cli.store.api import Db, SqliteDb
 
 BUSY_TIMEOUT_MS = 30_000
 # Page size of a new database. SQLite's default is 4 kB; a weekly list writes tens of thousands of

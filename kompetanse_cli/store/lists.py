@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, cast
 
 from kompetanse_cli.store.db import now, transaction
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
 
 SQL_CHUNK = 500  # bound parameters per IN (...) query
 
