@@ -108,7 +108,7 @@ def two_persons(tmp_path: Path, kt_home: Path) -> dict[str, str]:
 # ---------- innsyn ----------
 
 def test_person_vis_shows_full_number_and_name_and_is_logged(two_persons: dict[str, str], kt_home: Path) -> None:
-    result = run_kt("person", "vis", two_persons["person"])
+    result = run_kt("person", "vis", two_persons["person"], "--alle")
     assert result.code == 0, result.stderr
     shown = result.stdout
     check(FNR in shown and NAME in shown, "person vis should show the full number and the name")
@@ -361,11 +361,11 @@ def test_logg_filters_by_person_and_dates(two_persons: dict[str, str]) -> None:
     assert run_kt("forklar", other).code == 0
     mine = json.loads(run_kt("logg", "--person", person, "--json").stdout)
     assert {e["person"] for e in mine} == {person}
-    assert [e["handling"] for e in mine][-1] == "person vist"
+    assert [e["action"] for e in mine][-1] == "person vist"
     assert all(e["veileder"] == VEILEDER for e in mine)
     everyone = json.loads(run_kt("logg", "--json").stdout)
     assert len(everyone) > len(mine)
-    assert "liste importert og screenet" in [e["handling"] for e in everyone]
+    assert "liste importert og screenet" in [e["action"] for e in everyone]
     today = dt.date.today()
     day = lambda d: d.strftime("%d.%m.%Y")  # noqa: E731
     assert json.loads(run_kt("logg", "--fra", day(today), "--til", day(today), "--json").stdout) == everyone

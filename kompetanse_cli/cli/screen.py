@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +26,7 @@ from kompetanse_cli.cli.common import (
     no_date,
     open_db,
     parse_date_option,
+    print_records,
 )
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
@@ -82,11 +84,14 @@ def screen(
     overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt --eksport-filen hvis den finnes fra før."),
     pa_nytt: bool = typer.Option(False, "--på-nytt", "--pa-nytt",
                                  help="Screen en fil som er importert før på nytt (f.eks. med en annen listedato)."),
+    likevel: bool = typer.Option(False, "--likevel",
+                                 help="Screen listen selv om de fleste kommunene på den ligger i et annet fylke."),
 ) -> None:
     """Les en ukeliste over sykmeldte, screen alle etter fylkets regler, og lagre resultatet.
 
     Hver person får en beslutning (kandidat, ikke kandidat, må vurderes) med begrunnelse.
-    Samme fil to ganger legger ikke til noe nytt.
+    Samme fil to ganger legger ikke til noe nytt. En liste der de fleste radene er fra
+    kommuner i et annet fylke enn --fylke, blir ikke lagret (med mindre du legger til --likevel).
 
     Eksempler:
 
@@ -109,7 +114,7 @@ def screen(
         with _progress(quiet=som_json) as report:
             result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
                                  kontor=kontor or config.load().get("kontor"), veileder=veileder,
-                                 progress=report, again=pa_nytt)
+                                 progress=report, again=pa_nytt, other_fylke=likevel)
         # the import's pages are folded into the database file while the result is written out
         with checkpoint_meanwhile(conn):
             if eksport is not None:
@@ -204,10 +209,10 @@ class _PersonJson:
         texts = self.texts
         return (f'{{"id": {_string(p.id)}, "sheet": {texts[p.sheet]}, "row": {p.row}, '
                 f'"decision": {texts[p.decision]}, "reasons": {self.lists[tuple(p.reasons)]}, '
-                f'"fnr": {_string(p.fnr_masked)}, "navn": {"null" if p.navn is None else _string(p.navn)}, '
-                f'"kontor": {texts[p.kontor]}, "uker_sykmeldt": {p.weeks}, '
-                f'"grad": {"null" if p.grad is None else p.grad}, "diagnosekapittel": {texts[p.diagnose_kapittel]}, '
-                f'"tidligere": {texts[p.tidligere]}, "kartlegging": {texts[p.kartlegging]}}}')
+                f'"fnr": {_string(p.fnr_masked)}, "name": {"null" if p.navn is None else _string(p.navn)}, '
+                f'"kontor": {texts[p.kontor]}, "weeks_on_leave": {p.weeks}, '
+                f'"grad": {"null" if p.grad is None else p.grad}, "diagnose_chapter": {texts[p.diagnose_kapittel]}, '
+                f'"earlier": {texts[p.tidligere]}, "kartlegging": {texts[p.kartlegging]}}}')
 
 
 def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool,
@@ -272,7 +277,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     one_office = len(offices) == 1
     if one_office and None not in offices:
         title += f" – {esc(next(iter(offices)) or '')}"
-    if console.width < WIDE_TABLE:
+    if not console.is_terminal or console.width < WIDE_TABLE:  # a file or a pipe gets whole lines, for grep
         _render_narrow(title, shown, one_office)
     else:
         _render_table(title, shown, one_office)
@@ -317,16 +322,28 @@ def _render_table(title: str, shown: list[PersonOutcome], one_office: bool) -> N
 
 def _render_narrow(title: str, shown: list[PersonOutcome], one_office: bool) -> None:
     """Two lines a person, for terminals too narrow for the table: facts, then the reasons."""
-    lines = [f"\n[bold]{title}[/]"]
+    lines: list[str | Padding] = [f"\n[bold]{title}[/]"]
     for p in shown:
         grade = f"{p.grad}\u00a0%" if p.grad is not None else "grad ukjent"
         office = "" if one_office else f" · {esc(p.kontor or 'ukjent kontor')}"
-        lines.append(f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}{office} · {p.weeks} uker · {grade}"
-                     f" · {p.diagnose_kapittel or '–'} · {_decision_text(p)}")
-        lines.append(f"      {_reasons_text(p)}")
-    # One print: rich lays out all the lines at once. Written to a file or a pipe, each line is
-    # kept whole (one person's facts on one line, for grep), instead of broken at 80 columns.
-    console.print("\n".join(lines), soft_wrap=not console.is_terminal)
+        who = f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}"
+        facts = f"{office.removeprefix(' · ')}{' · ' if office else ''}{p.weeks} uker · {grade} · " \
+                f"{p.diagnose_kapittel or '–'} · {_decision_text(p)}"
+        if not console.is_terminal:
+            lines += [f"{who} · {facts}", f"      {_reasons_text(p)}"]
+            continue
+        # at a terminal: what does not fit on the first line goes on indented lines, never under the id
+        if Text.from_markup(f"{who} · {facts}").cell_len <= console.width:
+            lines.append(f"{who} · {facts}")
+        else:
+            lines += [who, Padding(Text.from_markup(facts), (0, 0, 0, 6), expand=False)]
+        lines.append(Padding(Text.from_markup(_reasons_text(p)), (0, 0, 0, 6), expand=False))
+    if not console.is_terminal:
+        # Written to a file or a pipe, each line is kept whole (one person's facts on one line, for grep).
+        console.print("\n".join(line for line in lines if isinstance(line, str)))  # all of them, here
+        return
+    for line in lines:
+        console.print(line)
 
 
 def forklar(
@@ -344,21 +361,16 @@ def forklar(
     with open_db() as conn:
         explanation = explain_person(conn, person_id, veileder=config.veileder())
     if som_json:
-        console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
+        sys.stdout.write(json.dumps(explanation.as_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     console.print(f"[bold]{explanation.id}[/]  {explanation.fnr_masked}  {esc(explanation.navn or '')}")
     console.print(f"Liste {no_date(explanation.list_date)} ({esc(explanation.file)}, rad {explanation.row}), "
                   f"{esc(explanation.kontor or 'ukjent kontor')}, {explanation.weeks} uker sykmeldt. "
                   f"Regler: {explanation.fylke} ({explanation.rule_version}).")
-    table = Table(show_header=True)
-    table.add_column("Kriterium")
-    table.add_column("Status")
-    table.add_column("Begrunnelse", overflow="fold")
-    for item in explanation.results:
-        style = STATUS_STYLE[item["status"]]
-        table.add_row(CRITERIA.get(item["kriterium"], item["kriterium"]),
-                      f"[{style}]{STATUS_TEXT[item['status']]}[/]", esc(item["begrunnelse"]))
-    console.print(table)
+    print_records(None, ["Kriterium", "Status", "Begrunnelse"],
+                  [[CRITERIA.get(item["kriterium"], item["kriterium"]),
+                    f"[{STATUS_STYLE[item['status']]}]{STATUS_TEXT[item['status']]}[/]", esc(item["begrunnelse"])]
+                   for item in explanation.results], lead=2, no_wrap=(1,), wrap=(2,))
     console.print(f"Beslutning: [bold]{DECISION_LABELS[explanation.decision]}[/]")
     if explanation.appearances > 1:
         console.print(f"[dim]Personen har stått på {explanation.appearances} lister; dette er den nyeste.[/]")

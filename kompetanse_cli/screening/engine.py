@@ -19,11 +19,10 @@ from kompetanse_cli.fylker import FYLKER, find_kommune
 from kompetanse_cli.ingest.listfile import ListRow
 from kompetanse_cli.ingest.values import birth_date
 from kompetanse_cli.screening.rules import CRITERIA, RuleSet
+from kompetanse_cli.stages import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL  # noqa: F401 - one vocabulary
 from kompetanse_cli.sykepenger import weeks_left
 
-KANDIDAT, IKKE_KANDIDAT, MANUELL = "kandidat", "ikke_kandidat", "manuell"
 OPPFYLT, IKKE_OPPFYLT, UKJENT = "oppfylt", "ikke_oppfylt", "ukjent"
-DECISION_LABELS = {KANDIDAT: "Kandidat", IKKE_KANDIDAT: "Ikke kandidat", MANUELL: "Må vurderes"}
 # The criteria whose met results summarise why a person is a candidate (the rest are shown by `kt forklar`).
 CANDIDATE_SUMMARY = ("grad", "gjentakende", "diagnose_arbeid")
 # The criterion status whose reasons explain a decision.

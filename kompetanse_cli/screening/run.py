@@ -27,6 +27,7 @@ from kompetanse_cli.computed import Computed
 from kompetanse_cli.errors import InputError, Interrupted
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import CleanBatch, ListFile, ListRow, RowError, open_list
+from kompetanse_cli.screening.fylke_check import KommuneTally, check_list_fylke
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
 from kompetanse_cli.screening.rules import CRITERIA, Region, RuleSet, load_region
 from kompetanse_cli.store import audit
@@ -65,9 +66,9 @@ class PersonOutcome:
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "sheet": self.sheet, "row": self.row, "decision": self.decision,
-                "reasons": self.reasons, "fnr": self.fnr_masked, "navn": self.navn, "kontor": self.kontor,
-                "uker_sykmeldt": self.weeks, "grad": self.grad, "diagnosekapittel": self.diagnose_kapittel,
-                "tidligere": self.tidligere, "kartlegging": self.kartlegging}
+                "reasons": self.reasons, "fnr": self.fnr_masked, "name": self.navn, "kontor": self.kontor,
+                "weeks_on_leave": self.weeks, "grad": self.grad, "diagnose_chapter": self.diagnose_kapittel,
+                "earlier": self.tidligere, "kartlegging": self.kartlegging}
 
 
 @dataclass
@@ -125,13 +126,14 @@ def choose_list_date(given: dt.date | None, listfile: ListFile) -> tuple[dt.date
 def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None = None,
                 list_date: dt.date | None = None, kontor: str | None = None, veileder: str | None = None,
                 progress: Progress | None = None, again: bool = False,
-                in_worker: bool | None = None) -> ScreenResult:
+                in_worker: bool | None = None, other_fylke: bool = False) -> ScreenResult:
     """Read, screen and store one list file.
 
     Re-importing the same file adds nothing (and says what differs from the earlier import);
     with `again`, the earlier import of this file is replaced, e.g. to use another list date.
     Rows are cleaned and screened in a worker process when `in_worker`, which by default
-    (None) is so for lists of WORKER_MIN_ROWS or more.
+    (None) is so for lists of WORKER_MIN_ROWS or more. A list whose rows mostly lie in another
+    fylke is refused (nothing stored) unless `other_fylke`.
     """
     kontor = kontor or None  # an office set to "" is no office, as for a row without one
     region = load_region(fylke)
@@ -169,7 +171,7 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
                 result.kontor = kontor
                 _import_rows(conn, listfile, result, region=region, day=day, source=source, digest=digest,
                              present=present, kontor=kontor, veileder=veileder, progress=progress, fylke=fylke,
-                             in_worker=listfile.estimated_rows >= WORKER_MIN_ROWS if in_worker is None else in_worker)
+                             other_fylke=other_fylke, in_worker=listfile.estimated_rows >= WORKER_MIN_ROWS if in_worker is None else in_worker)
                 if result.rows_read == 0:  # rolls the import back: nothing to keep
                     raise InputError(f"{result.file}, ark «{result.sheet}»: listen har ingen rader under "
                                      f"overskriften (rad {result.header_row}).")
@@ -189,7 +191,8 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
 
 def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: Region,
                  day: dt.date, source: str, digest: str, present: frozenset[str], kontor: str | None,
-                 veileder: str | None, progress: Progress | None, fylke: FylkeChoice, in_worker: bool) -> None:
+                 veileder: str | None, progress: Progress | None, fylke: FylkeChoice, in_worker: bool,
+                 other_fylke: bool = False) -> None:
     result.import_id = store.create_import(
         conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
         listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder, kontor=kontor)
@@ -198,6 +201,7 @@ def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: 
     numbering = store.CriterionResults(conn).numbering()
     total = listfile.estimated_rows
     screener = Screener(day, present)
+    kommuner = KommuneTally()
     # Rows, decisions and cleaned values make no reference cycles; without the cyclic collector
     # walking every new object, a long list is read about a fifth faster.
     collecting = gc.isenabled()
@@ -209,12 +213,15 @@ def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: 
                                     forked=in_worker)
             with closing(batches):  # on an error or Ctrl-C here, the worker is stopped at once
                 for batch in batches:
+                    kommuner.add(batch[0].columns.get("kommune", ()))
                     _store_batch(conn, people, batch, day, kontor, result)
                     if progress:
                         progress(result.rows_read, total)
     finally:
         if collecting:
             gc.enable()
+    if not other_fylke:  # raised inside the import's transaction: nothing of the list is kept
+        check_list_fylke(kommuner, fylke, where=f"{result.file}, ark «{result.sheet}»")
     result.decisions = dict(sorted(result.decisions.items()))  # counted as stored, in the order SQL gives
     if result.already_listed:  # results met only on rows not stored (they may quote a person's own figures)
         store.forget_unused_results(conn)
@@ -389,7 +396,7 @@ def outcomes(conn: Db, import_id: int, *, everyone: bool = True, candidates_firs
             mask_fnr(row.fnr), row.navn, row.kontor, row.uker_sykmeldt, row.grad,
             row.diagnose[0] if row.diagnose else None,
             earlier[row.tidligere_dato, row.tidligere_beslutning] if row.tidligere_dato else None,
-            interviewed[row.kartlagt, row.kartlegging_endret] if row.kartlegging_endret else None)
+            interviewed[row.kartlagt, row.samtaledato] if row.kartlegging_endret else None)
 
 
 def _deciding_reason(criteria: store.CriterionResults, decision: str, number: str) -> str | None:
@@ -407,7 +414,10 @@ def _earlier_text(key: tuple[str, str | None]) -> str:
     return f"på liste {dt.date.fromisoformat(day):%d.%m.%Y}{verdict}"
 
 
-def _interview_text(key: tuple[str | None, str]) -> str:
-    """«kartlagt 10.03.2022» (level 1 completed) or «under kartlegging»."""
-    completed, _ = key
-    return f"kartlagt {dt.date.fromisoformat(completed[:10]):%d.%m.%Y}" if completed else "under kartlegging"
+def _interview_text(key: tuple[str | None, str | None]) -> str:
+    """«kartlagt 10.03.2022» (level 1 completed: the day of the conversation, the day it was
+    registered only when that is not known) or «under kartlegging»."""
+    completed, held = key
+    if not completed:
+        return "under kartlegging"
+    return f"kartlagt {dt.date.fromisoformat((held or completed)[:10]):%d.%m.%Y}"
