@@ -677,10 +677,7 @@ def test_pdf_letter_is_made_from_the_html_template_on_one_page(candidate: str, k
 def test_pdf_letter_holds_names_outside_latin_1(tmp_path: Path, veileder: str) -> None:
     """A Sámi name prints as it is (the font ships with kt)."""
     short_id = screen_person(tmp_path)
-    conn = sqlite3.connect(tmp_path / "kt-home" / "kt.db")
-    conn.execute("UPDATE person SET navn = ? WHERE kort_id = ?", ("Áilu Ŋuvttáš", short_id))
-    conn.commit()
-    conn.close()
+    dbrows.execute("UPDATE person SET navn = ? WHERE kort_id = ?", ("Áilu Ŋuvttáš", short_id))
     answer(tmp_path, short_id, LEVEL_1)
     out = tmp_path / "brev.pdf"
     result = run_kt("referat", short_id, "--ut", str(out))
