@@ -22,7 +22,7 @@ from kompetanse_cli.cli.common import (
 )
 from kompetanse_cli.errors import UsageError, mask_numbers
 from kompetanse_cli.formats import persons as persons_text
-from kompetanse_cli.personid import looks_like_short_id, unknown_id
+from kompetanse_cli.store.persons import looks_like_short_id, unknown_id
 from kompetanse_cli.store import privacy as store
 
 # The personvern modules (innsyn writes Excel) are imported in the commands that use them, so `kt` starts faster.
