@@ -17,6 +17,8 @@ SETTINGS: dict[str, str] = {
     "rydd_ikke_kartlagt_mnd": "måneder etter siste liste før personer som aldri ble kartlagt slettes (standard 3)",
     "rydd_inaktiv_mnd": "måneder uten aktivitet før alt om en person slettes (standard 12)",
     "rydd_kopier_dager": "dager kt beholder sine egne kopier fra før oppgradering og gjenoppretting (standard 30)",
+    "database": "PostgreSQL-database for team (f.eks. service=kt-agder); ikke satt: SQLite i KT_HOME; "
+                "KT_DATABASE_URL overstyrer",
 }
 _IDENT_RE = re.compile(r"^[A-Z]\d{6}$")
 NUMBERS = {"rydd_ikke_kartlagt_mnd": ("måneder", 1200), "rydd_inaktiv_mnd": ("måneder", 1200),
@@ -52,6 +54,12 @@ def set_value(key: str, value: str) -> None:
             raise UsageError("NAV-ident skal være én bokstav og seks sifre, f.eks. A123456.")
     if key in NUMBERS:
         value = str(_checked_number(key, value.strip()))
+    if key == "database":
+        from kompetanse_cli.store.postgres import parse
+
+        value = value.strip()
+        if value:
+            parse(value)  # a password, or a string libpq cannot read, is refused before it is saved
     if key == "fylke":
         from kompetanse_cli.fylker import resolve_fylke
 

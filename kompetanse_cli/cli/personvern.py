@@ -183,6 +183,7 @@ def backup_cmd(fil: Path = typer.Argument(..., help="Ny fil for sikkerhetskopien
     """
     from kompetanse_cli.personvern import backup
 
+    backup.refuse_on_postgres("backup")
     with open_db() as conn:
         backup.take_backup(conn, fil, veileder=config.veileder())
     console.print(f"Sikkerhetskopi skrevet til {fil}.")
@@ -200,6 +201,7 @@ def gjenopprett(
     """
     from kompetanse_cli.personvern import backup
 
+    backup.refuse_on_postgres("gjenopprett")
     backup.check_backup(fil)
     if not _confirm("Erstatte alt i databasen med sikkerhetskopien?", ja):
         console.print("Ingenting er endret.")

@@ -51,6 +51,9 @@ def vis() -> None:
         table.add_row(key, esc(current.get(key, "(ikke satt)")), meaning)
     console.print(table)
     console.print(f"[dim]Fil: {config.config_path()}[/]")
+    from kompetanse_cli.store import backend
+
+    console.print(f"Database: {esc(backend.describe())}")
 
 
 @mal_app.command("sjekk")

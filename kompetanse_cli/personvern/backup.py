@@ -13,7 +13,19 @@ from kompetanse_cli.store import privacy as store
 from kompetanse_cli.store.api import Db
 
 
+def refuse_on_postgres(command: str) -> None:
+    """`kt backup` and `kt gjenopprett` copy kt's SQLite file; a team database is the server's to back up."""
+    from kompetanse_cli.store import backend
+
+    if backend.database_url() is not None:
+        raise UsageError(f"`kt {command}` gjelder bare den lokale SQLite-databasen; kt bruker nå en felles "
+                         "PostgreSQL-database.",
+                         hint="Den sikkerhetskopieres på serveren: med pg_dump, eller etter rutinen til den som "
+                              "drifter databasen. Spør dem om gjenoppretting også.")
+
+
 def take_backup(conn: Db, target: Path, *, veileder: str | None) -> None:
+    refuse_on_postgres("backup")
     target = target.expanduser()
     if not target.parent.is_dir():
         raise UsageError(f"Mappen {target.parent} finnes ikke; velg en annen plassering.")
@@ -52,6 +64,7 @@ def db_path_beside(conn: Db, label: str) -> Path:
 def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
     """Restore a backup; the audit trail is kept, and persons deleted after the backup was taken
     are deleted again (a deletion on request must survive a restore). Returns how many."""
+    refuse_on_postgres("gjenopprett")
     check_backup(source)
     safety = db_path_beside(conn, "før-gjenoppretting")
     store.backup_to(conn, safety)  # what was there, in case the wrong backup was chosen

@@ -123,9 +123,9 @@ def create_person(conn: Db, *, kort_id: str, fnr: str, navn: str | None, fylke: 
                   kontor: str | None, arbeidsgiver: str | None, sykmeldt_fom: str | None, malform: str) -> int:
     cursor = conn.execute(
         "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, kilde, opprettet)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manuell', ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manuell', ?) RETURNING id",
         (kort_id, fnr, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, now()))
-    return int(cursor.lastrowid)
+    return int(cursor.fetchone()[0])
 
 
 def person_by_fnr(conn: Db, fnr: str) -> Row | None:

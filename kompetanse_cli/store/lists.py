@@ -14,6 +14,7 @@ from kompetanse_cli.store.api import Db, Row
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
 ID_LENGTH = 5
 SQL_CHUNK = 500  # bound parameters per IN (...) query
+NO_LIMIT = 2**62  # LIMIT for "all": SQLite takes -1 for it, PostgreSQL NULL; this number both
 _ID_RE = re.compile("." * ID_LENGTH, re.DOTALL)
 _ID_BYTES = bytes(ord(ID_ALPHABET[b % len(ID_ALPHABET)]) for b in range(256))  # a random byte → a letter
 
@@ -43,9 +44,9 @@ def create_import(conn: Db, *, sha256: str, ark: str, filnavn: str, listedato: s
                   listedato_kilde: str, fylke: str, veileder: str | None, kontor: str | None = None) -> int:
     cursor = conn.execute(
         "INSERT INTO import (sha256, ark, filnavn, listedato, listedato_kilde, fylke, importert, veileder, kontor)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (sha256, ark, filnavn, listedato, listedato_kilde, fylke, now(), veileder, kontor))
-    return int(cursor.lastrowid)
+    return int(cursor.fetchone()[0])
 
 
 def finish_import(conn: Db, import_id: int, *, rader_lest: int, importerte: int, avviste: int) -> None:
@@ -100,6 +101,10 @@ class PersonIds:
                 offices: Sequence[str | None]) -> dict[str, int]:
         """Persons as columns (fødselsnummer, name, fylke, office) → {fnr: person id}, creating
         the persons not seen before (from the first row that has them)."""
+        if self.conn.dialect == "postgres":  # COPY and INSERT … ON CONFLICT: safe beside other importers
+            from kompetanse_cli.store.postgres.imports import resolve_persons
+
+            return resolve_persons(self, fnrs, names, fylker, offices)
         if self._stored_before is None:
             self._stored_before = self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0]
         distinct = list(dict.fromkeys(fnrs))
@@ -153,6 +158,11 @@ def save_screened(conn: Db, rows: Iterable[tuple]) -> None:
     """Insert list appearances with their decisions (tuples in SCREENED_COLUMNS order; any
     iterable, read once). The time of screening is the same for the whole call, so it is written
     into the statement (our own ISO text, no quotes in it) instead of added to every row."""
+    if conn.dialect == "postgres":  # COPY
+        from kompetanse_cli.store.postgres.imports import save_screened as copy_screened
+
+        copy_screened(conn, SCREENED_COLUMNS, rows)  # type: ignore[arg-type]
+        return
     stamp = now()
     marks = ",".join("?" * len(SCREENED_COLUMNS))
     conn.executemany(f"INSERT INTO listeoppforing ({', '.join(SCREENED_COLUMNS)}, screenet)"
@@ -186,7 +196,7 @@ def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *,
            ) e ON e.person_id = l.person_id AND e.nr = 1
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
            ORDER BY {order}""",
-        (import_id, *decisions, -1 if limit is None else limit, import_id))
+        (import_id, *decisions, NO_LIMIT if limit is None else limit, import_id))
 
 
 def decision_counts(conn: Db, import_id: int) -> dict[str, int]:
@@ -286,6 +296,10 @@ class CriterionResults:
     def numbering(self) -> ResultIds:
         """The results stored now, to number more without the database. Only inside a write
         transaction, which lasts until the new results are saved (`save_results`)."""
+        if self.conn.dialect == "postgres":  # other importers may be numbering too: one at a time
+            from kompetanse_cli.store.postgres.imports import RESULT_NUMBERING_LOCK
+
+            self.conn.execute(RESULT_NUMBERING_LOCK)
         self._load()
         return ResultIds(self._ids, _next_id(self.conn, "kriterieresultat"))
 

@@ -59,7 +59,7 @@ def _place_filter(scope: Scope, fylke: str, kontor: str) -> tuple[str, list[obje
     if scope.kontorer is not None:
         where.append(f"{kontor} IN ({','.join('?' * len(scope.kontorer))})")
         params += list(scope.kontorer)
-    return (" AND ".join(where) or "1"), params
+    return (" AND ".join(where) or "TRUE"), params
 
 
 def _period_filter(scope: Scope, column: str) -> tuple[str, list[object]]:
@@ -70,15 +70,15 @@ def _period_filter(scope: Scope, column: str) -> tuple[str, list[object]]:
     if scope.til is not None:
         where.append(f"{column} <= ?")
         params.append(scope.til.isoformat())
-    return (" AND ".join(where) or "1"), params
+    return (" AND ".join(where) or "TRUE"), params
 
 
 @contextmanager
 def selections(conn: Db, scope: Scope) -> Iterator[None]:
     """Make the two selections for a report inside one read snapshot; dropped afterwards."""
     began = not conn.in_transaction
-    if began:
-        conn.execute("BEGIN")  # WAL: every query below sees the same data, whatever others write meanwhile
+    if began:  # every query below sees the same data, whatever others write meanwhile
+        conn.execute("BEGIN" if conn.dialect == "sqlite" else "BEGIN ISOLATION LEVEL REPEATABLE READ")
     try:
         _drop(conn)
         period, period_params = _period_filter(scope, "l2.listedato")
@@ -112,20 +112,25 @@ def selections(conn: Db, scope: Scope) -> Iterator[None]:
                     LEFT JOIN svar sd ON sd.kartlegging_id = k1.id AND sd.sporsmal = 'samtaledato'
                     LEFT JOIN kartlegging k2 ON k2.person_id = k1.person_id AND k2.niva = 2
                     LEFT JOIN kartlegging k3 ON k3.person_id = k1.person_id AND k3.niva = 3
-                    WHERE k1.niva = 1)
+                    WHERE k1.niva = 1) AS utvalg  -- PostgreSQL before 16 wants the alias
                 WHERE {period} AND {place}""", period_params + place_params)
+        temp = "temp." if conn.dialect == "sqlite" else ""  # PostgreSQL puts it beside its (temporary) table
         for level in (1, 2, 3):
-            conn.execute(f"CREATE INDEX temp.{INTERVIEW_SELECTION}_k{level} ON {INTERVIEW_SELECTION}(k{level}_id)")
+            conn.execute(f"CREATE INDEX {temp}{INTERVIEW_SELECTION}_k{level} ON {INTERVIEW_SELECTION}(k{level}_id)")
         yield
-    finally:
-        _drop(conn)
-        if began and conn.in_transaction:
-            conn.execute("COMMIT")
+    except BaseException:
+        if began and conn.in_transaction:  # the selections go with the transaction (PostgreSQL's is aborted)
+            conn.execute("ROLLBACK")
+        raise
+    _drop(conn)
+    if began and conn.in_transaction:
+        conn.execute("COMMIT")
 
 
 def _drop(conn: Db) -> None:
+    temp = "temp" if conn.dialect == "sqlite" else "pg_temp"
     for name in (LIST_SELECTION, INTERVIEW_SELECTION):
-        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        conn.execute(f"DROP TABLE IF EXISTS {temp}.{name}")
 
 
 # ---------- places ----------
@@ -142,7 +147,7 @@ def office_names(conn: Db, fylker: tuple[str, ...] | None) -> list[str]:
 def data_date(conn: Db) -> dt.date | None:
     """The day the data last changed: the newest import or registration."""
     row = conn.execute("SELECT MAX(d) FROM (SELECT MAX(importert) AS d FROM import"
-                       " UNION ALL SELECT MAX(endret) FROM kartlegging)").fetchone()
+                       " UNION ALL SELECT MAX(endret) FROM kartlegging) AS siste").fetchone()
     return dt.date.fromisoformat(row[0][:10]) if row and row[0] else None
 
 
