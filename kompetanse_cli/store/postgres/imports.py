@@ -39,40 +39,39 @@ def resolve_persons(people: PersonIds, fnrs: Sequence[str], names: Sequence[str 
     with raw.cursor().copy("COPY kt_person_inn (fnr, navn, fylke, kontor, kort_id) FROM STDIN") as copy:
         for (fnr, row), short_id in zip(first.items(), short_ids):
             copy.write_row((fnr, names[row], fylker[row], offices[row], short_id))
+    raw.execute("INSERT INTO kontor (navn, fylke) SELECT DISTINCT ON (kontor) kontor, fylke FROM kt_person_inn"
+                " WHERE kontor IS NOT NULL ORDER BY kontor ON CONFLICT (navn) DO NOTHING")
     found: dict[str, int] = {}
+    created: dict[str, int] = {}
     for _attempt in range(20):
-        # persons stored by anyone (this importer, an earlier list, another veileder meanwhile)
-        found.update(raw.execute("SELECT s.fnr, p.id FROM kt_person_inn s JOIN person p ON p.fnr = s.fnr"))
-        missing = raw.execute("SELECT count(*) FROM kt_person_inn s WHERE NOT EXISTS"
-                              " (SELECT 1 FROM person p WHERE p.fnr = s.fnr)").fetchone()[0]
-        if not missing:
+        # One statement: the persons stored before it began (its snapshot), and those it inserts.
+        # A person another importer stored meanwhile is in neither (ON CONFLICT skipped them); so
+        # is one whose new short id someone else took: the next round finds or retries them.
+        rows = raw.execute(
+            """WITH inn AS (SELECT * FROM kt_person_inn s WHERE NOT (s.fnr = ANY (%s))),
+                    ny AS (INSERT INTO person (kort_id, fnr, navn, fylke, kontor)
+                           SELECT kort_id, fnr, navn, fylke, kontor FROM inn
+                           ON CONFLICT DO NOTHING RETURNING fnr, id)
+               SELECT fnr, id, true FROM ny
+               UNION ALL
+               SELECT p.fnr, p.id, false FROM person p JOIN inn ON inn.fnr = p.fnr""", (list(found),)).fetchall()
+        for fnr, person_id, new in rows:
+            found[fnr] = person_id
+            if new:
+                created[fnr] = person_id
+        if len(found) == len(first):
             break
-        raw.execute("INSERT INTO kontor (navn, fylke) SELECT DISTINCT ON (kontor) kontor, fylke FROM kt_person_inn"
-                    " WHERE kontor IS NOT NULL ORDER BY kontor ON CONFLICT (navn) DO NOTHING")
-        created = raw.execute(
-            """INSERT INTO person (kort_id, fnr, navn, fylke, kontor)
-               SELECT s.kort_id, s.fnr, s.navn, s.fylke, s.kontor FROM kt_person_inn s
-               WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.fnr = s.fnr)
-               ON CONFLICT DO NOTHING
-               RETURNING fnr, id""").fetchall()
-        people._created.update(created)
-        found.update(created)
-        # a short id someone else took meanwhile: draw new ones for those left, and go again
-        left = [r[0] for r in raw.execute("SELECT s.fnr FROM kt_person_inn s WHERE NOT EXISTS"
-                                          " (SELECT 1 FROM person p WHERE p.fnr = s.fnr)")]
-        if left:
-            people._taken = None
-            raw.cursor().executemany("UPDATE kt_person_inn SET kort_id = %s WHERE fnr = %s",
-                                     list(zip(people.new_short_ids(len(left)), left)))
+        left = [fnr for fnr in first if fnr not in found]
+        people._taken = None  # ids taken by others since: read them again
+        raw.cursor().executemany("UPDATE kt_person_inn SET kort_id = %s WHERE fnr = %s",
+                                 list(zip(people.new_short_ids(len(left)), left)))
     else:
         raise RuntimeError("could not store the persons of a list batch")
-    people.found_last = len(found) - len(people._created.keys() & found.keys())
+    # found: persons stored before this import (not those an earlier batch of it created)
+    people.found_last = len(found) - len(created) - len(people._created.keys() & found.keys())
     people.found += people.found_last
+    people._created.update(created)
     return found
-
-
-
-
 
 
 def save_screened(conn: PgDb, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
