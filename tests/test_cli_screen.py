@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 import python_calamine
 
+from tests import dbrows
 from tests.conftest import DATA, SAMPLES, run_kt, synthetic_fnr
 
 LISTER = SAMPLES / "uke10_lister.xlsx"
@@ -25,11 +26,7 @@ HEADER = ["Fødselsnr", "Navn", "Sykmeldt fom", "Sykmeldt tom", "Grad", "Diagnos
 
 
 def db_rows(home: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return dbrows.tuples(sql)  # `home` is KT_HOME: kt's own database
 
 
 def write_list(path: Path, rows: list[list[object]], *, title: str | None = None) -> Path:
@@ -628,11 +625,9 @@ def test_pa_nytt_keeps_the_date_a_list_without_one_was_first_screened_on(kt_home
                                                            start=dt.date(2022, 1, 3))])  # no date in the file
     first = screen_json(str(path), "--fylke", "agder")
     assert first["list_date"] == dt.date.today().isoformat()
-    conn = sqlite3.connect(kt_home / "kt.db")  # as if it had been screened on 28.02.2022
-    with conn:
-        conn.execute("UPDATE import SET listedato = '2022-02-28'")
-        conn.execute("UPDATE listeoppforing SET listedato = '2022-02-28'")
-    conn.close()
+    # as if it had been screened on 28.02.2022
+    dbrows.execute("UPDATE import SET listedato = '2022-02-28'")
+    dbrows.execute("UPDATE listeoppforing SET listedato = '2022-02-28'")
     again = screen_json(str(path), "--fylke", "agder", "--kontor", "NAV Lister", "--på-nytt")
     assert again["list_date"] == "2022-02-28"
     assert again["list_date_source"] == "dagen listen først ble screenet – fant ingen dato i filen"

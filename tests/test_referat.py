@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from docx import Document
 
 from kompetanse_cli.report import referat as core
 from kompetanse_cli.store import db
+from tests import dbrows
 from tests.conftest import run_kt, synthetic_fnr
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -118,20 +118,11 @@ def candidate(tmp_path: Path, veileder: str) -> str:
 
 
 def rows(home: Path, sql: str, *args: object) -> list[tuple]:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
+    return dbrows.tuples(sql, args)  # `home` is KT_HOME: kt's own database
 
 
 def set_malform(home: Path, short_id: str, malform: str) -> None:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        conn.execute("UPDATE person SET malform = ? WHERE kort_id = ?", (malform, short_id))
-        conn.commit()
-    finally:
-        conn.close()
+    dbrows.execute("UPDATE person SET malform = ? WHERE kort_id = ?", (malform, short_id))
 
 
 def render(short_id: str, **options: object) -> core.RenderedLetter:

@@ -56,7 +56,8 @@ def ny() -> None:
 
         kt person ny
     """
-    from kompetanse_cli.interview import persons
+    from kompetanse_cli.interview.persons import parse_malform
+    from kompetanse_cli.store import persons
 
     if not sys.stdin.isatty():
         raise UsageError("kt person ny trenger en terminal (fødselsnummer skrives ved ledeteksten).")
@@ -72,8 +73,8 @@ def ny() -> None:
             kontor=_ask("NAV-kontor", values.parse_text),
             arbeidsgiver=_ask("Arbeidsgiver", values.parse_text, optional=True),
             sykmeldt_fom=_ask("Sykmeldt fra og med (dd.mm.åååå)", values.parse_date, optional=True),
-            malform=_ask("Målform (bokmål/nynorsk)", persons.parse_malform, optional=True) or "nb")
-        short_id = persons.register_person(conn, new, veileder=veileder)
+            malform=_ask("Målform (bokmål/nynorsk)", parse_malform, optional=True) or "nb")
+        short_id = persons.register(conn, new, veileder=veileder)
     console.print(f"Registrert med id [bold]{short_id}[/]. Start samtalen med: kt kartlegg {short_id}")
 
 
@@ -85,7 +86,7 @@ def finn() -> None:
 
         kt person finn
     """
-    from kompetanse_cli.interview import persons
+    from kompetanse_cli.store import persons
 
     if not sys.stdin.isatty():
         raise UsageError("kt person finn trenger en terminal (fødselsnummeret skrives ved ledeteksten).")
@@ -110,12 +111,13 @@ def malform(
 
         kt person malform k7m2x nynorsk
     """
-    from kompetanse_cli.interview import persons
+    from kompetanse_cli.interview.persons import MALFORMER, parse_malform
+    from kompetanse_cli.store import persons
 
-    chosen = persons.parse_malform(verdi)
+    chosen = parse_malform(verdi)
     with open_db() as conn:
-        short_id = persons.set_malform(conn, person_id, chosen, veileder=config.veileder())
-    console.print(f"Målform for {short_id}: {persons.MALFORMER[chosen]}.")
+        short_id = persons.record_malform(conn, person_id, chosen, veileder=config.veileder())
+    console.print(f"Målform for {short_id}: {MALFORMER[chosen]}.")
 
 
 @app.command("vis")

@@ -14,7 +14,7 @@ from kompetanse_cli import config
 from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import persons as persons_text
-from kompetanse_cli.personid import looks_like_short_id, unknown_id
+from kompetanse_cli.store.persons import looks_like_short_id, unknown_id
 from kompetanse_cli.store import privacy as store
 
 # The personvern modules (innsyn writes Excel) are imported in the commands that use them, so `kt` starts faster.
@@ -161,7 +161,7 @@ def logg(
         rows = store.audit_rows(conn, person=person.strip().lower() if person else None, fra=start.isoformat() if start else None,
                                 til=(end + dt.timedelta(days=1)).isoformat() if end else None)
     if som_json:
-        sys.stdout.write(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table(title=f"{len(rows)} logginnslag", title_justify="left")
     for title in ("Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"):

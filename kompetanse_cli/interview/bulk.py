@@ -30,7 +30,7 @@ from kompetanse_cli.interview.template import (
     parse_answer,
 )
 from kompetanse_cli.store import interviews as store
-from kompetanse_cli.store import lists
+from kompetanse_cli.store import persons
 from kompetanse_cli.store.db import transaction
 from kompetanse_cli.store.api import Db
 
@@ -161,7 +161,7 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
     _check_required(path, sheet.name, columns)
     result.question_columns = [n for n in columns if template.question(n)]
     result.ignored_columns = [n for n in columns if n not in PERSON_COLUMNS and not template.question(n)]
-    people = lists.PersonIds(conn)
+    people = persons.PersonIds(conn)
     with transaction(conn):
         for number, cells in enumerate(itertools.islice(sheet.rows(), header_row, None), start=header_row + 1):
             if all(values.is_blank(c) for c in cells):
@@ -188,7 +188,7 @@ class _RowProblem(Exception):
         self.column, self.reason = column, reason
 
 
-def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict[str, object],
+def _import_row(conn: Db, people: persons.PersonIds, template: Template, row: dict[str, object],
                 veileder: str | None, result: BulkResult) -> None:
     try:
         fnr = values.parse_fnr(row.get("fnr"))
@@ -220,18 +220,18 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
                 raise _RowProblem(qid, "spørsmålet stilles ikke med de andre svarene på raden")
         if context:
             by_level[level] = context
-    person = store.person_by_fnr(conn, fnr)
-    stored = {level: _stored_answers(conn, person["id"], level) if person else {} for level in (1, 2)}
+    person = persons.by_fnr(conn, fnr)
+    stored = {level: _stored_answers(conn, person.id, level) if person else {} for level in (1, 2)}
     if 2 in by_level and {**stored[1], **by_level.get(1, {})}.get("aktuell") not in ("ja", "delvis"):
         raise _RowProblem("aktuell", "nivå 2 krever at «aktuell» er ja eller delvis")
     if 3 in by_level and 2 not in by_level and not stored[2]:
         raise _RowProblem("gjennomfort", "nivå 3 krever svar på nivå 2")
     if person is None:
         person_id = people.resolve([fnr], [navn], [fylke], [kontor])[fnr]
-        store.set_source(conn, person_id, "import")
+        persons.set_source(conn, person_id, "import")
         result.persons_created += 1
     else:
-        person_id = person["id"]
+        person_id = person.id
     changed = 0
     for level, answers in by_level.items():
         record = store.start_level(conn, person_id, level, mal_id=template.id, mal_versjon=template.versjon,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FylkeChoice, normalize_name
-from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import overview as store
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.persons import mask_fnr
 
 # In order: a person's stage is the furthest one reached.
 STAGES = ("listet", "må vurderes", "kandidat", "registrert", "under kartlegging", "kartlagt", "aktuell",
@@ -37,7 +38,7 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
 
 
-def stage_of(row: Row) -> tuple[str, dt.date | None]:
+def stage_of(row: Mapping[str, Any]) -> tuple[str, dt.date | None]:
     if row["k3_fullfort"] and row["gjennomfort"] == "ja":
         return "gjennomført", _day(row["k3_fullfort"])
     if row["k2_fullfort"]:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from kompetanse_cli.errors import InputError, UsageError
-from kompetanse_cli.store import db, lists
-from kompetanse_cli.store import interviews as audit
-from kompetanse_cli.store import privacy as store
+from kompetanse_cli.store import audit, db, persons, privacy, sqlite_file
 from kompetanse_cli.store.api import Db
 
 
@@ -32,7 +29,7 @@ def take_backup(conn: Db, target: Path, *, veileder: str | None) -> None:
     if target.exists():
         raise UsageError(f"{target} finnes allerede; velg et nytt filnavn.")
     target.touch(mode=0o600)
-    store.backup_to(conn, target)
+    sqlite_file.backup_to(conn, target)
     target.chmod(0o600)
     audit.log(conn, veileder=veileder, handling="sikkerhetskopi tatt", person=None)
 
@@ -41,10 +38,7 @@ def check_backup(source: Path) -> int:
     """The backup's schema version; refuses files that are not kt databases or are from a newer kt."""
     if not source.is_file():
         raise InputError(f"Fant ikke sikkerhetskopien {source}.")
-    try:
-        version = store.schema_version_of(source)
-    except sqlite3.DatabaseError:
-        raise InputError(f"{source.name} er ikke en kt-database.") from None
+    version = sqlite_file.schema_version_of(source)
     if version < 1:
         raise InputError(f"{source.name} er ikke en kt-database.")
     if version > db.schema_version():
@@ -54,7 +48,7 @@ def check_backup(source: Path) -> int:
 
 def db_path_beside(conn: Db, label: str) -> Path:
     """A new file beside the database, e.g. kt.før-gjenoppretting.20260301-101500.db."""
-    main = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+    main = sqlite_file.database_path(conn)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = main.with_name(f"{main.stem}.{label}.{stamp}.db")
     target.touch(mode=0o600)
@@ -67,14 +61,14 @@ def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
     refuse_on_postgres("gjenopprett")
     check_backup(source)
     safety = db_path_beside(conn, "før-gjenoppretting")
-    store.backup_to(conn, safety)  # what was there, in case the wrong backup was chosen
+    sqlite_file.backup_to(conn, safety)  # what was there, in case the wrong backup was chosen
     safety.chmod(0o600)
-    deleted_since = store.restore_from(conn, source)
+    deleted_since = sqlite_file.restore_from(conn, source)
     db.migrate_open(conn)
-    ids = [row["id"] for short in deleted_since if (row := lists.person_by_short_id(conn, short)) is not None]
-    again = store.delete_persons(conn, ids) if ids else 0
+    ids = [person.id for short in deleted_since if (person := persons.by_short_id(conn, short)) is not None]
+    again = privacy.delete_persons(conn, ids) if ids else 0
     audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None,
               detaljer=f"{again} personer slettet på nytt" if again else None)
     if again:
-        store.scrub_file(conn)
+        privacy.scrub_file(conn)
     return again

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompetanse_cli import config, paths
-from kompetanse_cli.personid import require_person
-from kompetanse_cli.store import interviews as audit
-from kompetanse_cli.store import lists
+from kompetanse_cli.store import audit, persons, sqlite_file
 from kompetanse_cli.store import privacy as store
 from kompetanse_cli.store.api import Db
 
@@ -33,15 +31,15 @@ class PersonToDelete:
 
 def find_person(conn: Db, short_id: str) -> PersonToDelete:
     """Who a deletion would remove (for the confirmation question); unknown ids are an error."""
-    person = require_person(conn, short_id)
-    return PersonToDelete(person["kort_id"], person["navn"])
+    person = persons.require(conn, short_id)
+    return PersonToDelete(person.kort_id, person.navn)
 
 
 def delete_person(conn: Db, short_id: str, *, veileder: str | None) -> bool:
     """Remove every trace of the person; the audit trail keeps that a deletion happened."""
-    person = require_person(conn, short_id)
-    store.delete_persons(conn, [person["id"]])
-    audit.log(conn, veileder=veileder, handling="person slettet", person=person["kort_id"])
+    person = persons.require(conn, short_id)
+    store.delete_persons(conn, [person.id])
+    audit.log(conn, veileder=veileder, handling="person slettet", person=person.kort_id)
     return store.scrub_file(conn)
 
 
@@ -111,7 +109,7 @@ def copies_of(conn: Db, before: dt.date | None = None) -> list[Path]:
     if conn.dialect != "sqlite":  # the team database has no copies of kt's own
         return []
     before = before or dt.date.today() + dt.timedelta(days=1)
-    databases = {paths.db_path(), store.database_path(conn)}
+    databases = {paths.db_path(), sqlite_file.database_path(conn)}
     return sorted({copy for database in databases if database.parent.is_dir()
                    for copy in safety_copies(database, before)})
 
@@ -123,8 +121,8 @@ def plan_retention(conn: Db, *, today: dt.date | None = None) -> RetentionPlan:
     rows = store.expired_persons(conn, never_interviewed_before=first.isoformat(),
                                  inactive_before=second.isoformat())
     copies_before = today - dt.timedelta(days=config.number("rydd_kopier_dager", DEFAULT_DAYS_COPIES))
-    return RetentionPlan([r["kort_id"] for r in rows if r["grunn"] == "aldri kartlagt"],
-                         [r["kort_id"] for r in rows if r["grunn"] != "aldri kartlagt"], first, second,
+    return RetentionPlan([short for short, grunn in rows if grunn == "aldri kartlagt"],
+                         [short for short, grunn in rows if grunn != "aldri kartlagt"], first, second,
                          copies=copies_of(conn, copies_before),
                          limit_copies=copies_before)
 
@@ -138,7 +136,7 @@ class Cleaned:
 
 def apply_retention(conn: Db, plan: RetentionPlan, *, veileder: str | None) -> Cleaned:
     shorts = plan.never_interviewed + plan.inactive
-    deleted = store.delete_persons(conn, [lists.person_by_short_id(conn, short)["id"] for short in shorts])
+    deleted = store.delete_persons(conn, [persons.require(conn, short).id for short in shorts])
     for short in shorts:  # one entry each, as `kt slett` makes: a restore deletes them again
         audit.log(conn, veileder=veileder, handling="person slettet", person=short, detaljer="lagringstiden er ute")
     left = remove_copies(plan.copies)

@@ -34,11 +34,10 @@ from kompetanse_cli.files import check_output, write_private
 from kompetanse_cli.interview.derived import measure_facts
 from kompetanse_cli.interview.session import AKTUELL_FOR_TILTAK, PersonCard, answers_at, person_card
 from kompetanse_cli.interview.template import show_value, template_for_fylke
-from kompetanse_cli.personid import require_person
-from kompetanse_cli.screening.run import mask_fnr
-from kompetanse_cli.store import interviews
+from kompetanse_cli.store import interviews, persons
 from kompetanse_cli.store import letters as store
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.persons import Person
 
 REFERAT = "referat"
 TIL_VEILEDER = "melding_kontor"
@@ -179,8 +178,8 @@ def find_template(name: str) -> tuple[Path, bool]:
 
 # ---------- what the letter says ----------
 
-def _person(conn: Db, short_id: str) -> Row:
-    return require_person(conn, short_id)
+def _person(conn: Db, short_id: str) -> Person:
+    return persons.require(conn, short_id)
 
 
 def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date | None = None,
@@ -193,7 +192,7 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
         state = "ikke startet" if level_1 is None else "ikke fullført"
         raise UsageError(f"Kartleggingssamtalen (nivå 1) for {card.short_id} er {state}; referatet bygger på den. "
                          f"Fullfør den først med: kt kartlegg {card.short_id}")
-    chosen = malform or person["malform"] or "nb"
+    chosen = malform or person.malform or "nb"
     if chosen not in MALFORMER:
         chosen = "nb"
     today = today or dt.date.today()
@@ -216,7 +215,7 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
             "malform": "nb",
             "kontor": office_name(card.kontor),
             "avsender": veileder or "NAV",
-            "fnr_maskert": mask_fnr(person["fnr"]),
+            "fnr_maskert": person.fnr_masked,
             "holdt_av": HOLDT_AV.get(first.get("samtale_av") or "", ""),
             "registrert_av": store.interview_veileder(conn, card.person_id, 1) or "",
         })

@@ -32,6 +32,7 @@ from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import checkpoint_deferred, page_cache, transaction
 from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.persons import PersonIds, mask_fnr
 
 BATCH_ROWS = 2500  # rows per batch; filling the pipeline costs about one batch's cleaning, while the storing waits
 WORKER_MIN_ROWS = 20_000  # shorter lists take under a second; a second process would not pay
@@ -41,11 +42,6 @@ Progress = Callable[[int, int], None]
 GIVEN = "oppgitt med --listedato"
 FROM_TITLE = "fra tittelraden i filen"
 TODAY = "dagens dato – fant ingen dato i filen"
-
-
-def mask_fnr(fnr: str) -> str:
-    """Only the birth-date part: `150385*****`."""
-    return fnr[:6] + "*****"
 
 
 @dataclass
@@ -97,6 +93,8 @@ class ScreenResult:
     already_listed: int = 0  # rows of an earlier version of the same list, not stored twice
     kontor: str | None = None  # the office given for rows without their own (--kontor, settings, earlier import)
     known_before: int = 0
+    # criterion results' provisional ids (store.ResultIds) the database gave another id
+    renumbered: dict[str, str] = field(default_factory=dict, repr=False)
 
     def count(self, decision: str) -> int:
         return self.decisions.get(decision, 0)
@@ -194,7 +192,7 @@ def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: 
     result.import_id = store.create_import(
         conn, sha256=digest, ark=listfile.sheet.name, filnavn=result.file, listedato=day.isoformat(),
         listedato_kilde=source, fylke="+".join(fylke.keys), veileder=veileder, kontor=kontor)
-    people = store.PersonIds(conn)
+    people = PersonIds(conn)
     # the worker numbers the criterion results, from those stored now (see store.ResultIds)
     numbering = store.CriterionResults(conn).numbering()
     total = listfile.estimated_rows
@@ -307,12 +305,14 @@ def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener
     return fylker, versions, decisions, {name: results[name] for name in CRITERIA if name in results}, weeks, ages
 
 
-def _store_batch(conn: Db, people: store.PersonIds, batch: tuple[Screened, list[RowError]],
+def _store_batch(conn: Db, people: PersonIds, batch: tuple[Screened, list[RowError]],
                  day: dt.date, kontor: str | None, result: ScreenResult) -> None:
     screened, rejected = batch
     result.rejected += rejected
     result.rows_read += len(screened.rows) + len(rejected)
-    store.save_results(conn, screened.new_results)
+    changed = store.save_results(conn, screened.new_results)
+    if changed:  # ids another writer took meanwhile: from now on, every batch may use them
+        result.renumbered.update(changed)
     if not screened.rows:
         return
     columns = screened.columns
@@ -326,7 +326,8 @@ def _store_batch(conn: Db, people: store.PersonIds, batch: tuple[Screened, list[
     person_ids = list(map(ids.__getitem__, fnrs))
     rows = zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
                screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.ROW_VALUE_COLUMNS),
-               screened.version, screened.decision, screened.weeks, screened.age, screened.resultater)
+               screened.version, screened.decision, screened.weeks, screened.age,
+               store.renumber(screened.resultater, result.renumbered) if result.renumbered else screened.resultater)
     decisions = screened.decision
     if people.found_last:  # persons stored before: an earlier version of this list may have them
         listed = store.already_listed(conn, person_ids, listedato, result.import_id)
@@ -353,8 +354,7 @@ def _fill_from_earlier(conn: Db, result: ScreenResult, earlier: store.StoredImpo
     result.list_date_source = earlier.listedato_kilde
     result.rows_read = earlier.rader_lest
     result.imported = 0
-    result.rejected = [RowError(result.file, r["ark"], r["rad"], r["kolonne"], r["arsak"])
-                       for r in store.rejected_rows(conn, earlier.id)]
+    result.rejected = [RowError(result.file, *rejected) for rejected in store.rejected_rows(conn, earlier.id)]
     _fill_counts(conn, result)
 
 
@@ -365,20 +365,20 @@ def outcomes(conn: Db, import_id: int, *, everyone: bool = True,
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     criteria = store.CriterionResults(conn)
     for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first, limit=limit):
-        results = criteria.decode(row["resultater"])
+        results = criteria.decode(row.resultater)
         earlier = None
-        if row["tidligere_dato"]:
-            shown = dt.date.fromisoformat(row["tidligere_dato"]).strftime("%d.%m.%Y")
-            verdict = f" ({row['tidligere_beslutning'].replace('_', ' ')})" if row["tidligere_beslutning"] else ""
+        if row.tidligere_dato:
+            shown = dt.date.fromisoformat(row.tidligere_dato).strftime("%d.%m.%Y")
+            verdict = f" ({row.tidligere_beslutning.replace('_', ' ')})" if row.tidligere_beslutning else ""
             earlier = f"på liste {shown}{verdict}"
         interviewed = None
-        if row["kartlagt"]:
-            interviewed = f"kartlagt {dt.date.fromisoformat(row['kartlagt'][:10]):%d.%m.%Y}"
-        elif row["kartlegging_endret"]:
+        if row.kartlagt:
+            interviewed = f"kartlagt {dt.date.fromisoformat(row.kartlagt[:10]):%d.%m.%Y}"
+        elif row.kartlegging_endret:
             interviewed = "under kartlegging"
         yield PersonOutcome(
-            id=row["kort_id"], sheet=row["ark"], row=row["rad"], decision=row["beslutning"],
-            reasons=deciding_reasons(row["beslutning"], results), fnr_masked=mask_fnr(row["fnr"]),
-            navn=row["navn"], kontor=row["kontor"], weeks=row["uker_sykmeldt"], grad=row["grad"],
-            diagnose_kapittel=row["diagnose"][0] if row["diagnose"] else None, tidligere=earlier,
+            id=row.kort_id, sheet=row.ark, row=row.rad, decision=row.beslutning,
+            reasons=deciding_reasons(row.beslutning, results), fnr_masked=mask_fnr(row.fnr),
+            navn=row.navn, kontor=row.kontor, weeks=row.uker_sykmeldt, grad=row.grad,
+            diagnose_kapittel=row.diagnose[0] if row.diagnose else None, tidligere=earlier,
             kartlegging=interviewed)

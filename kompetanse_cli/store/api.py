@@ -22,9 +22,13 @@ Dialect = Literal["sqlite", "postgres"]
 
 
 class Row(Protocol):
-    """A result row: by position (`row[0]`) and by column name (`row["kort_id"]`)."""
+    """A result row inside `store/`: by position (`row[0]`), by column name (`row["kort_id"]`),
+    and iterated, its values in column order (as `sqlite3.Row` and a tuple are). The rest of kt
+    never holds one: the store hands out dataclasses, dicts (`as_dict`) and plain values."""
 
     def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
     def keys(self) -> list[str]: ...
 
@@ -53,6 +57,15 @@ class Db(Protocol):
     def executemany(self, sql: str, parameters: Iterable[Params], /) -> Any: ...
 
     def close(self) -> None: ...
+
+
+def as_dict(row: Row) -> dict[str, Any]:
+    """A row as a plain dict, column name → value."""
+    return dict(zip(row.keys(), row))
+
+
+def as_dicts(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    return [dict(zip(row.keys(), row)) for row in rows]
 
 
 class SqliteDb(sqlite3.Connection):

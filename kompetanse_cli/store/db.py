@@ -26,6 +26,19 @@ BUSY_TIMEOUT_MS = 30_000
 PAGE_BYTES = 16_384
 
 
+def fold(text: str | None) -> str | None:
+    """Text folded for comparing without case: Python's casefold (Ø → ø, ß → ss), which SQLite's
+    LOWER does not do beyond ASCII. Queries call it as the SQL function `kt_fold(text)`: registered
+    on every SQLite connection, and defined alike on PostgreSQL, so both backends find the same."""
+    return text.casefold() if isinstance(text, str) else text
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for `kt_fold(column) LIKE ? ESCAPE '\\'`: the text folded, its own % and _ literal."""
+    folded = text.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{folded}%"
+
+
 def _run_script(conn: Db, script: str) -> None:
     """Run `;`-separated DDL inside the caller's transaction (executescript would commit it)."""
     statement = ""
@@ -208,8 +221,8 @@ def _m003_kriterieresultat(conn: Db) -> None:
             for triple in json.loads(stored):
                 key = tuple(triple)
                 if key not in ids:
-                    ids[key] = conn.execute(
-                        "INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)", key).lastrowid
+                    ids[key] = conn.execute("INSERT INTO kriterieresultat (kriterium, status, begrunnelse)"
+                                            " VALUES (?, ?, ?) RETURNING id", key).fetchone()[0]
                 numbers.append(ids[key])
             conn.execute("UPDATE screening SET resultater = ? WHERE id = ?",
                          (json.dumps(numbers, separators=(",", ":")), decision_id))
@@ -279,6 +292,7 @@ def connect(path: Path | None = None) -> tuple[Db, list[str]]:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=SqliteDb)
         conn.row_factory = sqlite3.Row
+        conn.create_function("kt_fold", 1, fold, deterministic=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if conn.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new, empty database: nothing written yet
             conn.execute(f"PRAGMA page_size = {PAGE_BYTES}")

@@ -39,10 +39,9 @@ def record_letter(conn: Db, *, person_id: int, short_id: str, type: str, mal: st
                   veileder: str | None, detaljer: str) -> int:
     """Record a rendered letter in `brev` and in the audit log (short id only), in one transaction."""
     with transaction(conn):
-        cursor = conn.execute(
-            "INSERT INTO brev (person_id, type, mal, format, veileder, tidspunkt) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (person_id, type, mal, format, veileder, now()))
-        letter_id = int(cursor.fetchone()[0])
+        letter_id = int(conn.execute(
+            "INSERT INTO brev (person_id, type, mal, format, veileder, tidspunkt) VALUES (?, ?, ?, ?, ?, ?)"
+            " RETURNING id", (person_id, type, mal, format, veileder, now())).fetchone()[0])
         log(conn, veileder=veileder, handling=f"{LETTER_NAMES.get(type, type)} laget", person=short_id,
             detaljer=detaljer)
     return letter_id

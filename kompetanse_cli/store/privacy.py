@@ -1,14 +1,12 @@
-"""SQL for innsyn, sletting, retention, the audit trail and backups."""
+"""SQL for innsyn, sletting, retention and the audit trail."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+from typing import Any
 
-from kompetanse_cli.errors import InputError
-from kompetanse_cli.store.db import BUSY_TIMEOUT_MS, transaction
+from kompetanse_cli.store.api import Db, as_dict, as_dicts
+from kompetanse_cli.store.db import transaction
 from kompetanse_cli.store.lists import APPEARANCE_COLUMNS, CriterionResults, forget_unused_results
-from kompetanse_cli.store.api import Db, Row
 
 # A list row and its decision are one row in the database; innsyn shows them as two sections, as
 # before they were merged: the list rows, and the decisions with the list date they were made on.
@@ -36,7 +34,7 @@ PERSONAL_TABLES = ("person", "listeoppforing", "kartlegging", "svar", "svar_hist
 def person_data(conn: Db, person_id: int) -> dict[str, list[dict[str, object]]]:
     """Every row stored about one person, table by table; a decision's results as
     (criterion, status, reason) triples."""
-    found = {name: [dict(row) for row in conn.execute(sql, (person_id,))] for name, sql in PERSON_TABLES.items()}
+    found = {name: [as_dict(row) for row in conn.execute(sql, (person_id,))] for name, sql in PERSON_TABLES.items()}
     criteria = CriterionResults(conn)
     for decision in found["screeninger"]:
         decision["resultater"] = criteria.decode(decision["resultater"])
@@ -44,7 +42,8 @@ def person_data(conn: Db, person_id: int) -> dict[str, list[dict[str, object]]]:
 
 
 def audit_rows(conn: Db, *, person: str | None = None, fra: str | None = None,
-               til: str | None = None) -> list[Row]:
+               til: str | None = None) -> list[dict[str, Any]]:
+    """Audit entries (id, tidspunkt, veileder, handling, person, detaljer), oldest first."""
     where, params = [], []
     if person:
         where.append("person = ?")
@@ -56,7 +55,7 @@ def audit_rows(conn: Db, *, person: str | None = None, fra: str | None = None,
         where.append("tidspunkt < ?")
         params.append(til)
     sql = "SELECT * FROM logg" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
-    return conn.execute(sql, params).fetchall()
+    return as_dicts(conn.execute(sql, params))
 
 
 def delete_persons(conn: Db, person_ids: list[int]) -> int:
@@ -69,11 +68,6 @@ def delete_persons(conn: Db, person_ids: list[int]) -> int:
             deleted += conn.execute(f"DELETE FROM person WHERE id IN ({marks})", chunk).rowcount
         forget_unused_results(conn)
     return deleted
-
-
-def database_path(conn: Db) -> Path:
-    """The open database file, as SQLite names it."""
-    return Path(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
 def scrub_file(conn: Db) -> bool:
@@ -97,10 +91,11 @@ def scrub_file(conn: Db) -> bool:
 
 
 def expired_persons(conn: Db, *, never_interviewed_before: str,
-                    inactive_before: str) -> list[Row]:
+                    inactive_before: str) -> list[tuple[str, str]]:
     """Persons past their time: listed but never kartlagt with the last list date before the first
-    limit, and anyone whose last activity (list, interview, letter) is before the second."""
-    return conn.execute(
+    limit, and anyone whose last activity (list, interview, letter) is before the second: (short
+    id, `aldri kartlagt` or `inaktiv`), in the order they were stored."""
+    rows = conn.execute(
         """WITH aktivitet AS (
                SELECT p.id, p.kort_id,
                       (SELECT MAX(listedato) FROM listeoppforing WHERE person_id = p.id) AS siste_liste,
@@ -120,68 +115,5 @@ def expired_persons(conn: Db, *, never_interviewed_before: str,
                   AND (siste_brev IS NULL OR siste_brev < :inaktiv)
                   AND (siste_liste IS NOT NULL OR opprettet < :inaktiv))
            ORDER BY id""",
-        {"ikke_kartlagt": never_interviewed_before, "inaktiv": inactive_before}).fetchall()
-
-
-def backup_to(conn: Db, target: Path) -> None:
-    """A consistent copy through SQLite's backup API, safe while kt is in use."""
-    dest = sqlite3.connect(target)
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-
-
-AUDIT_COLUMNS = ("tidspunkt", "veileder", "handling", "person", "detaljer")
-
-
-def restore_from(conn: Db, source: Path) -> list[str]:
-    """Replace the database's content with a backup's (through the backup API), keeping the audit
-    trail: entries made after the backup are added back. Returns the short ids of persons deleted
-    since the backup was taken, so the caller can delete them again."""
-    current = [tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg ORDER BY id")]
-    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        if src.execute("PRAGMA page_size").fetchone()[0] == conn.execute("PRAGMA page_size").fetchone()[0]:
-            src.backup(conn)
-        else:
-            _copy_other_page_size(src, conn)
-    finally:
-        src.close()
-    kept = {tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg")}
-    newer = [entry for entry in current if entry not in kept]
-    with transaction(conn):
-        conn.executemany(f"INSERT INTO logg ({', '.join(AUDIT_COLUMNS)}) VALUES (?, ?, ?, ?, ?)", newer)
-    return [entry[3] for entry in newer if entry[2] == "person slettet" and entry[3]]
-
-
-def _copy_other_page_size(src: Db, conn: Db) -> None:
-    """Copy a backup made with another page size (databases made before kt used 16 kB pages have
-    4 kB). SQLite copies into a database in WAL mode only with the same page size, so the copy
-    is made with a rollback journal, which needs the database to itself; then back to WAL. The
-    restored database has the backup's page size."""
-    conn.execute("PRAGMA busy_timeout = 2000")  # another kt holding the database: say so soon
-    try:
-        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-    except sqlite3.OperationalError:
-        mode = "wal"
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    if mode != "delete":
-        raise InputError("Sikkerhetskopien kan ikke gjenopprettes mens et annet kt-vindu har databasen åpen.",
-                         hint="Avslutt andre kt-kommandoer (for eksempel en kartlegging), og prøv igjen.")
-    try:
-        src.backup(conn)
-    finally:
-        conn.execute("PRAGMA journal_mode = WAL")
-
-
-def schema_version_of(path: Path) -> int:
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "person" not in tables:
-            return -1
-        return conn.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        conn.close()
+        {"ikke_kartlagt": never_interviewed_before, "inaktiv": inactive_before})
+    return [(row["kort_id"], row["grunn"]) for row in rows]

@@ -18,9 +18,10 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from kompetanse_cli.sykepenger import SYKEPENGEDAGER
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db, as_dicts
 
 # Days from the sick leave's first day to its 248th sykepengedag (Monday–Friday), by the first
 # day's weekday as SQLite's strftime('%w') numbers them (0 = Sunday). 248 = 49 weeks of five
@@ -153,21 +154,21 @@ def data_date(conn: Db) -> dt.date | None:
 
 # ---------- the funnel ----------
 
-def funnel_lists(conn: Db) -> list[Row]:
+def funnel_lists(conn: Db) -> list[dict[str, Any]]:
     """Per fylke and office: persons listed, screened, and by decision."""
-    return conn.execute(
+    return as_dicts(conn.execute(
         f"""SELECT fylke, kontor, COUNT(*) AS listed, COUNT(beslutning) AS screened,
                    COUNT(*) FILTER (WHERE beslutning = 'kandidat') AS candidates,
                    COUNT(*) FILTER (WHERE beslutning = 'manuell') AS manuell,
                    COUNT(*) FILTER (WHERE beslutning = 'ikke_kandidat') AS ikke_kandidat
-            FROM {LIST_SELECTION} GROUP BY fylke, kontor""").fetchall()
+            FROM {LIST_SELECTION} GROUP BY fylke, kontor"""))
 
 
-def funnel_interviews(conn: Db, today: dt.date) -> list[Row]:
+def funnel_interviews(conn: Db, today: dt.date) -> list[dict[str, Any]]:
     """Per fylke and office: kartlagt (nivå 1 fullført), aktuell (ja/delvis, of those kartlagt),
     vedtak (vedtaksdato given), started (planlagt_start by today, or gjennomfort answered),
     finished (gjennomfort = ja)."""
-    return conn.execute(
+    return as_dicts(conn.execute(
         f"""SELECT u.fylke, u.kontor,
                    COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL) AS kartlagt,
                    COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL AND a.verdi IN ('ja', 'delvis')) AS aktuell,
@@ -179,7 +180,7 @@ def funnel_interviews(conn: Db, today: dt.date) -> list[Row]:
             LEFT JOIN svar v ON v.kartlegging_id = u.k2_id AND v.sporsmal = 'vedtaksdato'
             LEFT JOIN svar ps ON ps.kartlegging_id = u.k2_id AND ps.sporsmal = 'planlagt_start'
             LEFT JOIN svar g ON g.kartlegging_id = u.k3_id AND g.sporsmal = 'gjennomfort'
-            GROUP BY u.fylke, u.kontor""", (today.isoformat(),)).fetchall()
+            GROUP BY u.fylke, u.kontor""", (today.isoformat(),)))
 
 
 # ---------- answers ----------

@@ -63,7 +63,7 @@ def test_persons_created_by_another_importer_meanwhile_are_found_not_duplicated(
     import threading
 
     from kompetanse_cli.store.db import transaction
-    from kompetanse_cli.store.lists import PersonIds
+    from kompetanse_cli.store.persons import PersonIds
 
     numbers = synthetic_fnrs(60, dt.date(1980, 1, 1))
     first, second = pg_backend.open(), pg_backend.open()

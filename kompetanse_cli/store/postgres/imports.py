@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kompetanse_cli.store.lists import PersonIds
+    from kompetanse_cli.store.persons import PersonIds
     from kompetanse_cli.store.postgres.connection import PgDb
 
 # kriterieresultat ids are handed out by the importer (store.ResultIds) from those stored when
