@@ -105,8 +105,30 @@ def run_kt(*args: str, input: str | None = None) -> KtRun:
 # a libpq connection string to a role that may create databases). Without it the PostgreSQL runs
 # are skipped with a reason, except under CI=true, where they fail: CI must test both.
 #
-# A module whose tests pass on PostgreSQL says so with `pytestmark = pytest.mark.usefixtures("backend")`
-# (every test in it runs on both) or by taking `backend` in the tests that should.
+# Tests that take `backend` run on both. Whole command-test modules that pass on PostgreSQL are
+# listed in POSTGRES_MODULES: each of their tests runs on both backends (growing, module by module,
+# as the store's queries are made to run there). KT_TEST_POSTGRES_MODULES=all tries every module
+# (to find the next ones to list); a list of names separated by commas tries those.
+
+POSTGRES_MODULES: frozenset[str] = frozenset({
+    "test_cli_screen",
+    "test_kartlegg_cli",
+})
+
+
+def _runs_on_postgres(stem: str) -> bool:
+    tried = os.environ.get("KT_TEST_POSTGRES_MODULES", "")
+    return stem in POSTGRES_MODULES or tried == "all" or stem in tried.split(",")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): a test of the SQLite file itself (permissions, "
+                                       "WAL, backups): in a module listed in POSTGRES_MODULES, it runs on SQLite only")
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    if isinstance(collector, pytest.Module) and _runs_on_postgres(collector.path.stem):
+        collector.add_marker(pytest.mark.usefixtures("backend"))
 
 PG_ENV = "KT_TEST_DATABASE_URL"
 BACKENDS = ("sqlite", "postgres")
@@ -186,6 +208,9 @@ def backend(request: pytest.FixtureRequest, kt_home: Path, monkeypatch: pytest.M
     if request.param == "sqlite":
         yield Backend("sqlite")
         return
+    only = request.node.get_closest_marker("sqlite_only")
+    if only is not None:
+        pytest.skip(f"gjelder bare SQLite: {only.args[0] if only.args else 'SQLite-filen'}")
     template = request.getfixturevalue("pg_template")
     name, url = fresh_pg_database(template)
     monkeypatch.setenv("KT_DATABASE_URL", url)

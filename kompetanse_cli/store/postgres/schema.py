@@ -26,11 +26,11 @@ CREATE TABLE kt_skjema (
     kjort_av text NOT NULL DEFAULT session_user
 );
 
--- Text folding for search (case and æøå), the same as kt_fold in SQLite: lower() folds only
--- ASCII under the C locale, so the Norwegian letters are translated first.
+-- Text folding for search, as kt_fold in SQLite (Python's casefold): lower() folds only ASCII
+-- under a C locale, so the letters Norwegian names use are translated first; ß → ss.
 CREATE FUNCTION kt_fold(t text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT
-    RETURN lower(translate(t, 'ÆØÅÄÖÜÉÈÀÓÒ', 'æøåäöüéèàóò'));
+    RETURN replace(lower(translate(t, 'ÆØÅÄÖÜÉÈÀÓÒÁÍÚÑČŠŽ', 'æøåäöüéèàóòáíúñčšž')), 'ß', 'ss');
 
 -- The NAV office as an entity: grants in team mode (issue 14) name offices and fylker.
 CREATE TABLE kontor (
