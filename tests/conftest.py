@@ -113,6 +113,7 @@ def run_kt(*args: str, input: str | None = None) -> KtRun:
 POSTGRES_MODULES: frozenset[str] = frozenset({
     "test_cli_screen",
     "test_kartlegg_cli",
+    "test_referat",
 })
 
 
