@@ -12,6 +12,7 @@ from kompetanse_cli import config, paths
 from kompetanse_cli.store import audit, persons, sqlite_file
 from kompetanse_cli.store import privacy as store
 from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.db import transaction
 
 DEFAULT_MONTHS_NOT_INTERVIEWED = 3
 DEFAULT_MONTHS_INACTIVE = 12
@@ -38,8 +39,9 @@ def find_person(conn: Db, short_id: str) -> PersonToDelete:
 def delete_person(conn: Db, short_id: str, *, veileder: str | None) -> bool:
     """Remove every trace of the person; the audit trail keeps that a deletion happened."""
     person = persons.require(conn, short_id)
-    store.delete_persons(conn, [person.id])
-    audit.log(conn, veileder=veileder, handling="person slettet", person=person.kort_id)
+    with transaction(conn):  # the deletion and its audit entry: both or neither
+        store.delete_persons(conn, [person.id])
+        audit.log(conn, veileder=veileder, handling="person slettet", person=person.kort_id)
     return store.scrub_file(conn)
 
 
@@ -136,9 +138,11 @@ class Cleaned:
 
 def apply_retention(conn: Db, plan: RetentionPlan, *, veileder: str | None) -> Cleaned:
     shorts = plan.never_interviewed + plan.inactive
-    deleted = store.delete_persons(conn, [persons.require(conn, short).id for short in shorts])
-    for short in shorts:  # one entry each, as `kt slett` makes: a restore deletes them again
-        audit.log(conn, veileder=veileder, handling="person slettet", person=short, detaljer="lagringstiden er ute")
+    with transaction(conn):  # the deletions and their audit entries: all or nothing
+        deleted = store.delete_persons(conn, [persons.require(conn, short).id for short in shorts])
+        for short in shorts:  # one entry each, as `kt slett` makes: a restore deletes them again
+            audit.log(conn, veileder=veileder, handling="person slettet", person=short,
+                      detaljer="lagringstiden er ute")
     left = remove_copies(plan.copies)
     removed = len(plan.copies) - len(left)
     copies = f", {copies_text(removed)}" if removed else ""
