@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sys
 
@@ -83,7 +84,8 @@ def _log_unexpected(error: Exception) -> str:
         # an error in screen's worker process: what and where it happened there, as well as here
         where = f" ({error.summary})\narbeidsprosessen:\n{error.trace}" if isinstance(error, WorkerError) else ""
         logger.error("uventet feil i %s%s", " ".join(sys.argv[1:2]), where, exc_info=error)
-        return str(logger.handlers[0].baseFilename)
+        handler = logger.handlers[0]
+        return str(handler.baseFilename) if isinstance(handler, logging.FileHandler) else "kt.log"
     except OSError:
         return "kunne ikke skrive loggfilen"
 

@@ -140,7 +140,7 @@ def _interview(session: LevelSession) -> None:
 
     template, niva = session.template, session.niva
     start = None
-    if session.complete_already:
+    if session.complete_already and session.level is not None:
         console.print(f"Nivå {niva} ble fullført {no_date(_day(session.level.fullfort))}.")
         if console.input("Vil du se gjennom og endre svar? \\[j/N] ").strip().lower() not in ("j", "ja", "y"):
             return

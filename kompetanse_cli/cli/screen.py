@@ -28,6 +28,7 @@ from kompetanse_cli.cli.common import (
 )
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
+from kompetanse_cli.computed import Computed
 from kompetanse_cli.formats import no_number
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
@@ -43,7 +44,7 @@ from kompetanse_cli.store.db import checkpoint_meanwhile
 
 # What only one command needs is imported inside it, so `kt` starts without the Excel export and the rest.
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from kompetanse_cli.screening.run import PersonOutcome, ScreenResult
 
@@ -51,7 +52,7 @@ PROGRESS_MIN_ROWS = 5000
 _REQUIREMENT_RE = re.compile(r" \((?:krav|grense)[^)]*\)")  # the table is short; `kt forklar` shows the requirements
 MAX_TABLE_ROWS = 200
 MAX_REJECTED_SHOWN = 50  # a list with thousands of bad rows needs fixing at the source, not a long scroll
-_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every person of a long list
+_string = json.encoder.encode_basestring  # a str as a JSON string, non-ASCII kept (C, as json.dumps uses)
 WIDE_TABLE = 110  # narrower terminals get two lines a person instead of a table  # a longer table is unreadable in a terminal; --eksport has everyone
 STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
 STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
@@ -117,10 +118,12 @@ def screen(
                 written = export_screening(conn, result, eksport, everyone=alle, veileder=veileder)
             # the persons are read with an open cursor: closed before the database is, whatever happens
             if som_json:
-                with closing(outcomes(conn, result.import_id, candidates_first=False)) as persons:
+                with closing(outcomes(conn, result.import_id, candidates_first=False,
+                                      known_before=result.known_before > 0)) as persons:
                     _write_json(result, persons)
                 return
-            with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS)) as persons:
+            with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS,
+                                      known_before=result.known_before > 0)) as persons:
                 _render(result, persons, everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
@@ -135,7 +138,7 @@ class _progress:
     def __init__(self, *, quiet: bool) -> None:
         self.quiet = quiet
         self.bar: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         return self.update
@@ -143,7 +146,7 @@ class _progress:
     def update(self, done: int, total: int) -> None:
         if self.quiet or total < PROGRESS_MIN_ROWS:
             return
-        if self.bar is None:
+        if self.bar is None or self.task is None:
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -179,9 +182,32 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
     }
     out = sys.stdout
     out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "persons": [')
-    for number, person in enumerate(persons):
-        out.write(("," if number else "") + "\n    " + _json(person.as_dict()))
+    write = out.write
+    separator = "\n    "
+    for line in map(_PersonJson().line, persons):
+        write(separator)
+        write(line)
+        separator = ",\n    "
     out.write("\n  ]\n}\n")
+
+
+class _PersonJson:
+    """A person as one line of JSON, as `json.dumps(person.as_dict(), ensure_ascii=False)` writes
+    it, but made with one f-string: the values most persons share (sheet, office, decision,
+    reasons, …) are encoded once each, names and ids by the json module's C encoder."""
+
+    def __init__(self) -> None:
+        self.texts = Computed(lambda text: "null" if text is None else _string(text))
+        self.lists = Computed(lambda texts: "[" + ", ".join(map(_string, texts)) + "]")
+
+    def line(self, p: PersonOutcome) -> str:
+        texts = self.texts
+        return (f'{{"id": {_string(p.id)}, "sheet": {texts[p.sheet]}, "row": {p.row}, '
+                f'"decision": {texts[p.decision]}, "reasons": {self.lists[tuple(p.reasons)]}, '
+                f'"fnr": {_string(p.fnr_masked)}, "navn": {"null" if p.navn is None else _string(p.navn)}, '
+                f'"kontor": {texts[p.kontor]}, "uker_sykmeldt": {p.weeks}, '
+                f'"grad": {"null" if p.grad is None else p.grad}, "diagnosekapittel": {texts[p.diagnose_kapittel]}, '
+                f'"tidligere": {texts[p.tidligere]}, "kartlegging": {texts[p.kartlegging]}}}')
 
 
 def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool,
@@ -245,7 +271,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     offices = {p.kontor for p in shown}
     one_office = len(offices) == 1
     if one_office and None not in offices:
-        title += f" – {esc(next(iter(offices)))}"
+        title += f" – {esc(next(iter(offices)) or '')}"
     if console.width < WIDE_TABLE:
         _render_narrow(title, shown, one_office)
     else:

@@ -25,7 +25,7 @@ Loaded = tuple[python_calamine.CalamineWorkbook, list[tuple[str, "python_calamin
 def load(path: str) -> Loaded:
     """Open a workbook and parse every sheet. Raises calamine's own errors for a file it cannot read."""
     workbook = python_calamine.CalamineWorkbook.from_path(path)
-    sheets = []
+    sheets: list[tuple[str, python_calamine.CalamineSheet | None]] = []
     for name in list(workbook.sheet_names):
         try:
             sheets.append((name, workbook.get_sheet_by_name(name)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # Field → the names offices use for it, written as `normalize_header` leaves them.
@@ -74,7 +75,7 @@ class ColumnMap:
         return [name for name in REQUIRED if name not in self.fields]
 
 
-def recognise(header: list[object]) -> ColumnMap:
+def recognise(header: Sequence[object]) -> ColumnMap:
     """Map a header row to fields; the first column that matches a field wins."""
     columns = ColumnMap()
     for index, cell in enumerate(header):
@@ -90,6 +91,6 @@ def recognise(header: list[object]) -> ColumnMap:
     return columns
 
 
-def header_score(row: list[object]) -> int:
+def header_score(row: Sequence[object]) -> int:
     """How many distinct fields a row would map: used to find the header under title rows."""
     return len(recognise(row).fields)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class Sheet:
 
     name: str
     height: int
-    _rows: object
+    _rows: Any  # the rows, or a function that gives them (calamine's iter_rows)
 
     def rows(self) -> Iterator[list[object]]:
         return iter(self._rows() if callable(self._rows) else self._rows)
@@ -76,7 +77,7 @@ def _csv_sheet(path: Path) -> Sheet:
     delimiter = _sniff_delimiter(text)
     height = text.count("\n") + 1
 
-    def rows() -> Iterator[list[object]]:
+    def rows() -> Iterator[list[Any]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         while True:
             try:

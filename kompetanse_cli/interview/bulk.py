@@ -215,8 +215,8 @@ def _import_row(conn: Db, people: persons.PersonIds, template: Template, row: di
                 allowed = f" Gyldige: {', '.join(question.valg)}." if question.has_choices else ""
                 raise _RowProblem(question.id, f"{problem}{allowed}" if "nøkkel" not in str(problem) else str(problem)) from None
         for qid in context:
-            question = template.question(qid)
-            if question is not None and not is_shown(question, context):
+            asked = template.question(qid)
+            if asked is not None and not is_shown(asked, context):
                 raise _RowProblem(qid, "spørsmålet stilles ikke med de andre svarene på raden")
         if context:
             by_level[level] = context

@@ -218,9 +218,9 @@ def validate_answers(template: Template, niva: int, given: dict[str, object], *,
             continue
         values[question.id] = context[question.id] = value
     for qid in values:
-        question = template.question(qid)
-        if question and not is_shown(question, context):
-            conditions = ", ".join(f"{k} er {'/'.join(v)}" for k, v in question.vis_naar.items())
+        asked = template.question(qid)
+        if asked and not is_shown(asked, context):
+            conditions = ", ".join(f"{k} er {'/'.join(v)}" for k, v in asked.vis_naar.items())
             problems.append(f"{source}: «{qid}» stilles bare når {conditions}.")
     if problems:
         raise InputError("Svarfilen har feil; ingenting er lagret:\n" + "\n".join(f"  - {p}" for p in problems))

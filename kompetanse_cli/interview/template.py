@@ -335,8 +335,9 @@ def _parse_date_answer(question: Question, text: str, answers: dict[str, str | N
         raise AnswerProblem("Skriv datoen som dd.mm.åååå, f.eks. 07.03.2022.")
     if question.ikke_i_fremtiden and day > today:
         raise AnswerProblem("Datoen kan ikke være frem i tid.")
-    if question.ikke_for and answers.get(question.ikke_for):
-        earlier = dt.date.fromisoformat(answers[question.ikke_for])
+    before = answers.get(question.ikke_for) if question.ikke_for else None
+    if before:
+        earlier = dt.date.fromisoformat(before)
         if day < earlier:
             raise AnswerProblem(f"Datoen kan ikke være før {earlier:%d.%m.%Y} («{question.ikke_for}»).")
     return day.isoformat()

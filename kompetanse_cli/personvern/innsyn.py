@@ -83,7 +83,7 @@ def _readable(row: dict[str, object], template: Template) -> dict[str, object]:
         elif key == "sporsmal" and question is not None:
             value = question.tekst
         elif key == "verdi" and "sporsmal" in row:
-            value = show_value(question, value) if question is not None else ("Ubesvart" if value is None else value)
+            value = show_value(question, value if isinstance(value, str) else None) if question is not None else ("Ubesvart" if value is None else value)
         shown[key] = value
     return shown
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kompetanse_cli.computed import Computed
 from kompetanse_cli.fylker import FYLKER, find_kommune
@@ -321,12 +321,12 @@ class Screener:
                 zip(*(inputs.get(field, empty) for field in fields)))
             if name in _HAS_EMPLOYER:
                 keys = _HAS_EMPLOYER[name](keys)
-            found = list(map(memo.get, keys))
+            found: list[Any] = list(map(memo.get, keys))
             if None in found:  # inputs not seen before: each checked once, on a row that has it
                 for key, index in dict(zip(keys, range(count))).items():
                     if key not in memo:
                         result = check(Facts(row_at(index), self.list_date, self.present), rule, rules)
-                        memo[key] = self._number(tuple(result))
+                        memo[key] = self._number((result[0], result[1], result[2]))
                 found = list(map(memo.__getitem__, keys))
             numbers[name] = found
             ranks.append(list(map(self._ranks.__getitem__, found)))

@@ -14,18 +14,19 @@ import datetime as dt
 import gc
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from kompetanse_cli import worker
 from kompetanse_cli.computed import Computed
 from kompetanse_cli.errors import InputError, Interrupted
 from kompetanse_cli.fylker import FylkeChoice
-from kompetanse_cli.ingest.listfile import CleanBatch, ListFile, RowError, open_list
+from kompetanse_cli.ingest.listfile import CleanBatch, ListFile, ListRow, RowError, open_list
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
 from kompetanse_cli.screening.rules import CRITERIA, Region, RuleSet, load_region
 from kompetanse_cli.store import audit
@@ -289,12 +290,16 @@ def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener
         rules = rulesets[0]
         return [rules.fylke] * count, [rules.version] * count, *screener.screen_columns(batch.columns, rules, batch.row)
     # An old fylke's successors: each one's rows screened apart and put back in place.
-    fylker, versions, decisions, weeks, ages = ([None] * count for _ in range(5))
+    fylker: list[Any] = [None] * count
+    versions: list[Any] = [None] * count
+    decisions: list[Any] = [None] * count
+    weeks: list[Any] = [None] * count
+    ages: list[Any] = [None] * count
     results: dict[str, list] = {}
     for rules in groups.values():
         where = [index for index, other in enumerate(rulesets) if other is rules]
         part = {name: [column[index] for index in where] for name, column in batch.columns.items()}
-        found = screener.screen_columns(part, rules, lambda index, where=where: batch.row(where[index]))
+        found = screener.screen_columns(part, rules, partial(_row_at, batch, where))
         for index, decision, week, age in zip(where, found[0], found[2], found[3]):
             fylker[index], versions[index], decisions[index], weeks[index], ages[index] = (
                 rules.fylke, rules.version, decision, week, age)
@@ -303,6 +308,10 @@ def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener
             for index, result in zip(where, column):
                 target[index] = result
     return fylker, versions, decisions, {name: results[name] for name in CRITERIA if name in results}, weeks, ages
+
+
+def _row_at(batch: CleanBatch, where: list[int], index: int) -> ListRow:
+    return batch.row(where[index])
 
 
 def _store_batch(conn: Db, people: PersonIds, batch: tuple[Screened, list[RowError]],
@@ -324,7 +333,7 @@ def _store_batch(conn: Db, people: PersonIds, batch: tuple[Screened, list[RowErr
     fnrs = columns["fnr"]
     ids = people.resolve(fnrs, columns.get("navn") or [None] * count, screened.fylke, offices)
     person_ids = list(map(ids.__getitem__, fnrs))
-    rows = zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
+    rows: Iterable[tuple[Any, ...]] = zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
                screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.ROW_VALUE_COLUMNS),
                screened.version, screened.decision, screened.weeks, screened.age,
                store.renumber(screened.resultater, result.renumbered) if result.renumbered else screened.resultater)
@@ -358,27 +367,47 @@ def _fill_from_earlier(conn: Db, result: ScreenResult, earlier: store.StoredImpo
     _fill_counts(conn, result)
 
 
-def outcomes(conn: Db, import_id: int, *, everyone: bool = True,
-             candidates_first: bool = True, limit: int | None = None) -> Iterator[PersonOutcome]:
+def outcomes(conn: Db, import_id: int, *, everyone: bool = True, candidates_first: bool = True,
+             limit: int | None = None, known_before: bool = True) -> Generator[PersonOutcome, None, None]:
     """Everyone on an import (or only candidates and persons to assess), candidates first or by
-    row; the first `limit` of them (None: all)."""
+    row; the first `limit` of them (None: all). Without `known_before` (no one on the import was
+    on an earlier one: `ScreenResult.known_before`), earlier lists are not looked for."""
     decisions = (KANDIDAT, MANUELL, IKKE_KANDIDAT) if everyone else (KANDIDAT, MANUELL)
     criteria = store.CriterionResults(conn)
-    for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first, limit=limit):
-        results = criteria.decode(row.resultater)
-        earlier = None
-        if row.tidligere_dato:
-            shown = dt.date.fromisoformat(row.tidligere_dato).strftime("%d.%m.%Y")
-            verdict = f" ({row.tidligere_beslutning.replace('_', ' ')})" if row.tidligere_beslutning else ""
-            earlier = f"på liste {shown}{verdict}"
-        interviewed = None
-        if row.kartlagt:
-            interviewed = f"kartlagt {dt.date.fromisoformat(row.kartlagt[:10]):%d.%m.%Y}"
-        elif row.kartlegging_endret:
-            interviewed = "under kartlegging"
+    # Almost every person has a set of results of their own (some quote the person's figures), but
+    # a long list has only a few hundred distinct results: whether each one is a reason for each
+    # decision is worked out once, and a person's reasons are looked up from the stored ids as text.
+    reason_for = {decision: Computed(partial(_deciding_reason, criteria, decision)) for decision in decisions}
+    earlier = Computed(_earlier_text)
+    interviewed = Computed(_interview_text)
+    for row in store.import_outcomes(conn, import_id, decisions, candidates_first=candidates_first, limit=limit,
+                                     details=False, earlier=known_before):
+        reasons = [reason for reason in map(reason_for[row.beslutning].__getitem__, row.resultater[1:-1].split(","))
+                   if reason is not None]
         yield PersonOutcome(
-            id=row.kort_id, sheet=row.ark, row=row.rad, decision=row.beslutning,
-            reasons=deciding_reasons(row.beslutning, results), fnr_masked=mask_fnr(row.fnr),
-            navn=row.navn, kontor=row.kontor, weeks=row.uker_sykmeldt, grad=row.grad,
-            diagnose_kapittel=row.diagnose[0] if row.diagnose else None, tidligere=earlier,
-            kartlegging=interviewed)
+            row.kort_id, row.ark, row.rad, row.beslutning, reasons,
+            mask_fnr(row.fnr), row.navn, row.kontor, row.uker_sykmeldt, row.grad,
+            row.diagnose[0] if row.diagnose else None,
+            earlier[row.tidligere_dato, row.tidligere_beslutning] if row.tidligere_dato else None,
+            interviewed[row.kartlagt, row.kartlegging_endret] if row.kartlegging_endret else None)
+
+
+def _deciding_reason(criteria: store.CriterionResults, decision: str, number: str) -> str | None:
+    """The reason a stored result (its id as text) gives for `decision`, or None if it gives none."""
+    if not number.strip():
+        return None  # "[]": a decision without results
+    found = deciding_reasons(decision, [criteria.result(int(number))])
+    return found[0] if found else None
+
+
+def _earlier_text(key: tuple[str, str | None]) -> str:
+    """«på liste 28.02.2022 (ikke kandidat)»: the person's latest earlier list."""
+    day, decision = key
+    verdict = f" ({decision.replace('_', ' ')})" if decision else ""
+    return f"på liste {dt.date.fromisoformat(day):%d.%m.%Y}{verdict}"
+
+
+def _interview_text(key: tuple[str | None, str]) -> str:
+    """«kartlagt 10.03.2022» (level 1 completed) or «under kartlegging»."""
+    completed, _ = key
+    return f"kartlagt {dt.date.fromisoformat(completed[:10]):%d.%m.%Y}" if completed else "under kartlegging"

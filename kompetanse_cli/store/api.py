@@ -8,7 +8,9 @@ Shared query text is written with SQLite's placeholders, `?` or `:name`; the Pos
 backend translates them. Ids of new rows come from `INSERT … RETURNING id` (both backends),
 never from `lastrowid` or `MAX(id) + 1`, so that nothing depends on one writer at a time.
 Where the fastest algorithm differs (e.g. the list import: `executemany` on SQLite, `COPY`
-on PostgreSQL), the store branches on `db.dialect`.
+on PostgreSQL), the store branches on `db.dialect`. Text is compared without case through the
+SQL function `kt_fold(text)` (Python's `str.casefold`: registered on every SQLite connection in
+`store/db.py`, defined alike on PostgreSQL), never SQLite's ASCII-only `LOWER`.
 """
 
 from __future__ import annotations

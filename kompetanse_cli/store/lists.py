@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from kompetanse_cli.store.db import now, transaction
 from kompetanse_cli.store.api import Db, Row
 
 SQL_CHUNK = 500  # bound parameters per IN (...) query
-NO_LIMIT = 2**62  # LIMIT for "all": SQLite takes -1 for it, PostgreSQL NULL; this number both
 
 
 @dataclass
@@ -117,34 +116,45 @@ class Outcome(NamedTuple):
         return f"Outcome(kort_id={self.kort_id!r}, ark={self.ark!r}, rad={self.rad})"
 
 
-def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *,
-                    candidates_first: bool = True, limit: int | None = None) -> Iterator[Outcome]:
+def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *, candidates_first: bool = True,
+                    limit: int | None = None, details: bool = True, earlier: bool = True) -> Iterator[Outcome]:
     """Everyone on a stored import with the given decisions, candidates first (or in row order),
     the first `limit` of them (None: all); with the person's latest appearance on an earlier
-    import (`tidligere_*`)."""
+    import (`tidligere_*`). Without `details`, the list row's dates, employer, job and kommune are
+    None (not read: what a summary does not show); without `earlier` (no one on the import was
+    on an earlier one), so are `tidligere_*`."""
     marks = ",".join("?" * len(decisions))
     order = ("CASE l.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END, " if candidates_first
              else "") + "l.ark, l.rad"
+    row_details = ("l.fylke, l.listedato, l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune"
+                   if details else ", ".join(["NULL"] * 8))
     # The rows to show are picked from the list rows alone, and only they are joined with the
     # person, the earlier lists and the interview: a long list shows its first couple of hundred.
-    return map(Outcome._make, conn.execute(
-        f"""WITH shown AS (
-               SELECT * FROM listeoppforing l WHERE l.import_id = ? AND l.beslutning IN ({marks})
-               ORDER BY {order} LIMIT ?)
-           SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
-                  l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, l.beslutning,
-                  l.uker_sykmeldt, l.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning,
-                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret
-           FROM shown l JOIN person p ON p.id = l.person_id
-           LEFT JOIN (
+    params: list[object] = [import_id, *decisions]
+    if limit is not None:
+        params.append(limit)
+    if earlier:
+        params.append(import_id)
+        earlier_columns = "e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning"
+        earlier_join = """LEFT JOIN (
                SELECT l2.person_id, l2.listedato, l2.beslutning,
                       ROW_NUMBER() OVER (PARTITION BY l2.person_id ORDER BY l2.listedato DESC, l2.id DESC) AS nr
                FROM listeoppforing l2
                WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM shown)
-           ) e ON e.person_id = l.person_id AND e.nr = 1
+           ) e ON e.person_id = l.person_id AND e.nr = 1"""
+    else:
+        earlier_columns, earlier_join = "NULL AS tidligere_dato, NULL AS tidligere_beslutning", ""
+    return map(Outcome._make, conn.execute(
+        f"""WITH shown AS (
+               SELECT * FROM listeoppforing l WHERE l.import_id = ? AND l.beslutning IN ({marks})
+               ORDER BY {order}{"" if limit is None else " LIMIT ?"})
+           SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, {row_details},
+                  l.beslutning, l.uker_sykmeldt, l.resultater, {earlier_columns},
+                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret
+           FROM shown l JOIN person p ON p.id = l.person_id
+           {earlier_join}
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
-           ORDER BY {order}""",
-        (import_id, *decisions, NO_LIMIT if limit is None else limit, import_id)))
+           ORDER BY {order}""", params))
 
 
 def decision_counts(conn: Db, import_id: int) -> dict[str, int]:
@@ -216,8 +226,7 @@ class ResultIds:
         not have the criterion). Results without an id get one (see `take_new`)."""
         if not columns:
             return ["[]"] * count
-        used = set().union(*columns)
-        used.discard(None)
+        used = cast("set[int]", set().union(*columns) - {None})
         for result in sorted({results[number] for number in used} - self._ids.keys()):
             self._ids[result] = str(self._next)
             self._new.append((self._next, *result))
@@ -225,13 +234,14 @@ class ResultIds:
         ids = [self._ids.get(result, "") for result in results]  # "": a result no decision here has
         if any(None in column for column in columns):
             return ["[" + ",".join(ids[n] for n in row if n is not None) + "]" for row in zip(*columns)]
-        if len(columns) == 1:
-            return list(map([f"[{number}]" for number in ids].__getitem__, columns[0]))
+        numbers = cast("Sequence[Sequence[int]]", columns)  # no None in them (checked above)
+        if len(numbers) == 1:
+            return list(map([f"[{number}]" for number in ids].__getitem__, numbers[0]))
         # the brackets go on the first and last numbers: one join per decision, nothing more
         first, last = [f"[{number}" for number in ids], [f"{number}]" for number in ids]
-        return list(map(",".join, zip(map(first.__getitem__, columns[0]),
-                                      *(map(ids.__getitem__, column) for column in columns[1:-1]),
-                                      map(last.__getitem__, columns[-1]))))
+        return list(map(",".join, zip(map(first.__getitem__, numbers[0]),
+                                      *(map(ids.__getitem__, column) for column in numbers[1:-1]),
+                                      map(last.__getitem__, numbers[-1]))))
 
 
 def save_results(conn: Db, results: Iterable[tuple[int, str, str, str]]) -> dict[str, str]:
@@ -286,9 +296,15 @@ class CriterionResults:
         with transaction(self.conn):  # the ids are handed out and saved by one writer
             numbering = self.numbering()
             stored = numbering.encode_numbers([[number] for number in range(len(results))],
-                                              [tuple(result) for result in results], 1)
+                                              [(result[0], result[1], result[2]) for result in results], 1)
             changed = save_results(self.conn, numbering.take_new())
         return renumber(stored, changed)[0] if changed else stored[0]
+
+    def result(self, number: int) -> tuple[str, str, str]:
+        """One stored result by its id."""
+        if number not in self._results:
+            self._load()
+        return self._results[number]
 
     def decode(self, stored: str) -> list[tuple[str, str, str]]:
         """A decision's stored results: (criterion, status, reason) triples, in checking order."""

@@ -53,25 +53,27 @@ class Bin:
 
 
 def _place_filter(scope: Scope, fylke: str, kontor: str) -> tuple[str, list[object]]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if scope.fylker is not None:
         where.append(f"{fylke} IN ({','.join('?' * len(scope.fylker))})")
         params += list(scope.fylker)
     if scope.kontorer is not None:
         where.append(f"{kontor} IN ({','.join('?' * len(scope.kontorer))})")
         params += list(scope.kontorer)
-    return (" AND ".join(where) or "TRUE"), params
+    return (" AND ".join(where) or "1 = 1"), params
 
 
 def _period_filter(scope: Scope, column: str) -> tuple[str, list[object]]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if scope.fra is not None:
         where.append(f"{column} >= ?")
         params.append(scope.fra.isoformat())
     if scope.til is not None:
         where.append(f"{column} <= ?")
         params.append(scope.til.isoformat())
-    return (" AND ".join(where) or "TRUE"), params
+    return (" AND ".join(where) or "1 = 1"), params
 
 
 @contextmanager
