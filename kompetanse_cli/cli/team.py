@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import typer
 
 from kompetanse_cli.cli.common import console
 from kompetanse_cli.errors import InputError, UsageError
 
+if TYPE_CHECKING:
+    from kompetanse_cli.store.postgres import Target
+
 team_app = typer.Typer(help="Team: felles PostgreSQL-database (eieren setter den opp).", no_args_is_help=True)
 
 
-def _owner_connection() -> tuple[object, object]:
+def _owner_connection() -> tuple[Any, Target]:
     """The raw connection and target, refused unless kt uses PostgreSQL and the caller owns the database."""
     from kompetanse_cli.store import backend, postgres
 
@@ -41,14 +46,14 @@ def opprett() -> None:
 
     raw, where = _owner_connection()
     try:
-        version = schema.installed_version(raw)  # type: ignore[arg-type]
+        version = schema.installed_version(raw)
         if version is not None:
-            raise InputError(f"{where.sentence()} er allerede satt opp for kt (skjema {version}).",  # type: ignore[attr-defined]
+            raise InputError(f"{where.sentence()} er allerede satt opp for kt (skjema {version}).",
                              hint="Bruk `kt team oppgrader` for å ta i bruk et nyere skjema.")
-        run = schema.migrate(raw)  # type: ignore[arg-type]
+        run = schema.migrate(raw)
     finally:
-        raw.close()  # type: ignore[attr-defined]
-    console.print(f"Satt opp kt i {where.describe()}: skjema {run[-1].number} ({len(run)} migrering(er)).")  # type: ignore[attr-defined]
+        raw.close()
+    console.print(f"Satt opp kt i {where.describe()}: skjema {run[-1].number} ({len(run)} migrering(er)).")
 
 
 @team_app.command("oppgrader")
@@ -63,16 +68,16 @@ def oppgrader() -> None:
 
     raw, where = _owner_connection()
     try:
-        version = schema.installed_version(raw)  # type: ignore[arg-type]
+        version = schema.installed_version(raw)
         if version is None:
-            raise InputError(f"{where.sentence()} er ikke satt opp for kt.",  # type: ignore[attr-defined]
+            raise InputError(f"{where.sentence()} er ikke satt opp for kt.",
                              hint="Kjør `kt team opprett` først.")
         if version > schema.schema_version():
             raise InputError(f"Databasen har kt-skjema {version}, nyere enn denne kt kjenner "
                              f"({schema.schema_version()}).", hint="Oppdater kt.")
-        run = schema.migrate(raw)  # type: ignore[arg-type]
+        run = schema.migrate(raw)
     finally:
-        raw.close()  # type: ignore[attr-defined]
+        raw.close()
     if not run:
         console.print(f"Skjemaet er allerede oppdatert (skjema {version}).")
     else:

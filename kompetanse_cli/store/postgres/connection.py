@@ -79,14 +79,14 @@ def translate(sql: str) -> str:
     return "".join(out)
 
 
-class PgRow(tuple):  # type: ignore[type-arg]
+class PgRow(tuple):
     """A row by position (`row[0]`) and by name (`row["kort_id"]`); `dict(row)` works."""
 
     __slots__ = ()
     _names: tuple[str, ...] = ()
     _index: dict[str, int] = {}
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             try:
                 return tuple.__getitem__(self, self._index[key])
@@ -183,14 +183,14 @@ class PgDb:
     def execute(self, sql: str, parameters: Params = (), /) -> PgCursor:
         cursor = self.raw.cursor()
         if parameters:
-            cursor.execute(translate(sql), parameters)  # type: ignore[arg-type]
+            cursor.execute(translate(sql), parameters)
         else:  # no parameters: psycopg sends the text as it is, `%` and all
-            cursor.execute(sql)  # type: ignore[arg-type]
+            cursor.execute(sql)
         return PgCursor(cursor)
 
     def executemany(self, sql: str, parameters: Iterable[Params], /) -> PgCursor:
         cursor = self.raw.cursor()
-        cursor.executemany(translate(sql), list(parameters))  # type: ignore[arg-type]
+        cursor.executemany(translate(sql), list(parameters))
         return PgCursor(cursor)
 
     def close(self) -> None:

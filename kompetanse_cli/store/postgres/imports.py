@@ -87,7 +87,7 @@ def save_screened(conn: PgDb, columns: Sequence[str], rows: Iterable[tuple[Any, 
     if offices:
         raw.cursor().executemany("INSERT INTO kontor (navn, fylke) VALUES (%s, %s) ON CONFLICT (navn) DO NOTHING",
                                  sorted(offices.items()))
-    stamp = raw.execute("SELECT now()").fetchone()[0]
+    stamp = raw.execute("SELECT now()").fetchone()[0]  # type: ignore[index]  # one row, always
     with raw.cursor().copy(f"COPY listeoppforing ({names}, screenet) FROM STDIN") as copy:
         for row in materialised:
             text = row[where]

@@ -267,7 +267,7 @@ def migrate(conn: psycopg.Connection[Any], *, progress: Callable[[Migration], No
             if progress:
                 progress(migration)
             with conn.transaction():
-                conn.execute(migration.sql)  # type: ignore[arg-type]
+                conn.execute(migration.sql)
                 conn.execute("INSERT INTO kt_skjema (versjon, navn) VALUES (%s, %s)",
                              (migration.number, migration.name))
             run.append(migration)
