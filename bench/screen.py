@@ -6,7 +6,8 @@ fødselsnummer with python-stdnum (the least a screening must spend), (3) `kt sc
 agder` into an empty KT_HOME, (4) the same with `--json` (every person written out); kt's bytecode
 cache is written first, as any run but a user's first finds it. Each command
 runs BENCH_RUNS times (5), taking turns, and the median wall time is shown with the highest peak
-memory (max RSS); kt's figures also as ratios of the bare read measured in the same run. Memory is
+memory (max RSS); kt's figures also as ratios of the bare read measured in the same run, and what
+`--json` adds in CPU time (which a machine busy with other work inflates less than wall time). Memory is
 the peak of kt's process and its worker together. Target: time ≤ 3× the read; memory < 400 MB at
 200 000 rows.
 
@@ -121,8 +122,9 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of one command: the peak of its own RSS (from the kernel)
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak memory (MB) and CPU seconds (user + system, its worker included) of one
+    command. The peak memory is the peak of its own RSS (from the kernel)
     or, where it starts a worker, of its RSS and its worker's together (sampled every 20 ms by a
     thread, so that the wall time is taken the moment the command ends)."""
     start = time.perf_counter()
@@ -142,7 +144,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return wall, max(usage.ru_maxrss, sampled[0]) / 1024
+    return wall, max(usage.ru_maxrss, sampled[0]) / 1024, usage.ru_utime + usage.ru_stime
 
 
 class PostgresDatabases:
@@ -175,20 +177,22 @@ class PostgresDatabases:
 
 
 def measure_runs(commands: dict[str, list[str]], env: dict[str, str], runs: int,
-                 databases: PostgresDatabases | None = None) -> dict[str, tuple[float, float]]:
+                 databases: PostgresDatabases | None = None) -> dict[str, tuple[float, float, float]]:
     """Each command `runs` times, taking turns (so that a slow moment of the machine falls on all
     of them alike): the median wall time and the highest peak memory of each. Every kt run starts
     from an empty database (a new KT_HOME; for a command named `pg…`, a new PostgreSQL database)."""
     walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, float] = {name: 0.0 for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             extra = databases.fresh() if databases is not None and name.startswith("pg") else {}
             with tempfile.TemporaryDirectory() as home:
-                wall, peak = measure(command, {**env, **extra, "KT_HOME": home})
+                wall, peak, cpu = measure(command, {**env, **extra, "KT_HOME": home})
             walls[name].append(wall)
+            cpus[name].append(cpu)
             peaks[name] = max(peaks[name], peak)
-    return {name: (statistics.median(walls[name]), peaks[name]) for name in commands}
+    return {name: (statistics.median(walls[name]), peaks[name], statistics.median(cpus[name])) for name in commands}
 
 
 def compile_kt() -> None:
@@ -209,7 +213,7 @@ def main() -> None:
     databases = PostgresDatabases(admin_url) if admin_url else None
     print(f"Median av {RUNS} kjøringer hver, på omgang.")
     print(f"{'rader':>8} | {'calamine-lesing':>16} | {'+ stdnum (×)':>12} | {'kt screen':>16} | {'tid (×)':>7} | "
-          f"{'minne (×)':>9} | {'--json (×)':>10} | {'PostgreSQL (×)':>16}")
+          f"{'minne (×)':>9} | {'--json (×)':>10} | {'--json: CPU i tillegg':>21} | {'PostgreSQL (×)':>16}")
     try:
         for rows in sizes:
             path = make_list(rows)
@@ -222,12 +226,13 @@ def main() -> None:
             if databases is not None:
                 commands["pg"] = [*kt, "screen", str(path), "--fylke", "agder"]
             found = measure_runs(commands, dict(os.environ), RUNS, databases)
-            (read_s, read_mb), (stdnum_s, _), (kt_s, kt_mb), (json_s, _) = (
+            (read_s, read_mb, _), (stdnum_s, _, _), (kt_s, kt_mb, kt_cpu), (json_s, _, json_cpu) = (
                 found["read"], found["stdnum"], found["kt"], found["json"])
             pg = f"{found['pg'][0]:6.2f} s {found['pg'][0] / read_s:6.2f}" if "pg" in found else "hoppet over"
             print(f"{rows:>8} | {read_s:7.2f} s {read_mb:5.0f} MB | {stdnum_s / read_s:12.2f} | "
                   f"{kt_s:7.2f} s {kt_mb:5.0f} MB | "
-                  f"{kt_s / read_s:7.2f} | {kt_mb / read_mb:9.2f} | {json_s / read_s:10.2f} | {pg:>16}")
+                  f"{kt_s / read_s:7.2f} | {kt_mb / read_mb:9.2f} | {json_s / read_s:10.2f} | "
+                  f"{json_cpu - kt_cpu:+6.2f} s ({(json_cpu - kt_cpu) / kt_cpu:4.0%} av kt) | {pg:>16}")
     finally:
         if databases is not None:
             databases.close()

@@ -62,11 +62,11 @@ def test_a_schema_four_decision_is_moved_onto_its_list_row(kt_home: Path, tmp_pa
     explained = run_kt("forklar", "abcde", "--json")  # the first command upgrades
     assert explained.code == 0, explained.stderr
     data = json.loads(explained.stdout)
-    assert (data["decision"], data["uker_sykmeldt"], data["regelversjon"], data["row"], data["file"]) == (
+    assert (data["decision"], data["weeks_on_leave"], data["rule_version"], data["row"], data["file"]) == (
         "ikke_kandidat", 10, "1#x", 2, "uke10.xlsx")
-    assert [(c["kriterium"], c["status"], c["begrunnelse"]) for c in data["criteria"]] == RESULTS
+    assert [(c["criterion"], c["status"], c["reason"]) for c in data["criteria"]] == RESULTS
     assert query(kt_home, "PRAGMA user_version") == [(kt_db.schema_version(),)]
-    assert list(kt_home.glob("kt.før-skjema-5.*.db"))  # the copy made before the upgrade
+    assert list(kt_home.glob(f"kt.før-skjema-{kt_db.schema_version()}.*.db"))  # the copy made before the upgrade
 
     # the newest decision per row, on the row itself; a row without one keeps none
     assert query(kt_home, "SELECT id, regelversjon, beslutning, uker_sykmeldt, alder, resultater, screenet"
@@ -98,7 +98,7 @@ def test_a_schema_four_decision_is_moved_onto_its_list_row(kt_home: Path, tmp_pa
     later = write_list(tmp_path / "uke14.xlsx", [person_row(FNR, start=dt.date(2022, 1, 3))], title="Uttak 04.04.2022")
     screened = screen_json(str(later), "--fylke", "agder")
     assert screened["persons"][0]["id"] == "abcde"
-    assert screened["persons"][0]["tidligere"] == "på liste 07.03.2022 (ikke kandidat)"
+    assert screened["persons"][0]["earlier"] == "på liste 07.03.2022 (ikke kandidat)"
 
     # deleting the person takes the decisions and the results only they had
     assert run_kt("slett", "abcde", "--ja").code == 0
@@ -122,7 +122,7 @@ def test_kt_screen_stores_the_decision_on_each_list_row(kt_home: Path, tmp_path:
     assert [row[:5] for row in rows] == [
         (3, "kandidat", 8, 41, 100), (4, "ikke_kandidat", 8, 47, 50), (5, "manuell", 8, 32, 100)]
     explained = json.loads(run_kt("forklar", data["persons"][0]["id"], "--json").stdout)
-    assert {row[5] for row in rows} == {explained["regelversjon"]}
+    assert {row[5] for row in rows} == {explained["rule_version"]}
     stamps = {row[7] for row in rows}
     assert len(stamps) == 1 and before <= stamps.pop() <= kt_db.now()
     status = {number: (kriterium, value) for number, kriterium, value in

@@ -237,3 +237,28 @@ def test_person_finn_finds_the_id_from_a_fodselsnummer(tmp_path: Path, kt_home: 
     child.expect_exact(f"{person}  Kari Testesen")
     child.expect(pexpect.EOF)
     assert dbrows.tuples("SELECT person FROM logg WHERE handling = 'person søkt opp'") == [(person,)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_person_ny_takes_the_saved_fylke_and_kontor_on_enter(kt_home: Path) -> None:
+    assert run_kt("config", "set", "fylke", "agder").code == 0
+    assert run_kt("config", "set", "kontor", "NAV Lister").code == 0
+    fnr = synthetic_fnr(dt.date(1981, 4, 5))
+    env = {**os.environ, "KT_VEILEDER": "A123456", "COLUMNS": "120", "TERM": "dumb"}
+    child = pexpect.spawn(sys.executable, ["-m", "kompetanse_cli", "person", "ny"], env=env, encoding="utf-8",
+                          timeout=TIMEOUT)
+    child.expect_exact("Fødselsnummer")
+    child.sendline(fnr)
+    child.expect_exact("Navn")
+    child.sendline("Per Testmann")
+    child.expect_exact("Fylke [Agder]:")
+    child.sendline("")
+    child.expect_exact("NAV-kontor [NAV Lister]:")
+    child.sendline("")
+    for prompt in ("Arbeidsgiver", "Sykmeldt fra og med", "Målform"):
+        child.expect_exact(prompt)
+        child.sendline("")
+    child.expect(r"Registrert med id (\w{5})")
+    child.expect(pexpect.EOF)
+    assert dbrows.tuples("SELECT navn, fylke, kontor FROM person WHERE fnr = ?", (fnr,)) == [
+        ("Per Testmann", "agder", "NAV Lister")]

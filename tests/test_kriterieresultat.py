@@ -37,7 +37,7 @@ def test_explanation_reads_the_stored_results_back(kt_home: Path) -> None:
                                 " WHERE p.kort_id = ?", (person["id"],))[0]
     stored = {number: (k, s, b) for number, k, s, b in
               query(kt_home, "SELECT id, kriterium, status, begrunnelse FROM kriterieresultat")}
-    assert [(c["kriterium"], c["status"], c["begrunnelse"]) for c in explained["criteria"]] == \
+    assert [(c["criterion"], c["status"], c["reason"]) for c in explained["criteria"]] == \
         [stored[n] for n in json.loads(numbers)]
 
 
@@ -69,7 +69,7 @@ def test_results_of_an_older_database_are_converted(kt_home: Path) -> None:
     _schema_two_database_with_a_decision(kt_home / "kt.db", results)
     explained = run_kt("forklar", "abcde", "--json")
     assert explained.code == 0, explained.stderr
-    assert [[c["kriterium"], c["status"], c["begrunnelse"]] for c in json.loads(explained.stdout)["criteria"]] == results
+    assert [[c["criterion"], c["status"], c["reason"]] for c in json.loads(explained.stdout)["criteria"]] == results
     assert query(kt_home, "PRAGMA user_version") == [(kt_db.schema_version(),)]
     assert query(kt_home, "SELECT resultater FROM screening") == [("[1,2,3]",)]
     assert query(kt_home, "SELECT kriterium, status, begrunnelse FROM kriterieresultat ORDER BY id") == \
@@ -100,7 +100,7 @@ def test_the_copy_made_before_the_upgrade_restores_with_deletions_kept(kt_home: 
     assert query(kt_home, "PRAGMA user_version") == [(kt_db.schema_version(),)]
     assert query(kt_home, "SELECT kort_id FROM person") == [("fghjk",)]
     explained = json.loads(run_kt("forklar", "fghjk", "--json").stdout)
-    assert [c["begrunnelse"] for c in explained["criteria"]] == ["Sykmeldt 100 % (krav: minst 100 %)"]
+    assert [c["reason"] for c in explained["criteria"]] == ["Sykmeldt 100 % (krav: minst 100 %)"]
     assert query(kt_home, "SELECT begrunnelse FROM kriterieresultat") == [("Sykmeldt 100 % (krav: minst 100 %)",)]
 
 

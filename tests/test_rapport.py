@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -34,7 +33,9 @@ import pytest
 from kompetanse_cli.sykepenger import sykepenger_end
 from kompetanse_cli.store import db
 from kompetanse_cli.store import tallies as store
+from kompetanse_cli.store.api import Db
 from kompetanse_cli.store.lists import CriterionResults
+from tests import dbrows
 from tests.conftest import run_kt, synthetic_fnr
 
 CRITERIA = ("arbeidsgiver", "sykepengeperiode", "grad", "gjentakende", "diagnose_arbeid", "svangerskap", "covid",
@@ -47,7 +48,7 @@ TALK = "2022-03-15"
 class Store:
     """Writes persons, lists, decisions and interviews straight into the schema."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Db) -> None:
         self.conn = conn
         self.persons = 0
         self.imports: dict[tuple[str, str], int] = {}
@@ -448,9 +449,8 @@ def test_sick_leave_start_falls_back_to_the_person(kt_home: Path) -> None:
 
 @pytest.mark.parametrize("start", [dt.date(2022, 1, 3) + dt.timedelta(days=d) for d in range(14)])
 def test_last_sykepengedag_in_sql_matches_python(start: dt.date) -> None:
-    conn = sqlite3.connect(":memory:")
     expression = store.last_sykepengedag_sql("?")
-    found = conn.execute(f"SELECT {expression.replace('?', ':d')}", {"d": start.isoformat()}).fetchone()[0]
+    found = dbrows.value(f"SELECT {expression.replace('?', ':d')}", {"d": start.isoformat()})
     assert found == sykepenger_end(start).isoformat()
 
 
@@ -460,3 +460,25 @@ def test_a_report_with_nobody_in_it_says_what_to_do_instead_of_printing_empty_ta
     text = " ".join(result.stdout.split())
     assert "Ingen personer i utvalget. Er ingen liste importert ennå, begynn med `kt screen FIL --fylke FYLKE`" in text
     assert "Nivå 1" not in text and "Screening" not in text and "Data per" not in text
+
+
+def test_reasons_are_labelled_by_why_the_person_was_not_a_candidate(known: Store, tmp_path: Path) -> None:
+    """«Ikke covid-19 85» under «Hvorfor personer ikke var kandidater» read as the opposite of
+    what it meant: each row now says what was wrong (in text, xlsx, html and json alike)."""
+    labels = report_json("--fylke", "agder")["screening"]["reasons"]["labels"]
+    assert labels["covid"] == "Covid-19"
+    assert labels["svangerskap"] == "Svangerskapsrelatert"
+    assert labels["arbeidsgiver"] == "Har ikke arbeidsgiver"
+    assert labels["grad"] == "Sykmeldingsgrad under kravet"
+    text = run_kt("rapport", "--fylke", "agder").stdout
+    reasons = text[text.index("Hvorfor personer ikke var kandidater"):]
+    assert "Sykmeldingsgrad under kravet" in reasons and "Ikke covid-19" not in reasons
+    assert "Har arbeidsgiver" not in reasons and "Ikke svangerskapsrelatert" not in reasons
+    xlsx, html = tmp_path / "r.xlsx", tmp_path / "r.html"
+    assert run_kt("rapport", "--fylke", "agder", "--xlsx", str(xlsx), "--html", str(html)).code == 0
+    rows = [r for r in openpyxl.load_workbook(xlsx)["Årsaker ikke kandidat"].iter_rows(values_only=True)]
+    cells = {str(c) for r in rows for c in r}
+    assert {"Covid-19", "Har ikke arbeidsgiver", "Svangerskapsrelatert"} <= cells
+    assert not {"Ikke covid-19", "Har arbeidsgiver", "Ikke svangerskapsrelatert"} & cells
+    page = html.read_text(encoding="utf-8")
+    assert "Har ikke arbeidsgiver" in page and "Ikke covid-19" not in page

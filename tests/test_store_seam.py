@@ -93,9 +93,9 @@ def test_a_list_screened_while_ids_are_taken_meanwhile_explains_every_person_rig
     by_fnr = dict(dbrows.tuples("SELECT fnr, kort_id FROM person WHERE kort_id NOT LIKE 'zz%'"))
     for fnr, grade in zip(fnrs, ("Sykmeldt 100 %", "Sykmeldt 60 %")):
         explained = json.loads(run_kt("forklar", by_fnr[fnr], "--json").stdout)
-        grad = next(c for c in explained["criteria"] if c["kriterium"] == "grad")
-        assert grad["begrunnelse"].startswith(grade)
-        assert all(c["kriterium"] != "annen" for c in explained["criteria"])
+        grad = next(c for c in explained["criteria"] if c["criterion"] == "grad")
+        assert grad["reason"].startswith(grade)
+        assert all(c["criterion"] != "annen" for c in explained["criteria"])
         assert shown[by_fnr[fnr]].fnr_masked == fnr[:6] + "*****"
 
 

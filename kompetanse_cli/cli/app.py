@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(0)
         raise
     except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
+        if type(error).__name__ == "NoArgsIsHelpError":  # bare `kt`, `kt config`: the help, as git does
+            sys.stdout.write(getattr(error, "ctx").get_help() + "\n")
+            sys.exit(0)
         if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
             message, help_command = parser_errors.describe(error, sys.argv[1:] if argv is None else argv)
             shown = mask_numbers(message)  # it may repeat what was typed

@@ -11,7 +11,8 @@ from rich.rule import Rule
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, print_records
+from kompetanse_cli.cli.prompt import NOTE_HINT, LineReader
 from kompetanse_cli.errors import EXIT_INTERRUPTED, UsageError
 from kompetanse_cli.fylker import FYLKER
 from kompetanse_cli.screening.engine import DECISION_LABELS
@@ -135,14 +136,16 @@ def _show_card(session: LevelSession) -> None:
 
 
 def _interview(session: LevelSession) -> None:
+    from kompetanse_cli.interview.diagnoses import diagnosis_warning
     from kompetanse_cli.interview.runner import first_open, run_level
     from kompetanse_cli.interview.template import shown_questions
 
     template, niva = session.template, session.niva
+    reader = LineReader()  # line editing, and this interview's answers as history
     start = None
     if session.complete_already and session.level is not None:
         console.print(f"Nivå {niva} ble fullført {no_date(_day(session.level.fullfort))}.")
-        if console.input("Vil du se gjennom og endre svar? \\[j/N] ").strip().lower() not in ("j", "ja", "y"):
+        if reader.ask("Vil du se gjennom og endre svar? [j/N] ", remember=False).strip().lower() not in ("j", "ja", "y"):
             return
         start = len(shown_questions(template, niva, session.answers))
     elif session.answers:
@@ -152,12 +155,17 @@ def _interview(session: LevelSession) -> None:
 
     def save(qid: str, value: str | None) -> None:
         session.save(qid, value)
+        question = template.question(qid)
+        warning = diagnosis_warning(question, value) if question is not None else None
+        if warning:
+            console.print(f"[bold yellow]Advarsel:[/] {esc(warning)} Endre svaret fra oppsummeringen.")
         if qid == "planlagt_slutt" and value:
             _warn_sykepenger(session, {**session.answers, qid: value})
 
     try:
-        outcome = run_level(template, niva, session.answers, ask=_ask, review=_review, save=save,
-                            remove=session.remove, start=start)
+        outcome = run_level(template, niva, session.answers, ask=lambda prompt: _ask(prompt, reader),
+                            review=lambda summary: _review(summary, reader), save=save,
+                            remove=session.remove, start=start, known=session.known_dates())
     except (KeyboardInterrupt, EOFError):
         console.print(f"\n{len(session.answers)} svar er lagret. "
                       f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))
@@ -192,7 +200,7 @@ def _day(text: str | None):
     return dt.date.fromisoformat(text[:10]) if text else None
 
 
-def _ask(prompt: Prompt) -> str | Move:
+def _ask(prompt: Prompt, reader: LineReader) -> str | Move:
     from kompetanse_cli.interview.runner import Move
     from kompetanse_cli.interview.template import show_value
 
@@ -205,15 +213,21 @@ def _ask(prompt: Prompt) -> str | Move:
         for number, (key, label) in enumerate(question.valg.items(), start=1):
             console.print(f"  {number:>2}  {esc(label)} [dim]({esc(key)})[/]")
     elif question.type == "dato":
-        console.print("  [dim]Dato som dd.mm.åååå[/]")
+        console.print("  [dim]Dato som dd.mm.åååå, eller «i dag», «i går»[/]")
     if prompt.answered:
         console.print(f"  Nå: [cyan]{esc(show_value(question, prompt.current))}[/]")
     if prompt.error:
         console.print(f"  [red]{prompt.error}[/]")
-    keep = " · Enter = behold" if prompt.answered else ""
+    today = _enter_means_today(prompt)
+    keep = " · Enter = behold" if prompt.answered else (f" · Enter = i dag ({today})" if today else "")
     console.print(f"[dim]{HINTS.get(question.type, 'Svar')}{keep} · {MOVES_HINT}[/]")
+    note = question.type == "tekst"
+    if note and reader.available():
+        console.print(f"[dim]{NOTE_HINT}[/]")
     while True:
-        reply = console.input("> ")
+        reply = reader.ask("> ", multiline=note)
+        if not reply.strip() and today:
+            return today
         key = reply.strip().lower()
         if key == "?":
             console.print(esc(question.hjelp or "Ingen ekstra hjelp til dette spørsmålet."))
@@ -223,19 +237,26 @@ def _ask(prompt: Prompt) -> str | Move:
         return reply
 
 
-def _review(summary: Summary) -> int | None:
+def _enter_means_today(prompt: Prompt) -> str | None:
+    """Today's date (dd.mm.åååå) when Enter may answer with it: an unanswered date that cannot be
+    in the future, such as the day of the conversation (often held today)."""
+    import datetime as dt
+
+    question = prompt.question
+    if question.type != "dato" or prompt.answered or not question.ikke_i_fremtiden:
+        return None
+    return dt.date.today().strftime("%d.%m.%Y")
+
+
+def _review(summary: Summary, reader: LineReader) -> int | None:
     from kompetanse_cli.interview.template import show_value
 
     console.print(Rule("Oppsummering", align="left"))
-    table = Table(show_header=True)
-    table.add_column("#", justify="right")
-    table.add_column("Spørsmål")
-    table.add_column("Svar")
-    for number, question in enumerate(summary.questions, start=1):
-        table.add_row(str(number), esc(question.tekst), esc(show_value(question, summary.answers.get(question.id))))
-    console.print(table)
+    print_records(None, ["#", "Spørsmål", "Svar"],
+                  [[str(number), esc(question.tekst), esc(show_value(question, summary.answers.get(question.id)))]
+                   for number, question in enumerate(summary.questions, start=1)], lead=2, no_wrap=(0,), wrap=(1, 2))
     while True:
-        reply = console.input("Nummeret på et svar du vil endre, eller Enter for å fullføre: ").strip()
+        reply = reader.ask("Nummeret på et svar du vil endre, eller Enter for å fullføre: ", remember=False).strip()
         if not reply:
             return None
         if reply.isdigit() and 1 <= int(reply) <= len(summary.questions):
@@ -270,6 +291,8 @@ def _from_file(session: LevelSession, path: Path) -> None:
 
     result = apply_answer_file(session, path)
     console.print(f"Lagret {result.stored} svar for {session.card.short_id}, nivå {session.niva}.")
+    for warning in result.warnings:
+        err_console.print(f"[bold yellow]Advarsel:[/] {esc(warning)}")
     if result.complete:
         console.print(f"[green]Nivå {session.niva} er fullført.[/]")
         if session.niva == 2:
@@ -308,6 +331,9 @@ def _import(path: Path | None) -> None:
         console.print(f"Kolonner ikke brukt: {', '.join(result.ignored_columns)}.")
     for error in result.rejected:
         console.print(f"  ark «{esc(error.sheet)}», rad {error.row}, kolonne «{esc(error.column)}»: {esc(error.reason)}")
+    for warning in result.warnings:
+        err_console.print(f"[bold yellow]Advarsel:[/] ark «{esc(warning.sheet)}», rad {warning.row}, "
+                          f"kolonne «{esc(warning.column)}»: {esc(warning.reason)}.")
 
 
 def register(app: typer.Typer) -> None:

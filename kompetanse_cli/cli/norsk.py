@@ -21,6 +21,7 @@ WORDS = {
     "env var: {var}": "miljøvariabel: {var}",
     "Aborted!": "Avbrutt.",
 }
+DATE_HINT = "dd.mm.åååå"  # what every date option's help says
 HELP_TEXT = "Vis denne hjelpen og avslutt."
 USAGE = "Bruk: "
 # type labels and placeholders in the finished help text
@@ -47,6 +48,10 @@ def install() -> None:
                    lambda original: lambda self, ctx: _norwegian_help(original(self, ctx)))
         _wrap_once(click_core.Command, "get_help_option",
                    lambda original: lambda self, ctx: _with_help_text(original(self, ctx)))
+        # the option column is translated before it is laid out, so the descriptions line up
+        _wrap_once(formatting.HelpFormatter, "write_dl",
+                   lambda original: lambda self, rows, *args, **kwargs:
+                   original(self, [(_option_words(first, second), second) for first, second in rows], *args, **kwargs))
     except (ImportError, AttributeError):
         pass
 
@@ -59,6 +64,15 @@ def _wrap_once(owner: type, name: str, make: Callable[[Callable], Callable]) -> 
     wrapped = make(original)
     wrapped._kt = True  # type: ignore[attr-defined]
     setattr(owner, name, wrapped)
+
+
+def _option_words(first: str, second: str) -> str:
+    """An option's names and value placeholder in Norwegian; a date option takes <dato>."""
+    for english, norwegian in TOKENS.items():
+        first = first.replace(english, norwegian)
+    if DATE_HINT in second:
+        first = first.replace("<tekst>", "<dato>")
+    return first
 
 
 def _norwegian_help(text: str) -> str:

@@ -27,6 +27,12 @@ _TRANSLATIONS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# Words from other tools a veileder may try, and kt's word for the same thing (when the group has it).
+SYNONYMS = {"get": "vis", "show": "vis", "list": "vis", "ls": "vis", "view": "vis", "print": "vis",
+            "new": "ny", "add": "ny", "create": "ny", "find": "finn", "search": "finn",
+            "delete": "slett", "remove": "slett", "rm": "slett"}
+
+
 def norwegian(message: str) -> str:
     for pattern, template in _TRANSLATIONS:
         match = pattern.match(message)
@@ -48,7 +54,9 @@ def describe(error: Exception, argv: list[str] | None = None) -> tuple[str, str 
     names = list(getattr(group, "commands", {}) or {})
     typed = re.match(r"^Ukjent kommando «(.+)»\.$", message)
     if typed and names:
-        close = difflib.get_close_matches(typed.group(1), names, n=1, cutoff=0.6)
+        word = typed.group(1)
+        close = ([SYNONYMS[word.lower()]] if SYNONYMS.get(word.lower()) in names
+                 else difflib.get_close_matches(word, names, n=1, cutoff=0.6))
         if close:
             message += f" Mente du «{close[0]}»?"
     if command == "kt" and argv and not argv[0].startswith("-") and argv[0] in _root_commands(context):

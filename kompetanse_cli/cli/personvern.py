@@ -8,10 +8,17 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, parse_date_option
+from kompetanse_cli.cli.common import (
+    console,
+    err_console,
+    esc,
+    no_date,
+    open_db,
+    parse_date_option,
+    print_records,
+)
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.store.persons import looks_like_short_id, unknown_id
@@ -161,23 +168,28 @@ def logg(
         rows = store.audit_rows(conn, person=person.strip().lower() if person else None, fra=start.isoformat() if start else None,
                                 til=(end + dt.timedelta(days=1)).isoformat() if end else None)
     if som_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        entries = [{"id": r["id"], "time": r["tidspunkt"], "veileder": r["veileder"], "action": r["handling"],
+                    "person": r["person"], "details": r["detaljer"]} for r in rows]
+        sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table(title=f"{len(rows)} logginnslag", title_justify="left")
-    for title in ("Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"):
-        table.add_column(title)
-    for row in rows:
-        when = dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M")
-        table.add_row(when, row["veileder"] or "", row["handling"], row["person"] or "", esc(row["detaljer"] or ""))
-    console.print(table)
+    print_records(f"{len(rows)} logginnslag", ["Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"],
+                  [[dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M"), row["veileder"] or "",
+                    row["handling"], row["person"] or "", esc(row["detaljer"] or "")] for row in rows],
+                  lead=2, no_wrap=(0, 1, 3), wrap=(4,))
 
 
-def backup_cmd(fil: Path = typer.Argument(..., help="Ny fil for sikkerhetskopien.", show_default=False)) -> None:
+def backup_cmd(
+    fil: Path = typer.Argument(None, help="Filen for sikkerhetskopien (standard: kt-backup-ÅÅÅÅ-MM-DD.db i mappen "
+                               "du står i).", show_default=False),
+    overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt filen hvis den finnes fra før."),
+) -> None:
     """Ta en sikker kopi av databasen (kan kjøres mens kt er i bruk).
 
     Kopien inneholder helseopplysninger: oppbevar den like trygt som databasen.
 
-    Eksempel:
+    Eksempler:
+
+        kt backup
 
         kt backup ~/sikker-mappe/kt-2022-03-07.db
     """
@@ -185,8 +197,9 @@ def backup_cmd(fil: Path = typer.Argument(..., help="Ny fil for sikkerhetskopien
 
     backup.refuse_on_postgres("backup")
     with open_db() as conn:
-        backup.take_backup(conn, fil, veileder=config.veileder())
-    console.print(f"Sikkerhetskopi skrevet til {fil}.")
+        written = backup.take_backup(conn, fil or backup.default_backup_name(), veileder=config.veileder(),
+                                     replace=overskriv)
+    console.print(f"Sikkerhetskopi skrevet til {esc(str(written))}.", soft_wrap=True)
 
 
 def gjenopprett(

@@ -36,12 +36,17 @@ def referat(
     malform: str = typer.Option(None, "--malform", metavar="nb|nn",
                                 help="Overstyr personens målform (standard: personens, ellers bokmål)."),
     overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt FIL hvis den finnes fra før."),
+    likevel: bool = typer.Option(False, "--likevel",
+                                 help="Lag brevet selv om et fritekstsvar ser ut til å nevne en diagnose."),
 ) -> None:
     """Lag referatet fra kartleggingssamtalen til kandidaten, på kandidatens målform.
 
     Referatet sier når samtalen var, hva dere snakket om, hva dere ble enige om og neste steg,
     det planlagte tiltaket (når nivå 2 er fylt ut) og at inntekt etter sykepengeperioden ikke er
     sikret. Det tar ikke med diagnoser eller svar om helse; bare det du skrev i notatfeltet.
+    Ser et fritekstsvar som står i brevet (notatet, kurset, tilbyderen) ut til å nevne en
+    diagnose (en ICPC-2-kode som P76, eller et ord som depresjon), lages ikke brevet før du har
+    rettet svaret, eller bekrefter med --likevel at det ikke er en diagnose.
     Fylket kan bruke egne maler i KT_HOME/maler/referat/ (samme filnavn som standardmalene).
     Hvert brev føres i brevloggen (når, mal, format, hvem).
 
@@ -67,7 +72,7 @@ def referat(
                          "(eller miljøvariabelen KT_VEILEDER).")
     with open_db() as conn:
         letter = render_referat(conn, person_id, fmt=fmt, til_veileder=til_veileder, malform=chosen_form,
-                                veileder=veileder)
+                                veileder=veileder, allow_diagnoses=likevel)
         if ut is not None:
             write_letter(letter, ut, overwrite=overskriv)
         record_letter(conn, letter, veileder=veileder, destination="til fil" if ut is not None else "til skjerm")

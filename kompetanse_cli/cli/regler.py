@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from kompetanse_cli.cli.common import console, esc
+from kompetanse_cli.cli.common import console, esc, print_records
 from kompetanse_cli.cli.screen import choose_fylke
 from kompetanse_cli.errors import InputError
 from kompetanse_cli.screening.rules import CRITERIA, check_rule_file, describe_criterion, load_region
@@ -30,8 +30,8 @@ def vis(
     choice = choose_fylke(fylke)
     region = load_region(choice)
     if som_json:
-        console.print_json(json.dumps({r.fylke: {"kilder": r.sources, "versjon": r.version, "regler": r.data}
-                                       for r in region.rulesets}, ensure_ascii=False))
+        sys.stdout.write(json.dumps([{"fylke": r.fylke, "version": r.version, "sources": r.sources, "rules": r.data}
+                                     for r in region.rulesets], ensure_ascii=False, indent=2) + "\n")
         return
     if choice.note:
         console.print(f"[cyan]Merk:[/] {choice.note}")
@@ -42,17 +42,14 @@ def vis(
         console.print(f"Kilder: {', '.join(rules.sources)}")
         weeks = ", ".join(str(w) for w in rules.data.get("vurderingsuker", []))
         console.print(f"Listene gjennomgås ved: {weeks} uker")
-        table = Table()
-        table.add_column("Kriterium")
-        table.add_column("På")
-        table.add_column("Krav (og nøklene i regelfilen)", overflow="fold")
+        rows = []
         for name, label in CRITERIA.items():
             settings = dict(rules.data.get(name, {}))
             active = settings.pop("aktiv", False)
             keys = "; ".join(f"{k} = {_show(v)}" for k, v in settings.items())
             shown = esc(describe_criterion(name, settings)) + (f"\n[dim]{esc(keys)}[/]" if keys else "")
-            table.add_row(label, "ja" if active else "[dim]nei[/]", shown)
-        console.print(table)
+            rows.append([label, "ja" if active else "[dim]nei[/]", shown])
+        print_records(None, ["Kriterium", "På", "Krav (og nøklene i regelfilen)"], rows, lead=2, no_wrap=(1,), wrap=(2,))
 
 
 def _show(value: object) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +26,7 @@ from kompetanse_cli.cli.common import (
     no_date,
     open_db,
     parse_date_option,
+    print_records,
 )
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
@@ -73,7 +75,8 @@ def screen(
     fil: Path = typer.Argument(..., help="Listen: .xlsx, .xls, .ods eller .csv.", show_default=False),
     fylke: str = typer.Option(None, "--fylke", "-f", help="Fylket hvis regler skal brukes, f.eks. agder."),
     ark: str = typer.Option(None, "--ark", help="Arket listen står på (ellers finnes det automatisk)."),
-    listedato: str = typer.Option(None, "--listedato", help="Datoen listen gjelder, dd.mm.åååå (ellers fra tittelraden, ellers i dag)."),
+    listedato: str = typer.Option(None, "--listedato", help="Datoen listen gjelder, dd.mm.åååå, eller i-dag "
+                                  "(ellers fra tittelraden; finnes ingen, spør kt)."),
     kontor: str = typer.Option(None, "--kontor", help="NAV-kontor for listen, når den ikke har en kontorkolonne."),
     alle: bool = typer.Option(False, "--alle", help="Vis (og eksporter) alle, ikke bare kandidater og de som må vurderes."),
     som_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON (for skript)."),
@@ -82,11 +85,17 @@ def screen(
     overskriv: bool = typer.Option(False, "--overskriv", help="Erstatt --eksport-filen hvis den finnes fra før."),
     pa_nytt: bool = typer.Option(False, "--på-nytt", "--pa-nytt",
                                  help="Screen en fil som er importert før på nytt (f.eks. med en annen listedato)."),
+    likevel: bool = typer.Option(False, "--likevel",
+                                 help="Screen listen selv om de fleste kommunene på den ligger i et annet fylke."),
+    kolonne: list[str] = typer.Option(None, "--kolonne", metavar="«KOLONNE=FELT»",
+                                      help="Si hva en kolonne betyr, f.eks. \"Tidl. sykefravær=tidligere sykefravær\" "
+                                           "(FELT - for en kolonne som ikke skal brukes). Huskes for kontoret."),
 ) -> None:
     """Les en ukeliste over sykmeldte, screen alle etter fylkets regler, og lagre resultatet.
 
     Hver person får en beslutning (kandidat, ikke kandidat, må vurderes) med begrunnelse.
-    Samme fil to ganger legger ikke til noe nytt.
+    Samme fil to ganger legger ikke til noe nytt. En liste der de fleste radene er fra
+    kommuner i et annet fylke enn --fylke, blir ikke lagret (med mindre du legger til --likevel).
 
     Eksempler:
 
@@ -95,11 +104,15 @@ def screen(
         kt screen uke8.csv --fylke innlandet --listedato 28.02.2022 --kontor "NAV Hamar"
 
         kt screen uke10.xlsx --fylke agder --alle --eksport kandidater.xlsx
+
+        kt screen uke11.xlsx --fylke agder --kolonne "Tidl. sykefravær=tidligere sykefravær"
     """
     from kompetanse_cli.screening.run import outcomes, screen_file
 
     choice = choose_fylke(fylke)
-    day = parse_date_option(listedato, "--listedato")
+    today = listedato is not None and listedato.strip().lower().replace(" ", "-") in ("i-dag", "idag")
+    day = None if today else parse_date_option(listedato, "--listedato")
+    mapped = _column_options(kolonne or [])
     veileder = config.veileder()
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
         raise UsageError("--eksport skriver en Excel-fil; gi filen endelsen .xlsx.")
@@ -109,7 +122,8 @@ def screen(
         with _progress(quiet=som_json) as report:
             result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
                                  kontor=kontor or config.load().get("kontor"), veileder=veileder,
-                                 progress=report, again=pa_nytt)
+                                 progress=report, again=pa_nytt, other_fylke=likevel, ask_date=_ask_list_date,
+                                 columns=mapped, today=today)
         # the import's pages are folded into the database file while the result is written out
         with checkpoint_meanwhile(conn):
             if eksport is not None:
@@ -130,6 +144,44 @@ def screen(
     if veileder is None:
         err_console.print("[dim]Tips:[/] sett NAV-identen din med `kt config set veileder A123456`, så står det i "
                           "loggen hvem som screenet listen (og den trengs til kartleggingen).")
+
+
+def _column_options(given: list[str]) -> dict[str, str]:
+    """`--kolonne "Tidl. sykefravær=tidligere sykefravær"` → header → field."""
+    from kompetanse_cli.ingest.columns import FIELD_LABELS, field_for
+
+    mapped = {}
+    for option in given:
+        header, _, wanted = option.rpartition("=")
+        name = field_for(wanted) if header.strip() else None
+        if name is None:
+            fields = ", ".join(sorted(set(FIELD_LABELS.values())))
+            raise UsageError(f"--kolonne «{option}»: skriv KOLONNE=FELT, der FELT er ett av: {fields} "
+                             "(eller - for en kolonne som ikke skal brukes).")
+        mapped[header.strip()] = name
+    return mapped
+
+
+def _ask_list_date() -> dt.date:
+    """No list date given or found in the file: asked at a terminal (Enter: today), refused in a script."""
+    if not sys.stdin.isatty():
+        raise UsageError("Fant ingen listedato i filen, og ingen er oppgitt.",
+                         hint="Oppgi datoen listen ble tatt ut med --listedato dd.mm.åååå, eller --listedato i-dag "
+                              "hvis listen er fra i dag. Alder, uker sykmeldt og friskmelding regnes fra den.")
+    today = dt.date.today()
+    while True:
+        answer = typer.prompt(f"Fant ingen listedato i filen. Hvilken dato ble listen tatt ut? "
+                              f"(dd.mm.åååå, Enter = i dag {today:%d.%m.%Y})", default="", show_default=False,
+                              err=True)
+        if not answer.strip() or answer.strip().lower() in ("i dag", "i-dag", "idag"):
+            return today
+        try:
+            given = parse_date_option(answer.strip(), "Listedato")
+        except UsageError as error:
+            err_console.print(esc(error.message))
+            continue
+        if given is not None:  # always, for text that is not empty
+            return given
 
 
 class _progress:
@@ -179,6 +231,10 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
         "rejected": [{"sheet": e.sheet, "row": e.row, "column": e.column, "reason": e.reason} for e in result.rejected],
         "candidates": result.count(KANDIDAT), "manual": result.count(MANUELL),
         "not_candidates": result.count(IKKE_KANDIDAT), "known_before": result.known_before,
+        "error_cells": result.error_cells, "sheet_note": result.sheet_note, "columns_not_used": result.not_used,
+        "columns_unrecognised": {h: FIELD_LABELS[f] for h, f in result.hints.items()},
+        "columns_by_hand": result.by_hand, "columns_remembered": result.remembered,
+        "duplicates": [{"sheet": sheet, "row": first, "again_row": again} for sheet, first, again in result.duplicates],
     }
     out = sys.stdout
     out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "persons": [')
@@ -204,24 +260,50 @@ class _PersonJson:
         texts = self.texts
         return (f'{{"id": {_string(p.id)}, "sheet": {texts[p.sheet]}, "row": {p.row}, '
                 f'"decision": {texts[p.decision]}, "reasons": {self.lists[tuple(p.reasons)]}, '
-                f'"fnr": {_string(p.fnr_masked)}, "navn": {"null" if p.navn is None else _string(p.navn)}, '
-                f'"kontor": {texts[p.kontor]}, "uker_sykmeldt": {p.weeks}, '
-                f'"grad": {"null" if p.grad is None else p.grad}, "diagnosekapittel": {texts[p.diagnose_kapittel]}, '
-                f'"tidligere": {texts[p.tidligere]}, "kartlegging": {texts[p.kartlegging]}}}')
+                f'"fnr": {_string(p.fnr_masked)}, "name": {"null" if p.navn is None else _string(p.navn)}, '
+                f'"kontor": {texts[p.kontor]}, "weeks_on_leave": {p.weeks}, '
+                f'"grad": {"null" if p.grad is None else p.grad}, "diagnose_chapter": {texts[p.diagnose_kapittel]}, '
+                f'"earlier": {texts[p.tidligere]}, "kartlegging": {texts[p.kartlegging]}}}')
 
 
 def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool,
             exported: Path | None = None) -> None:
+    from kompetanse_cli.screening.run import TODAY
+
     if result.fylke.note:
         console.print(f"[cyan]Merk:[/] {result.fylke.note}")
     where = "" if result.sheet == result.file else f", ark «{esc(result.sheet)}»"
     console.print(f"[bold]{esc(result.file)}[/]{where}, overskrift på rad {result.header_row}. "
                   f"Listedato {no_date(result.list_date)} ({result.list_date_source}).")
+    if result.sheet_note:
+        console.print(f"[bold yellow]Merk:[/] {esc(result.sheet_note)}.")
     recognised = ", ".join(f"{esc(h)} → {FIELD_LABELS[f]}" for f, h in result.columns.items())
     console.print(f"Kolonner gjenkjent: {recognised}.")
-    if result.ignored_columns:
-        console.print(f"Kolonner ikke brukt: {esc(', '.join(result.ignored_columns))}.")
-    if result.list_date_source.startswith("dagens dato") and not result.already_imported_at:
+    if result.by_hand:
+        console.print("Kolonner valgt med --kolonne (huskes for kontoret): " + ", ".join(
+            f"{esc(h)} → {_field_text(f)}" for h, f in result.by_hand.items()) + ".")
+    if result.remembered:
+        console.print("[cyan]Brukte lagrede kolonnevalg for kontoret:[/] " + ", ".join(
+            f"{esc(h)} → {_field_text(f)}" for h, f in result.remembered.items()) + ".")
+    plain = [h for h in result.ignored_columns if h not in result.not_used and h not in result.hints]
+    if plain:
+        console.print(f"Kolonner ikke brukt: {esc(', '.join(plain))}.")
+    for header, why in result.not_used.items():
+        console.print(f"Kolonnen «{esc(header)}» er ikke brukt: {esc(why)}.")
+    for header, name in result.hints.items():
+        console.print(f"[yellow]Kolonnen «{esc(header)}» er ikke gjenkjent[/] (nærmest: {FIELD_LABELS[name]}). "
+                      f"Betyr den det, kjør på nytt med --kolonne \"{esc(header)}={FIELD_LABELS[name]}\" --på-nytt.")
+    if result.error_cells:
+        cells = "1 celle" if result.error_cells == 1 else f"{no_number(result.error_cells, 0)} celler"
+        console.print(f"[bold yellow]Advarsel:[/] {cells} har en feilverdi fra "
+                      "Excel (#I/T, #REF! …). I påkrevde kolonner er raden avvist; ellers regnes verdien som ukjent "
+                      "(beslutningen blir «må vurderes»).")
+    if result.duplicates:
+        pairs = "; ".join(f"rad {first} og {again}" for _, first, again in result.duplicates[:10])
+        more = f" (og {len(result.duplicates) - 10} til)" if len(result.duplicates) > 10 else ""
+        console.print(f"[yellow]Samme fødselsnummer står flere ganger på listen:[/] {pairs}{more}. "
+                      "Bare den første raden er lagt inn.")
+    if result.list_date_source == TODAY and not result.already_imported_at:
         console.print("[bold yellow]Advarsel:[/] fant ingen listedato i filen, så dagens dato er brukt. Alder, uker "
                       "sykmeldt og «allerede friskmeldt» regnes fra den. Er listen eldre, kjør på nytt med "
                       "--listedato dd.mm.åååå --på-nytt.")
@@ -272,7 +354,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     one_office = len(offices) == 1
     if one_office and None not in offices:
         title += f" – {esc(next(iter(offices)) or '')}"
-    if console.width < WIDE_TABLE:
+    if not console.is_terminal or console.width < WIDE_TABLE:  # a file or a pipe gets whole lines, for grep
         _render_narrow(title, shown, one_office)
     else:
         _render_table(title, shown, one_office)
@@ -280,6 +362,10 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
         whole = f"Hele listen står i {esc(str(exported))}." if exported else "Bruk --eksport FIL.xlsx for hele listen."
         console.print(f"[yellow]Viser de første {no_number(len(shown), 0)} av {no_number(wanted, 0)}.[/] {whole}")
     console.print("[dim]Se alle kriterier for én person: kt forklar ID[/]")
+
+
+def _field_text(name: str) -> str:
+    return "ikke brukt" if name == "-" else FIELD_LABELS[name]
 
 
 def _reasons_text(p: PersonOutcome) -> str:
@@ -317,16 +403,28 @@ def _render_table(title: str, shown: list[PersonOutcome], one_office: bool) -> N
 
 def _render_narrow(title: str, shown: list[PersonOutcome], one_office: bool) -> None:
     """Two lines a person, for terminals too narrow for the table: facts, then the reasons."""
-    lines = [f"\n[bold]{title}[/]"]
+    lines: list[str | Padding] = [f"\n[bold]{title}[/]"]
     for p in shown:
         grade = f"{p.grad}\u00a0%" if p.grad is not None else "grad ukjent"
         office = "" if one_office else f" · {esc(p.kontor or 'ukjent kontor')}"
-        lines.append(f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}{office} · {p.weeks} uker · {grade}"
-                     f" · {p.diagnose_kapittel or '–'} · {_decision_text(p)}")
-        lines.append(f"      {_reasons_text(p)}")
-    # One print: rich lays out all the lines at once. Written to a file or a pipe, each line is
-    # kept whole (one person's facts on one line, for grep), instead of broken at 80 columns.
-    console.print("\n".join(lines), soft_wrap=not console.is_terminal)
+        who = f"[bold]{p.id}[/]  {p.fnr_masked}  {esc(p.navn or '')}"
+        facts = f"{office.removeprefix(' · ')}{' · ' if office else ''}{p.weeks} uker · {grade} · " \
+                f"{p.diagnose_kapittel or '–'} · {_decision_text(p)}"
+        if not console.is_terminal:
+            lines += [f"{who} · {facts}", f"      {_reasons_text(p)}"]
+            continue
+        # at a terminal: what does not fit on the first line goes on indented lines, never under the id
+        if Text.from_markup(f"{who} · {facts}").cell_len <= console.width:
+            lines.append(f"{who} · {facts}")
+        else:
+            lines += [who, Padding(Text.from_markup(facts), (0, 0, 0, 6), expand=False)]
+        lines.append(Padding(Text.from_markup(_reasons_text(p)), (0, 0, 0, 6), expand=False))
+    if not console.is_terminal:
+        # Written to a file or a pipe, each line is kept whole (one person's facts on one line, for grep).
+        console.print("\n".join(line for line in lines if isinstance(line, str)))  # all of them, here
+        return
+    for line in lines:
+        console.print(line)
 
 
 def forklar(
@@ -344,21 +442,16 @@ def forklar(
     with open_db() as conn:
         explanation = explain_person(conn, person_id, veileder=config.veileder())
     if som_json:
-        console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
+        sys.stdout.write(json.dumps(explanation.as_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     console.print(f"[bold]{explanation.id}[/]  {explanation.fnr_masked}  {esc(explanation.navn or '')}")
     console.print(f"Liste {no_date(explanation.list_date)} ({esc(explanation.file)}, rad {explanation.row}), "
                   f"{esc(explanation.kontor or 'ukjent kontor')}, {explanation.weeks} uker sykmeldt. "
                   f"Regler: {explanation.fylke} ({explanation.rule_version}).")
-    table = Table(show_header=True)
-    table.add_column("Kriterium")
-    table.add_column("Status")
-    table.add_column("Begrunnelse", overflow="fold")
-    for item in explanation.results:
-        style = STATUS_STYLE[item["status"]]
-        table.add_row(CRITERIA.get(item["kriterium"], item["kriterium"]),
-                      f"[{style}]{STATUS_TEXT[item['status']]}[/]", esc(item["begrunnelse"]))
-    console.print(table)
+    print_records(None, ["Kriterium", "Status", "Begrunnelse"],
+                  [[CRITERIA.get(item["kriterium"], item["kriterium"]),
+                    f"[{STATUS_STYLE[item['status']]}]{STATUS_TEXT[item['status']]}[/]", esc(item["begrunnelse"])]
+                   for item in explanation.results], lead=2, no_wrap=(1,), wrap=(2,))
     console.print(f"Beslutning: [bold]{DECISION_LABELS[explanation.decision]}[/]")
     if explanation.appearances > 1:
         console.print(f"[dim]Personen har stått på {explanation.appearances} lister; dette er den nyeste.[/]")

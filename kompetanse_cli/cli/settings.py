@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, esc
+from kompetanse_cli.cli.common import console, esc, print_records
 from kompetanse_cli.errors import InputError
 
 # interview.template is imported by `kt mal sjekk`, so other commands start without it.
@@ -43,14 +42,10 @@ def vis() -> None:
         kt config vis
     """
     current = config.load()
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(style="dim")
-    for key, meaning in config.SETTINGS.items():
-        table.add_row(key, esc(current.get(key, "(ikke satt)")), meaning)
-    console.print(table)
-    console.print(f"[dim]Fil: {config.config_path()}[/]")
+    print_records(None, ["Innstilling", "Verdi", "Betydning"],
+                  [[key, esc(current.get(key, "(ikke satt)")), f"[dim]{esc(meaning)}[/]"]
+                   for key, meaning in config.SETTINGS.items()], lead=2, no_wrap=(0,), wrap=(2,))
+    console.print(f"[dim]Fil: {esc(str(config.config_path()))}[/]")
     from kompetanse_cli.store import backend
 
     console.print(f"Database: {esc(backend.describe())}")

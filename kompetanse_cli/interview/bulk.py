@@ -21,6 +21,7 @@ from kompetanse_cli.ingest import values
 from kompetanse_cli.ingest.columns import ALIASES, normalize_header
 from kompetanse_cli.ingest.listfile import RowError
 from kompetanse_cli.ingest.readers import open_sheets
+from kompetanse_cli.interview.diagnoses import find_diagnosis
 from kompetanse_cli.interview.template import (
     AnswerProblem,
     Question,
@@ -38,6 +39,8 @@ PERSON_COLUMNS = ("fnr", "fylke", "kontor", "navn")
 REQUIRED_COLUMNS = ("fnr", "fylke", "kontor")
 HEADER_SEARCH_ROWS = 20
 TEMPLATE_HINT = "`kt kartlegg mal registreringer.xlsx` lager et tomt regneark med riktig overskriftsrad."
+DIAGNOSIS_WARNING = ("svaret ser ut til å nevne en diagnose (en ICPC-2-kode eller et diagnoseord); lagret, men "
+                     "`kt referat` tar det ikke med i brevet uten --likevel")
 PERSON_COLUMN_HELP = {
     "fnr": "Fødselsnummer eller D-nummer (11 sifre). Påkrevd.",
     "fylke": "Fylket, f.eks. agder, innlandet eller troms. Påkrevd.",
@@ -55,6 +58,7 @@ class BulkResult:
     answers_stored: int = 0
     unchanged_rows: int = 0
     rejected: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # stored, but to be looked at (a diagnosis in free text)
     question_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
@@ -169,12 +173,23 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
             result.rows_read += 1
             row = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
             try:
-                _import_row(conn, people, template, row, veileder, result)
+                stored = _import_row(conn, people, template, row, veileder, result, where=f"{path.name}, rad {number}")
             except _RowProblem as problem:
                 result.rejected.append(RowError(path.name, sheet.name, number, problem.column, problem.reason))
+                continue
+            for qid, value in stored.items():
+                question = template.question(qid)
+                if question is not None and question.type == "tekst" and find_diagnosis(value):
+                    result.warnings.append(RowError(path.name, sheet.name, number, qid, DIAGNOSIS_WARNING))
         store.log(conn, veileder=veileder, handling="import av registreringer", person=None,
                   detaljer=f"{path.name}: {result.rows_read} rader, {len(result.rejected)} avvist")
     return result
+
+
+def _sick_leave_start(conn: Db, person: persons.Person) -> str | None:
+    """When the person's sick leave began, as their newest list (or their own record) has it."""
+    seen = store.latest_appearance(conn, person.id)
+    return (seen.sykmeldt_fom if seen else None) or person.sykmeldt_fom
 
 
 def _stored_answers(conn: Db, person_id: int, level: int) -> dict[str, str | None]:
@@ -189,7 +204,8 @@ class _RowProblem(Exception):
 
 
 def _import_row(conn: Db, people: persons.PersonIds, template: Template, row: dict[str, object],
-                veileder: str | None, result: BulkResult) -> None:
+                veileder: str | None, result: BulkResult, *, where: str) -> dict[str, str | None]:
+    """Store one row's answers; returns them (question id → value)."""
     try:
         fnr = values.parse_fnr(row.get("fnr"))
     except values.ValueProblem as problem:
@@ -201,6 +217,13 @@ def _import_row(conn: Db, people: persons.PersonIds, template: Template, row: di
         raise _RowProblem("fylke", "ukjent fylke (skriv f.eks. agder, innlandet eller troms)") from None
     kontor = values.parse_text(row.get("kontor"))
     navn = values.parse_text(row.get("navn")) if "navn" in row else None
+    person = persons.by_fnr(conn, fnr)
+    stored = {level: _stored_answers(conn, person.id, level) if person else {} for level in (1, 2)}
+    # what the dates are checked against: the sick leave's start, the earlier levels' answers, and
+    # the stored later ones the row does not replace
+    given = {qid for qid, raw in row.items() if not values.is_blank(raw)}
+    known = {**{qid: value for qid, value in stored[2].items() if qid not in given},
+             "sykmeldt_fom": _sick_leave_start(conn, person)} if person else {}
     by_level: dict[int, dict[str, str | None]] = {}
     for level in (1, 2, 3):
         context: dict[str, str | None] = {}
@@ -210,7 +233,7 @@ def _import_row(conn: Db, people: persons.PersonIds, template: Template, row: di
                 continue
             text = raw.strftime("%d.%m.%Y") if hasattr(raw, "strftime") else values.parse_text(raw)
             try:
-                context[question.id] = parse_answer(question, str(text), context)
+                context[question.id] = parse_answer(question, str(text), context, known=known)
             except AnswerProblem as problem:
                 allowed = f" Gyldige: {', '.join(question.valg)}." if question.has_choices else ""
                 raise _RowProblem(question.id, f"{problem}{allowed}" if "nøkkel" not in str(problem) else str(problem)) from None
@@ -220,8 +243,7 @@ def _import_row(conn: Db, people: persons.PersonIds, template: Template, row: di
                 raise _RowProblem(qid, "spørsmålet stilles ikke med de andre svarene på raden")
         if context:
             by_level[level] = context
-    person = persons.by_fnr(conn, fnr)
-    stored = {level: _stored_answers(conn, person.id, level) if person else {} for level in (1, 2)}
+        known.update({**stored.get(level, {}), **context})
     if 2 in by_level and {**stored[1], **by_level.get(1, {})}.get("aktuell") not in ("ja", "delvis"):
         raise _RowProblem("aktuell", "nivå 2 krever at «aktuell» er ja eller delvis")
     if 3 in by_level and 2 not in by_level and not stored[2]:
@@ -233,15 +255,23 @@ def _import_row(conn: Db, people: persons.PersonIds, template: Template, row: di
     else:
         person_id = person.id
     changed = 0
+    short_id = None
     for level, answers in by_level.items():
         record = store.start_level(conn, person_id, level, mal_id=template.id, mal_versjon=template.versjon,
                                    veileder=veileder)
-        for qid, value in answers.items():
-            changed += store.save_answer(conn, record.id, qid, value, mal_id=template.id,
-                                         mal_versjon=template.versjon, veileder=veileder)
+        saved = [qid for qid, value in answers.items()
+                 if store.save_answer(conn, record.id, qid, value, mal_id=template.id,
+                                      mal_versjon=template.versjon, veileder=veileder)]
         # a registration kept in a spreadsheet is a submitted form: the level is complete,
         # and its blank cells count as «Ubesvart» in the report
         store.complete_level(conn, record.id)
+        if saved:
+            # in the person's log like answers given in an interview: which questions, never the answers
+            short_id = short_id or persons.short_id(conn, person_id)
+            store.log(conn, veileder=veileder, handling=f"kartlegging nivå {level} importert", person=short_id,
+                      detaljer=f"{where}: {len(saved)} svar ({', '.join(saved)})")
+        changed += len(saved)
     result.answers_stored += changed
     if not changed:
         result.unchanged_rows += 1
+    return {qid: value for answers in by_level.values() for qid, value in answers.items()}

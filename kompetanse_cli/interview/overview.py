@@ -1,4 +1,4 @@
-"""`kt liste`: each person's stage (listet → gjennomført) and the date of the last step."""
+"""`kt liste`: each person's status (stages.py: registrert → fullført) and the date of the step."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kompetanse_cli.errors import UsageError
-from kompetanse_cli.fylker import FylkeChoice, normalize_name
+Row = Mapping[str, Any]  # a person's row from store.overview.person_rows
+
+from kompetanse_cli.fylker import FylkeChoice
+from kompetanse_cli.stages import IKKE_KANDIDAT, KANDIDAT, MANUELL, label, parse_status
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import overview as store
 from kompetanse_cli.store.api import Db
 from kompetanse_cli.store.persons import mask_fnr
-
-# In order: a person's stage is the furthest one reached.
-STAGES = ("listet", "må vurderes", "kandidat", "registrert", "under kartlegging", "kartlagt", "aktuell",
-          "tiltak planlagt", "gjennomført")
 
 
 @dataclass
@@ -26,44 +24,86 @@ class PersonStage:
     navn: str | None
     fylke: str | None
     kontor: str | None
-    stage: str
+    stage: str  # a key of stages.STATUS_LABELS
     date: dt.date | None
 
+    @property
+    def stage_label(self) -> str:
+        return label(self.stage)
+
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "fnr": self.fnr_masked, "navn": self.navn, "fylke": self.fylke,
-                "kontor": self.kontor, "status": self.stage, "dato": self.date.isoformat() if self.date else None}
+        return {"id": self.id, "fnr": self.fnr_masked, "name": self.navn, "fylke": self.fylke,
+                "kontor": self.kontor, "status": self.stage, "date": self.date.isoformat() if self.date else None}
 
 
 def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
 
 
-def stage_of(row: Mapping[str, Any]) -> tuple[str, dt.date | None]:
-    if row["k3_fullfort"] and row["gjennomfort"] == "ja":
-        return "gjennomført", _day(row["k3_fullfort"])
-    if row["k2_fullfort"]:
-        return "tiltak planlagt", _day(row["k3_endret"] or row["k2_fullfort"])
+def _started(row: Row, today: dt.date) -> bool:
+    """As the report counts «Startet»: the planned start has come, or nivå 3 says how it went."""
+    return bool((row["planlagt_start"] and row["planlagt_start"] <= today.isoformat()) or row["gjennomfort"])
+
+
+def reached(row: Row, wanted: str, today: dt.date) -> bool:
+    """Whether the person has reached `wanted` (a key of stages.FILTERS) as `kt rapport` counts it."""
+    kartlagt = bool(row["k1_fullfort"])
+    return {
+        "registrert": not row["listedato"],
+        "listet": bool(row["listedato"]),
+        "screenet": bool(row["beslutning"]),
+        KANDIDAT: row["beslutning"] == KANDIDAT,
+        IKKE_KANDIDAT: row["beslutning"] == IKKE_KANDIDAT,
+        MANUELL: row["beslutning"] == MANUELL,
+        "under_kartlegging": bool(row["k1_endret"]) and not kartlagt,
+        "kartlagt": kartlagt,
+        "aktuell": kartlagt and row["aktuell"] in ("ja", "delvis"),
+        "vedtak": bool(row["vedtaksdato"]),
+        "startet": _started(row, today),
+        "fullfort": row["gjennomfort"] == "ja",
+    }[wanted]
+
+
+def stage_of(row: Row, today: dt.date | None = None) -> tuple[str, dt.date | None]:
+    """The furthest status reached, and the day of the step that reached it."""
+    today = today or dt.date.today()
+    if row["gjennomfort"] == "ja":
+        return "fullfort", _day(row["k3_fullfort"] or row["k3_endret"])
+    if _started(row, today):
+        return "startet", _day(row["planlagt_start"] if row["planlagt_start"] and row["planlagt_start"] <= today.isoformat()
+                               else row["k3_endret"])
+    if row["vedtaksdato"]:
+        return "vedtak", _day(row["vedtaksdato"])
     if row["k1_fullfort"]:
+        # the day of the conversation, not the day it was registered (that only when it is not known)
+        held = row["samtaledato"] or row["k1_fullfort"]
         if row["aktuell"] in ("ja", "delvis"):
-            return "aktuell", _day(row["k2_endret"] or row["k1_fullfort"])
-        return "kartlagt", _day(row["k1_fullfort"])
+            return "aktuell", _day(row["k2_endret"] or held)
+        return "kartlagt", _day(held)
     if row["k1_endret"]:
-        return "under kartlegging", _day(row["k1_endret"])
-    if row["beslutning"] == "kandidat":
-        return "kandidat", _day(row["listedato"])
-    if row["beslutning"] == "manuell":
-        return "må vurderes", _day(row["listedato"])
+        return "under_kartlegging", _day(row["k1_endret"])
+    if row["beslutning"] in (KANDIDAT, MANUELL, IKKE_KANDIDAT):
+        return row["beslutning"], _day(row["listedato"])
     if row["listedato"]:
         return "listet", _day(row["listedato"])
     return "registrert", _day(row["opprettet"])
 
 
+# Who a veileder has to act on, first: candidates to call, conversations to finish, aktuelle
+# without a vedtak, measures under way; then those done; those not candidates last.
+RELEVANCE = ("under_kartlegging", KANDIDAT, MANUELL, "aktuell", "vedtak", "startet", "registrert", "kartlagt",
+             "fullfort", "listet", IKKE_KANDIDAT)
+
+
+def relevance(person: PersonStage) -> tuple[int, int]:
+    """Sort key for `kt liste`: by RELEVANCE, the latest step first within each status."""
+    day = person.date.toordinal() if person.date else 0
+    return RELEVANCE.index(person.stage), -day
+
+
 def parse_stage(text: str) -> str:
-    wanted = normalize_name(text)
-    for stage in STAGES:
-        if normalize_name(stage) == wanted:
-            return stage
-    raise UsageError(f"Ukjent status «{text}». Gyldige: {', '.join(STAGES)}.")
+    """A `--status` word in any spelling kt prints (see stages.parse_status)."""
+    return parse_status(text)
 
 
 def list_persons(conn: Db, *, fylke: FylkeChoice | None = None, kontor: str | None = None,
@@ -72,8 +112,9 @@ def list_persons(conn: Db, *, fylke: FylkeChoice | None = None, kontor: str | No
     shown = ", ".join(f"{k}={v}" for k, v in (("fylke", fylke and fylke.label), ("kontor", kontor),
                                                  ("status", stage)) if v)
     audit.log(conn, veileder=veileder, handling="oversikt vist", person=None, detaljer=shown or None)
+    today = dt.date.today()
     for row in store.person_rows(conn, fylke=fylke.keys if fylke else None, kontor=kontor):
-        found, day = stage_of(row)
-        if stage and found != stage:
+        if stage and not reached(row, stage, today):
             continue
+        found, day = stage_of(row, today)
         yield PersonStage(row["kort_id"], mask_fnr(row["fnr"]), row["navn"], row["fylke"], row["kontor"], found, day)

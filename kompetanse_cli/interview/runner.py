@@ -8,7 +8,7 @@ nothing and resumes at the first unanswered question.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -73,11 +73,13 @@ def first_open(template: Template, niva: int, answers: dict[str, str | None]) ->
 
 
 def run_level(template: Template, niva: int, answers: dict[str, str | None], *, ask: Ask, review: Review,
-              save: Save, remove: Remove, start: int | None = None, today: dt.date | None = None) -> RunResult:
+              save: Save, remove: Remove, start: int | None = None, today: dt.date | None = None,
+              known: Mapping[str, str | None] | None = None) -> RunResult:
     """Ask the level's shown questions from `start` (default: the first open one), then review.
 
     `answers` is updated in place as answers are saved. Returns whether the level was completed
-    (the veileder went through the summary) or left (Move.QUIT).
+    (the veileder went through the summary) or left (Move.QUIT). `known`: what dates are checked
+    against besides this level's answers (see `parse_answer`).
     """
     index = first_open(template, niva, answers) if start is None else start
     reviewing = False  # after the summary has been reached, each answer leads back to it
@@ -90,11 +92,11 @@ def run_level(template: Template, niva: int, answers: dict[str, str | None], *, 
             if choice is None:
                 return RunResult(True, len(answers))
             index = max(0, min(choice - 1, len(shown) - 1))
-            if not _ask_one(shown[index], index, len(shown), answers, ask, save, today):
+            if not _ask_one(shown[index], index, len(shown), answers, ask, save, today, known):
                 return RunResult(False, len(answers))
             index = first_open(template, niva, answers)  # newly shown questions first, then the summary
             continue
-        outcome = _ask_until_valid(shown[index], index, len(shown), answers, ask, today)
+        outcome = _ask_until_valid(shown[index], index, len(shown), answers, ask, today, known)
         if outcome is Move.QUIT:
             return RunResult(False, len(answers))
         if outcome is Move.BACK:
@@ -111,8 +113,8 @@ def run_level(template: Template, niva: int, answers: dict[str, str | None], *, 
 
 
 def _ask_one(question: Question, index: int, total: int, answers: dict[str, str | None], ask: Ask,
-             save: Save, today: dt.date | None) -> bool:
-    outcome = _ask_until_valid(question, index, total, answers, ask, today)
+             save: Save, today: dt.date | None, known: Mapping[str, str | None] | None) -> bool:
+    outcome = _ask_until_valid(question, index, total, answers, ask, today, known)
     if outcome is Move.QUIT:
         return False
     if outcome in (Move.BACK, Move.KEEP):
@@ -124,7 +126,7 @@ def _ask_one(question: Question, index: int, total: int, answers: dict[str, str 
 
 
 def _ask_until_valid(question: Question, index: int, total: int, answers: dict[str, str | None], ask: Ask,
-                     today: dt.date | None) -> str | Move:
+                     today: dt.date | None, known: Mapping[str, str | None] | None = None) -> str | Move:
     error = None
     while True:
         reply = ask(Prompt(question, index + 1, total, answers.get(question.id), question.id in answers, error))
@@ -134,7 +136,7 @@ def _ask_until_valid(question: Question, index: int, total: int, answers: dict[s
                 continue
             return reply
         try:
-            return parse_answer(question, reply, answers, today=today)
+            return parse_answer(question, reply, answers, today=today, known=known)
         except AnswerProblem as problem:
             error = str(problem)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.interview.derived import MeasureFacts, measure_facts
+from kompetanse_cli.interview.diagnoses import diagnosis_warning
 from kompetanse_cli.interview.template import (
     AnswerProblem,
     Template,
@@ -106,6 +107,18 @@ class LevelSession:
         store.log(self.conn, veileder=self.veileder, handling=f"kartlegging nivå {self.niva} fullført",
                   person=self.card.short_id)
 
+    def known_dates(self) -> dict[str, str | None]:
+        """What this level's dates are checked against: when the sick leave began, and the answers
+        of the other levels (the conversation's date for the vedtak, and the vedtak's for a
+        conversation date changed afterwards)."""
+        known: dict[str, str | None] = {}
+        for other in (1, 2, 3):
+            if other != self.niva:
+                known.update(answers_at(self.conn, self.card.person_id, other))
+        if self.card.sykmeldt_fom is not None:
+            known["sykmeldt_fom"] = self.card.sykmeldt_fom.isoformat()
+        return known
+
     def measure(self) -> MeasureFacts:
         """Derived values for level 2 (and later), from the stored answers."""
         first = answers_at(self.conn, self.card.person_id, 1)
@@ -187,10 +200,12 @@ class FileResult:
     stored: int
     missing: list[str]
     complete: bool
+    warnings: list[str] = field(default_factory=list)  # e.g. a free-text answer that names a diagnosis
 
 
 def validate_answers(template: Template, niva: int, given: dict[str, object], *, source: str,
-                     earlier: dict[str, str | None] | None = None) -> dict[str, str | None]:
+                     earlier: dict[str, str | None] | None = None,
+                     known: dict[str, str | None] | None = None) -> dict[str, str | None]:
     """Check every answer of a file against the template; all problems at once, nothing stored."""
     problems: list[str] = []
     values: dict[str, str | None] = {}
@@ -200,7 +215,8 @@ def validate_answers(template: Template, niva: int, given: dict[str, object], *,
             other = template.question(qid)
             where = f"hører til nivå {other.niva}" if other else "finnes ikke i malen"
             problems.append(f"{source}: «{qid}» {where}.")
-    context = dict(earlier or {})
+    # what the file gives replaces what was stored: a date is not checked against the value it replaces
+    context = {qid: value for qid, value in (earlier or {}).items() if qid not in given}
     for question in template.level(niva):
         if question.id not in given:
             continue
@@ -211,7 +227,7 @@ def validate_answers(template: Template, niva: int, given: dict[str, object], *,
         if isinstance(raw, (dt.date, dt.datetime)):
             raw = raw.strftime("%d.%m.%Y")
         try:
-            value = parse_answer(question, str(raw), context)
+            value = parse_answer(question, str(raw), context, known=known)
         except AnswerProblem as problem:
             allowed = f" Gyldige nøkler: {', '.join(question.valg)}." if question.has_choices else ""
             problems.append(f"{source}: «{question.id}»: {problem}{'' if allowed and 'nøkkel' in str(problem) else allowed}")
@@ -234,7 +250,8 @@ def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
     asked before (e.g. «aktuell» changed to nei opens «hovedårsak»): then it needs that answer.
     """
     values = validate_answers(session.template, session.niva, read_answer_file(path), source=path.name,
-                              earlier=session.answers)
+                              earlier=session.answers, known=session.known_dates())
+    warnings = answer_warnings(session.template, values)
     shown_before = {q.id for q in shown_questions(session.template, session.niva, session.answers)}
     for qid, value in values.items():
         session.save(qid, value)
@@ -248,7 +265,18 @@ def apply_answer_file(session: LevelSession, path: Path) -> FileResult:
         missing = [qid for qid in missing if qid not in shown_before]
         if missing:
             session.reopen()
-        return FileResult(stored=len(values), missing=missing, complete=not missing)
+        return FileResult(stored=len(values), missing=missing, complete=not missing, warnings=warnings)
     if not missing:
         session.complete()
-    return FileResult(stored=len(values), missing=missing, complete=not missing)
+    return FileResult(stored=len(values), missing=missing, complete=not missing, warnings=warnings)
+
+
+def answer_warnings(template: Template, values: dict[str, str | None]) -> list[str]:
+    """Warnings about answers that are accepted but should be looked at: free text naming a diagnosis."""
+    found = []
+    for qid, value in values.items():
+        question = template.question(qid)
+        warning = diagnosis_warning(question, value) if question is not None else None
+        if warning:
+            found.append(warning)
+    return found

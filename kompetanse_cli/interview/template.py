@@ -9,7 +9,8 @@ the ids and answer keys stay a stable interface. Every problem names the file an
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ from kompetanse_cli.tomlfile import read_toml
 DEFAULT_TEMPLATE = "registreringsskjema"
 TYPES = ("valg", "skala", "dato", "tekst", "tall")
 LEVELS = (1, 2, 3)
+# Dates a date answer may be checked against (`ikke_for`) that are not questions: the person's
+# own, as the lists give them; with how they read in a message.
+PERSON_DATES = {"sykmeldt_fom": "sykmeldingen begynte"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,11 @@ class Question:
     hjelp: str | None = None
     ikke_i_fremtiden: bool = False
     ikke_for: str | None = None  # a date that must not come after the one named here
+    datonavn: str | None = None  # a date question's name in a sentence: «vedtaksdatoen»
+    omtale: str | None = None  # what happened on that date, in a sentence: «vedtaket», «samtalen»
+    ikke_for_tekst: str | None = None  # `ikke_for` in words («samtalen»), from that question's `omtale`
+    # the later dates that may not come before this one: (question id, in words), from their `ikke_for`
+    ikke_etter: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_choices(self) -> bool:
@@ -173,7 +182,7 @@ def _question_as_raw(q: Question) -> dict[str, Any]:
         raw["valg"] = dict(q.valg)  # a scale arrives with its choices already looked up
     if q.vis_naar:
         raw["vis_naar"] = {k: list(v) for k, v in q.vis_naar.items()}
-    for key in ("hjelp", "ikke_for"):
+    for key in ("hjelp", "ikke_for", "datonavn", "omtale"):
         if getattr(q, key):
             raw[key] = getattr(q, key)
     if q.ikke_i_fremtiden:
@@ -181,7 +190,8 @@ def _question_as_raw(q: Question) -> dict[str, Any]:
     return raw
 
 
-_QUESTION_KEYS = {"id", "niva", "tekst", "type", "valg", "skala", "vis_naar", "hjelp", "ikke_i_fremtiden", "ikke_for"}
+_QUESTION_KEYS = {"id", "niva", "tekst", "type", "valg", "skala", "vis_naar", "hjelp", "ikke_i_fremtiden", "ikke_for",
+                  "datonavn", "omtale"}
 
 
 def _build_questions(raw: list[Any], scales: dict[str, Any], name: str, problems: list[str]) -> list[Question]:
@@ -231,9 +241,9 @@ def _build_questions(raw: list[Any], scales: dict[str, Any], name: str, problems
         for other, keys in (item.get("vis_naar") or {}).items():
             target = seen.get(other)
             if target is None:
-                later = any(isinstance(r, dict) and r.get("id") == other for r in raw)
+                comes_later = any(isinstance(r, dict) and r.get("id") == other for r in raw)
                 problems.append(f"{where}: «vis_naar» viser til "
-                                + (f"et senere spørsmål «{other}»; det må stå før." if later
+                                + (f"et senere spørsmål «{other}»; det må stå før." if comes_later
                                    else f"ukjent spørsmål «{other}»."))
                 continue
             if target.niva != level:
@@ -247,15 +257,30 @@ def _build_questions(raw: list[Any], scales: dict[str, Any], name: str, problems
                 continue
             condition[other] = keys
         before = item.get("ikke_for")
-        if before is not None and (before not in seen or seen[before].type != "dato"):
-            problems.append(f"{where}: «ikke_for» skal peke på et tidligere datospørsmål.")
+        if before is not None and before not in PERSON_DATES and (before not in seen or seen[before].type != "dato"):
+            problems.append(f"{where}: «ikke_for» skal peke på et tidligere datospørsmål "
+                            f"(eller {', '.join(PERSON_DATES)}).")
+            continue
+        words = {key: item.get(key) for key in ("datonavn", "omtale")}
+        if any(value is not None and (not isinstance(value, str) or not value.strip()) for value in words.values()):
+            problems.append(f"{where}: «datonavn» og «omtale» skal være tekster.")
             continue
         question = Question(id=qid, niva=level, tekst=item["tekst"].strip(), type=kind, valg=choices,
                             vis_naar=condition, hjelp=item.get("hjelp"),
-                            ikke_i_fremtiden=bool(item.get("ikke_i_fremtiden", False)), ikke_for=before)
+                            ikke_i_fremtiden=bool(item.get("ikke_i_fremtiden", False)), ikke_for=before,
+                            datonavn=words["datonavn"], omtale=words["omtale"],
+                            ikke_for_tekst=None if before is None else (
+                                PERSON_DATES.get(before) or seen[before].omtale or f"«{seen[before].tekst}»"))
         seen[qid] = question
         questions.append(question)
-    return questions
+    # A date also may not be moved past a later one that must not come before it (the conversation
+    # moved after the vedtak): each date learns which later dates point at it.
+    later: dict[str, list[tuple[str, str]]] = {}
+    for question in questions:
+        if question.ikke_for in seen:
+            later.setdefault(question.ikke_for, []).append(
+                (question.id, question.omtale or f"«{question.tekst}»"))
+    return [replace(q, ikke_etter=tuple(later[q.id])) if q.id in later else q for q in questions]
 
 
 # ---------- answers: parsing and skip logic (pure) ----------
@@ -289,10 +314,13 @@ def hidden_answers(template: Template, niva: int, answers: dict[str, str | None]
 
 
 def parse_answer(question: Question, text: str, answers: dict[str, str | None], *,
-                 today: dt.date | None = None) -> str:
+                 today: dt.date | None = None, known: Mapping[str, str | None] | None = None) -> str:
     """Turn what the veileder typed into the stored value: a key, an ISO date, text or a number.
 
     Choices may be given by number (1, 2, …), by key (`vet_ikke`) or by label (`Vet ikke`).
+    `known` holds what a date may be checked against besides this level's answers: the answers of
+    the other levels (`samtaledato`, `vedtaksdato`) and the person's own dates (`sykmeldt_fom`),
+    as ISO text.
     """
     text = text.strip()
     if not text:
@@ -300,7 +328,7 @@ def parse_answer(question: Question, text: str, answers: dict[str, str | None], 
     if question.has_choices:
         return _parse_choice(question, text)
     if question.type == "dato":
-        return _parse_date_answer(question, text, answers, today or dt.date.today())
+        return _parse_date_answer(question, text, {**(known or {}), **answers}, today or dt.date.today())
     if question.type == "tall":
         try:
             number = float(text.replace(",", ".").replace(" ", ""))
@@ -322,11 +350,19 @@ def _parse_choice(question: Question, text: str) -> str:
     raise AnswerProblem(f"Ukjent svar. Velg et nummer eller en nøkkel: {allowed}.")
 
 
+# Words a veileder may type for a date, and how many days before today they mean.
+DAY_WORDS = {"i dag": 0, "idag": 0, "i går": 1, "igår": 1, "i gar": 1, "igar": 1}
+
+
 def _parse_date_answer(question: Question, text: str, answers: dict[str, str | None], today: dt.date) -> str:
     from kompetanse_cli.ingest.values import ValueProblem, parse_date
 
     try:
-        day = parse_date(text)
+        day = today - dt.timedelta(days=DAY_WORDS[" ".join(text.casefold().split())])
+    except KeyError:
+        day = None
+    try:
+        day = day or parse_date(text)
     except ValueProblem as problem:
         if "umulig" in problem.reason:  # the form was right, the date does not exist (31.02)
             raise AnswerProblem("Datoen finnes ikke (dagen eller måneden er for stor).") from None
@@ -334,13 +370,25 @@ def _parse_date_answer(question: Question, text: str, answers: dict[str, str | N
     if day is None or isinstance(day, str):
         raise AnswerProblem("Skriv datoen som dd.mm.åååå, f.eks. 07.03.2022.")
     if question.ikke_i_fremtiden and day > today:
-        raise AnswerProblem("Datoen kan ikke være frem i tid.")
+        raise AnswerProblem(f"{_date_name(question)} kan ikke være frem i tid (i dag er {today:%d.%m.%Y}).")
     before = answers.get(question.ikke_for) if question.ikke_for else None
     if before:
         earlier = dt.date.fromisoformat(before)
         if day < earlier:
-            raise AnswerProblem(f"Datoen kan ikke være før {earlier:%d.%m.%Y} («{question.ikke_for}»).")
+            raise AnswerProblem(f"{_date_name(question)} kan ikke være før {question.ikke_for_tekst} "
+                                f"{earlier:%d.%m.%Y}.")
+    for other, words in question.ikke_etter:
+        given = answers.get(other)
+        if given and day > dt.date.fromisoformat(given):
+            raise AnswerProblem(f"{_date_name(question)} kan ikke være etter {words} "
+                                f"{dt.date.fromisoformat(given):%d.%m.%Y}.")
     return day.isoformat()
+
+
+def _date_name(question: Question) -> str:
+    """The date in a message: «Vedtaksdatoen», else «Datoen»."""
+    name = question.datonavn or "datoen"
+    return name[:1].upper() + name[1:]
 
 
 def show_value(question: Question, value: str | None) -> str:

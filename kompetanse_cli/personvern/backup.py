@@ -21,17 +21,33 @@ def refuse_on_postgres(command: str) -> None:
                               "drifter databasen. Spør dem om gjenoppretting også.")
 
 
-def take_backup(conn: Db, target: Path, *, veileder: str | None) -> None:
+def default_backup_name(today: dt.date | None = None) -> Path:
+    """The file `kt backup` writes when given none: kt-backup-ÅÅÅÅ-MM-DD.db in the current folder."""
+    return Path(f"kt-backup-{(today or dt.date.today()).isoformat()}.db")
+
+
+def take_backup(conn: Db, target: Path, *, veileder: str | None, replace: bool = False) -> Path:
+    """Copy the database to `target` (an existing file only with `replace`); returns the full path."""
     refuse_on_postgres("backup")
-    target = target.expanduser()
+    target = target.expanduser().absolute()
     if not target.parent.is_dir():
         raise UsageError(f"Mappen {target.parent} finnes ikke; velg en annen plassering.")
-    if target.exists():
-        raise UsageError(f"{target} finnes allerede; velg et nytt filnavn.")
-    target.touch(mode=0o600)
-    sqlite_file.backup_to(conn, target)
-    target.chmod(0o600)
+    if target.is_dir():
+        raise UsageError(f"{target} er en mappe. Oppgi et filnavn, f.eks. {target / default_backup_name()}.")
+    if target.exists() and not replace:
+        raise UsageError(f"{target} finnes allerede. Bruk --overskriv for å erstatte den, eller velg et annet filnavn.")
+    # written beside the target and renamed into place: an old backup is replaced only by a whole new one
+    fresh = target.with_name(f".{target.name}.ny")
+    fresh.unlink(missing_ok=True)
+    fresh.touch(mode=0o600)
+    try:
+        sqlite_file.backup_to(conn, fresh)
+        fresh.chmod(0o600)
+        fresh.replace(target)
+    finally:
+        fresh.unlink(missing_ok=True)
     audit.log(conn, veileder=veileder, handling="sikkerhetskopi tatt", person=None)
+    return target
 
 
 def check_backup(source: Path) -> int:

@@ -29,9 +29,10 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kompetanse_cli import paths
-from kompetanse_cli.errors import InputError, UsageError
+from kompetanse_cli.errors import InputError, KtError, UsageError
 from kompetanse_cli.files import check_output, write_private
 from kompetanse_cli.interview.derived import measure_facts
+from kompetanse_cli.interview.diagnoses import find_diagnosis
 from kompetanse_cli.interview.session import AKTUELL_FOR_TILTAK, PersonCard, answers_at, person_card
 from kompetanse_cli.interview.template import show_value, template_for_fylke
 from kompetanse_cli.store import interviews, persons
@@ -183,8 +184,10 @@ def _person(conn: Db, short_id: str) -> Person:
 
 
 def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date | None = None,
-                malform: str | None = None, veileder: str | None = None) -> LetterData:
-    """Build what the template sees, after checking the person has a completed level 1."""
+                malform: str | None = None, veileder: str | None = None,
+                allow_diagnoses: bool = False) -> LetterData:
+    """Build what the template sees, after checking the person has a completed level 1, and
+    that no free text the letter prints seems to name a diagnosis (unless `allow_diagnoses`)."""
     card = person_card(conn, short_id)
     person = _person(conn, short_id)
     level_1 = interviews.get_level(conn, card.person_id, 1)
@@ -240,6 +243,9 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
     else:
         utfall = "uavklart"
     notat = (first.get("notat") or "").strip()
+    second = answers_at(conn, card.person_id, 2) if tiltak else {}
+    _check_diagnoses(card, {"notat": notat, **{k: second.get(k) for k in ("kurs", "tilbyder")}},
+                     allowed=allow_diagnoses, warnings=warnings)
     common.update({
         "avsender": office_name(card.kontor),
         "samtale": {**common["samtale"], "form": first.get("samtaleform") or ""},
@@ -254,6 +260,28 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
         "tiltak": tiltak,
     })
     return LetterData(card.person_id, card.short_id, chosen, common, warnings)
+
+
+def _check_diagnoses(card: PersonCard, printed: dict[str, str | None], *, allowed: bool,
+                     warnings: list[str]) -> None:
+    """The letter says it holds no diagnoses, and prints these answers word for word: refuse
+    one that seems to name a diagnosis (naming the question, never the text), unless allowed."""
+    template = template_for_fylke(card.fylke)
+    for qid, value in printed.items():
+        kind = find_diagnosis(value)
+        if kind is None:
+            continue
+        question = template.question(qid)
+        label = f"«{question.tekst}» ({qid})" if question is not None else f"«{qid}»"
+        if allowed:
+            warnings.append(f"Svaret på {label} ser ut til å nevne en diagnose ({kind}); tatt med i brevet "
+                            "fordi du ba om det med --likevel.")
+            continue
+        raise KtError(f"Svaret på {label} ser ut til å nevne en diagnose ({kind}), og det står ordrett i "
+                      f"brevet, som sier at det ikke har diagnoser. Brevet er ikke laget.",
+                      hint=f"Rett svaret med `kt kartlegg {card.short_id}"
+                           + (" --niva 2" if question is not None and question.niva == 2 else "")
+                           + "`; er det ikke en diagnose, lag brevet med --likevel.")
 
 
 def wishes_sentence(answers: dict[str, str | None], malform: str) -> str:
@@ -301,14 +329,15 @@ def _environment(loader: jinja2.BaseLoader | None = None) -> ImmutableSandboxedE
 
 def render_referat(conn: Db, short_id: str, *, fmt: str = "txt", til_veileder: bool = False,
                    today: dt.date | None = None, malform: str | None = None,
-                   veileder: str | None = None) -> RenderedLetter:
+                   veileder: str | None = None, allow_diagnoses: bool = False) -> RenderedLetter:
     """Render the referat (or, with `til_veileder`, the notice to the NAV-kontor) fully in memory.
 
     `today` is the letter's date (default: today); `malform` overrides the person's; `veileder` is
     the ident of who makes the letter (the notice's sender).
     """
     kind = TIL_VEILEDER if til_veileder else REFERAT
-    data = letter_data(conn, short_id, kind=kind, today=today, malform=malform, veileder=veileder)
+    data = letter_data(conn, short_id, kind=kind, today=today, malform=malform, veileder=veileder,
+                       allow_diagnoses=allow_diagnoses)
     name = template_file_name(kind, fmt, data.malform)
     path, custom = find_template(name)
     if fmt == "docx":

@@ -27,16 +27,14 @@ from kompetanse_cli.fylker import FYLKER, FylkeChoice
 from kompetanse_cli.interview.template import DEFAULT_TEMPLATE, Question, Template, load_template
 from kompetanse_cli.report.suppression import DEFAULT_THRESHOLD, Group, suppress
 from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL
-from kompetanse_cli.screening.rules import CRITERIA
+from kompetanse_cli.screening.rules import CRITERIA, NOT_MET
+from kompetanse_cli.stages import FUNNEL_LABELS
 from kompetanse_cli.store import tallies as store
 from kompetanse_cli.store.api import Db
 
 MIN_THRESHOLD = 3  # below this, single persons in small offices can be recognised
 
-STAGES: dict[str, str] = {
-    "listed": "Listet", "screened": "Screenet", "candidates": "Kandidater", "kartlagt": "Kartlagt",
-    "aktuell": "Aktuell", "vedtak": "Vedtak", "started": "Startet", "finished": "Fullført",
-}
+STAGES: dict[str, str] = dict(FUNNEL_LABELS)  # the words `kt liste --status` takes too
 STAGE_HELP: dict[str, str] = {
     "listed": "personer på en liste i perioden",
     "screened": "av dem: med en screeningbeslutning",
@@ -495,7 +493,8 @@ def _measures(cells: _Cells, questions: list[tuple], tables: dict[str, list[tupl
 
 def _count_reasons(conn: Db, cells: _Cells) -> list[tuple[str, str]]:
     counted = store.screening_reasons(conn)
-    keys = list(CRITERIA.items()) + [(k, k) for k in sorted(counted) if k not in CRITERIA]
+    # labelled by what was wrong («Covid-19»), not by what the criterion requires («Ikke covid-19»)
+    keys = [(k, NOT_MET.get(k, label)) for k, label in CRITERIA.items()] + [(k, k) for k in sorted(counted) if k not in CRITERIA]
     for key, _ in keys:
         cells.add(("s", key), counted.get(key, 0))  # overlapping (one person, several reasons): no sum
     return keys

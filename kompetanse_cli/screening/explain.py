@@ -28,10 +28,13 @@ class Explanation:
     appearances: int
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "fnr": self.fnr_masked, "navn": self.navn, "list_date": self.list_date.isoformat(),
-                "file": self.file, "row": self.row, "kontor": self.kontor, "uker_sykmeldt": self.weeks,
-                "fylke": self.fylke, "regelversjon": self.rule_version, "decision": self.decision,
-                "criteria": self.results, "appearances": self.appearances}
+        """The JSON of `kt forklar --json` (keys as README «JSON for skript» says)."""
+        return {"id": self.id, "fnr": self.fnr_masked, "name": self.navn, "list_date": self.list_date.isoformat(),
+                "file": self.file, "row": self.row, "kontor": self.kontor, "weeks_on_leave": self.weeks,
+                "fylke": self.fylke, "rule_version": self.rule_version, "decision": self.decision,
+                "criteria": [{"criterion": r["kriterium"], "status": r["status"], "reason": r["begrunnelse"]}
+                             for r in self.results],
+                "appearances": self.appearances}
 
 
 def explain_person(conn: Db, short_id: str, *, veileder: str | None = None) -> Explanation:

@@ -35,6 +35,22 @@ CRITERIA: dict[str, str] = {
     "geografi": "Arbeidsgiver i forsøkskommune",
 }
 
+# Why a person was not a candidate: each criterion as it reads when it is NOT met (the report's
+# «Hvorfor personer ikke var kandidater»; CRITERIA says what is required, which reads the opposite way).
+NOT_MET: dict[str, str] = {
+    "arbeidsgiver": "Har ikke arbeidsgiver",
+    "sykepengeperiode": "For lite igjen av sykepengeperioden",
+    "grad": "Sykmeldingsgrad under kravet",
+    "gjentakende": "Ikke gjentakende sykefravær",
+    "diagnose_arbeid": "Diagnose ikke blant de aktuelle for arbeidet",
+    "svangerskap": "Svangerskapsrelatert",
+    "covid": "Covid-19",
+    "alvorlig_sykdom": "Alvorlig sykdom under behandling",
+    "alder": "Over aldersgrensen",
+    "friskmeldt": "Friskmeldt før listedatoen",
+    "geografi": "Arbeidsgiver utenfor forsøkskommunene",
+}
+
 _STR_LIST = "liste med tekster"
 _INT_LIST = "liste med heltall"
 # key → expected type for the top level, and per criterion table.

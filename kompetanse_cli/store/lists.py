@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, cast
 
 from kompetanse_cli.store.db import now, transaction
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
 
 SQL_CHUNK = 500  # bound parameters per IN (...) query
 
@@ -111,6 +111,7 @@ class Outcome(NamedTuple):
     tidligere_beslutning: str | None
     kartlagt: str | None  # level 1 completed
     kartlegging_endret: str | None
+    samtaledato: str | None  # the day of the conversation (level 1), when answered
 
     def __repr__(self) -> str:  # never the fødselsnummer or name (tracebacks, logs)
         return f"Outcome(kort_id={self.kort_id!r}, ark={self.ark!r}, rad={self.rad})"
@@ -150,10 +151,11 @@ def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *, candi
                ORDER BY {order}{"" if limit is None else " LIMIT ?"})
            SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, {row_details},
                   l.beslutning, l.uker_sykmeldt, l.resultater, {earlier_columns},
-                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret
+                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret, sd.verdi AS samtaledato
            FROM shown l JOIN person p ON p.id = l.person_id
            {earlier_join}
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
+           LEFT JOIN svar sd ON sd.kartlegging_id = k.id AND sd.sporsmal = 'samtaledato'
            ORDER BY {order}""", params))
 
 

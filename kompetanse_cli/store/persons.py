@@ -114,6 +114,11 @@ def require(conn: Db, short_id: str) -> Person:
     return person
 
 
+def short_id(conn: Db, person_id: int) -> str:
+    """The person's kt-id."""
+    return str(conn.execute("SELECT kort_id FROM person WHERE id = ?", (person_id,)).fetchone()[0])
+
+
 def known_short_id(conn: Db, fnr: str) -> str | None:
     """The short id of a person already in kt, looked up by fødselsnummer (asked at a prompt)."""
     person = by_fnr(conn, fnr)
