@@ -92,6 +92,8 @@ def empty_database(pg_template: tuple[Any, str, str], monkeypatch: pytest.Monkey
 
 
 def test_opprett_sets_up_the_schema_once_and_commands_refuse_before(empty_database: Any) -> None:
+    from kompetanse_cli.store.postgres.schema import MIGRATIONS, schema_version
+
     name, url = empty_database
     before = run_kt("liste")
     assert before.code == 1
@@ -99,12 +101,12 @@ def test_opprett_sets_up_the_schema_once_and_commands_refuse_before(empty_databa
     assert "er ikke satt opp for kt" in before.stderr and "må kjøre `kt team opprett`" in before.stderr
     created = run_kt("team", "opprett")
     assert created.code == 0, created.output
-    assert "skjema 1" in created.stdout
+    assert f"skjema {schema_version()}" in created.stdout
     import psycopg
 
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT versjon, navn, kjort_av FROM kt_skjema").fetchall() == [
-            (1, "p001_initial", conn.info.user)]
+            (m.number, m.name, conn.info.user) for m in MIGRATIONS]
     assert run_kt("liste", "--json").stdout.strip() == "[]"
     again = run_kt("team", "opprett")
     assert again.code == 1 and "allerede satt opp" in again.stderr and "kt team oppgrader" in again.stderr
@@ -118,14 +120,15 @@ def test_an_older_schema_is_refused_until_the_owner_upgrades(empty_database: Any
 
     name, url = empty_database
     assert run_kt("team", "opprett").code == 0
-    later = schema.Migration(2, "p002_test", "CREATE TABLE kt_test_p002 (id bigint)")
+    now = schema.schema_version()
+    later = schema.Migration(now + 1, "p999_test", "CREATE TABLE kt_test_p999 (id bigint)")
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, later])
     refused = run_kt("liste")
     assert refused.code == 1
-    assert "har kt-skjema 1; denne kt trenger 2" in refused.stderr
+    assert f"har kt-skjema {now}; denne kt trenger {now + 1}" in refused.stderr
     assert "må kjøre `kt team oppgrader`" in refused.stderr and "Eieren av databasen (" in refused.stderr
     upgraded = run_kt("team", "oppgrader")
-    assert upgraded.code == 0 and "fra skjema 1 til 2: p002_test" in upgraded.stdout
+    assert upgraded.code == 0 and f"fra skjema {now} til {now + 1}: p999_test" in upgraded.stdout
     assert run_kt("liste").code == 0
 
 

@@ -347,7 +347,7 @@ def selected_days(conn: Db) -> list[tuple[str, int, str, str | None, str | None]
     """(part, person id, day, fylke, kontor) of everyone in the two selections: «liste» with the
     list date of the appearance counted, «samtale» with the day the interview is counted on."""
     return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(
-        f"""SELECT 'liste', person_id, listedato, fylke, kontor FROM {LIST_SELECTION}
+        f"""SELECT 'liste', person_id, CAST(listedato AS TEXT), fylke, kontor FROM {LIST_SELECTION}
             UNION ALL SELECT 'samtale', person_id, periodedato, fylke, kontor FROM {INTERVIEW_SELECTION}""")]
 
 

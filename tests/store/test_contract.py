@@ -133,7 +133,7 @@ def test_liste_and_rapport_give_the_same_numbers(backend: Backend, scenario: dic
     everyone = kt_json("liste")
     assert len(everyone) == 1287
     statuses = {p["id"]: p["status"] for p in everyone}
-    assert (statuses[first], statuses[second], statuses[third]) == ("gjennomført", "kartlagt", "under kartlegging")
+    assert (statuses[first], statuses[second], statuses[third]) == ("fullfort", "kartlagt", "under_kartlegging")
     assert len(kt_json("liste", "--kontor", "lister")) == 317
     report = kt_json("rapport", "--fylke", "agder")
     funnel = {row["kontor"]: row["counts"] for row in report["funnel"]["rows"] if row["level"] == "kontor"}
