@@ -105,7 +105,8 @@ def test_liste_kontor_folds_norwegian_letters(tmp_path: Path) -> None:
             synthetic_fnr(dt.date(1966, 9, 9))]
     for fnr, office in zip(fnrs, ("NAV Østre Agder", "NAV Ærøy", "NAV Lister")):
         path = write_list(tmp_path / f"{office}.xlsx", [person_row(fnr, start=dt.date(2022, 1, 3))])
-        assert run_kt("screen", str(path), "--fylke", "agder", "--kontor", office, "--json").code == 0
+        assert run_kt("screen", str(path), "--fylke", "agder", "--kontor", office, "--listedato", "07.03.2022",
+                      "--json").code == 0
     for typed, expected in (("østre", ["NAV Østre Agder"]), ("ØSTRE", ["NAV Østre Agder"]),
                             ("ærøy", ["NAV Ærøy"]), ("nav", ["NAV Østre Agder", "NAV Ærøy", "NAV Lister"]),
                             ("%", []), ("_", [])):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kompetanse_cli import config
 from kompetanse_cli.errors import UsageError
@@ -28,7 +29,7 @@ from kompetanse_cli.folding import fold
 from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import audit, persons
 from kompetanse_cli.store import tasks as store
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
 from kompetanse_cli.store.db import transaction
 from kompetanse_cli.sykepenger import sykepenger_end
 
@@ -102,7 +103,7 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def tasks_of(row: Row, today: dt.date, limits: Limits) -> list[tuple[str, dt.date, dt.date]]:
+def tasks_of(row: Any, today: dt.date, limits: Limits) -> list[tuple[str, dt.date, dt.date]]:
     """(task, since, due) for one person's facts (store.tasks.TASK_FACTS_SQL)."""
     found: list[tuple[str, dt.date, dt.date]] = []
     listed = _day(row["kandidat_fra"])
