@@ -1,4 +1,4 @@
-"""Reading the database in tests: through kt's own open function (`store.db.connect`), never a
+"""Reading the database in tests: through kt's own open function (`store.backend.connect`), never a
 driver directly, so that a test reads whichever database kt itself uses (the SQLite file in
 KT_HOME by default; PostgreSQL when kt is pointed at one). Only tests about the SQLite file
 itself (backups, WAL, locking, corruption, permissions) open it with sqlite3.
@@ -25,7 +25,12 @@ Params = Sequence[Any] | Mapping[str, Any]
 def opened(home: Path | None = None) -> Iterator[Db]:
     """kt's database, as a command opens it; closed at the end of the block. `home`: a KT_HOME
     other than the test's own (a test that runs kt in several homes)."""
-    conn, _ = kt_db.connect(home / "kt.db" if home is not None else None)
+    if home is None:
+        from kompetanse_cli.store import backend
+
+        conn, _ = backend.connect()  # SQLite in KT_HOME, or PostgreSQL when KT_DATABASE_URL is set
+    else:
+        conn, _ = kt_db.connect(home / "kt.db")
     try:
         yield conn
     finally:

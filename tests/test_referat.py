@@ -17,7 +17,7 @@ import pytest
 from docx import Document
 
 from kompetanse_cli.report import referat as core
-from kompetanse_cli.store import db
+from kompetanse_cli.store import backend
 from tests import dbrows
 from tests.conftest import run_kt, synthetic_fnr
 
@@ -130,7 +130,7 @@ NAVN, TELEFON = "Vera Veiledersen", "12 34 56 78"
 
 def render(short_id: str, **options: object) -> core.RenderedLetter:
     options = {"veileder_navn": NAVN, "telefon": TELEFON, **options}
-    conn, _ = db.connect()
+    conn, _ = backend.connect()  # whichever database kt uses
     try:
         return core.render_referat(conn, short_id, today=TODAY, veileder=VEILEDER, **options)
     finally:

@@ -22,6 +22,7 @@ from kompetanse_cli.cli import (
     regler,
     screen,
     settings,
+    team,
 )
 from kompetanse_cli.cli.common import err_console
 from kompetanse_cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, Interrupted, KtError, mask_numbers
@@ -50,7 +51,9 @@ Eksempel:
 
 def _version(value: bool) -> None:
     if value:
-        print(f"kt {__version__}")
+        from kompetanse_cli.store import backend
+
+        print(f"kt {__version__} ({backend.describe()})")
         raise typer.Exit()
 
 
@@ -69,6 +72,7 @@ settings.register(app)
 personvern.register(app)
 referat.register(app)
 rapport.register(app)
+team.register(app)
 
 
 def _log_unexpected(error: Exception) -> str:

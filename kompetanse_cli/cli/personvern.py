@@ -208,6 +208,7 @@ def backup_cmd(
     """
     from kompetanse_cli.personvern import backup
 
+    backup.refuse_on_postgres("backup")
     veileder = require_veileder()  # a copy holds everyone: the log says who took it
     with open_db() as conn:
         written = backup.take_backup(conn, fil or backup.default_backup_name(), veileder=veileder,
@@ -227,6 +228,7 @@ def gjenopprett(
     """
     from kompetanse_cli.personvern import backup
 
+    backup.refuse_on_postgres("gjenopprett")
     backup.check_backup(fil)
     if not _confirm("Erstatte alt i databasen med sikkerhetskopien?", ja):
         console.print("Ingenting er endret.")

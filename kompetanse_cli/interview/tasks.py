@@ -106,7 +106,7 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def tasks_of(row: Row, today: dt.date, limits: Limits) -> list[tuple[str, dt.date, dt.date]]:
+def tasks_of(row: Any, today: dt.date, limits: Limits) -> list[tuple[str, dt.date, dt.date]]:
     """(task, since, due) for one person's facts (store.tasks.TASK_FACTS_SQL)."""
     found: list[tuple[str, dt.date, dt.date]] = []
     listed = _day(row["kandidat_fra"])

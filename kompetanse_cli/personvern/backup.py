@@ -14,6 +14,17 @@ from kompetanse_cli.store import audit, db, persons, privacy, sqlite_file
 from kompetanse_cli.store.api import Db
 
 
+def refuse_on_postgres(command: str) -> None:
+    """`kt backup` and `kt gjenopprett` copy kt's SQLite file; a team database is the server's to back up."""
+    from kompetanse_cli.store import backend
+
+    if backend.database_url() is not None:
+        raise UsageError(f"`kt {command}` gjelder bare den lokale SQLite-databasen; kt bruker nå en felles "
+                         "PostgreSQL-database.",
+                         hint="Den sikkerhetskopieres på serveren: med pg_dump, eller etter rutinen til den som "
+                              "drifter databasen. Spør dem om gjenoppretting også.")
+
+
 def default_backup_name(today: dt.date | None = None) -> Path:
     """The file `kt backup` writes when given none: kt-backup-ÅÅÅÅ-MM-DD.db in the current folder."""
     return Path(f"kt-backup-{(today or dt.date.today()).isoformat()}.db")
@@ -23,6 +34,7 @@ def take_backup(conn: Db, target: Path, *, veileder: str | None, replace: bool =
     """Copy the database to `target` (an existing file only with `replace`); returns the full path.
     A damaged database is refused (a copy of it would be no backup), and the copy is remembered so
     a damaged database can name it later."""
+    refuse_on_postgres("backup")
     target = target.expanduser().absolute()
     if not target.parent.is_dir():
         raise UsageError(f"Mappen {target.parent} finnes ikke; velg en annen plassering.")
@@ -91,6 +103,7 @@ def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
     The write lock is taken before anything of the database is read: a `kt slett` or an import
     that commits while a restore is being prepared is either in the safety copy and the audit
     trail the restore reads, or comes after the restore; never lost between them."""
+    refuse_on_postgres("gjenopprett")
     check_backup(source)
     from kompetanse_cli.personvern.sletting import delete_keeping_counts
 

@@ -118,6 +118,8 @@ def copies_text(count: int) -> str:
 def copies_of(conn: Db, before: dt.date | None = None) -> list[Path]:
     """kt's copies of the open database taken before the given day (default: all of them), beside it
     as configured and as opened (the two differ when kt.db is a link)."""
+    if conn.dialect != "sqlite":  # the team database has no copies of kt's own
+        return []
     before = before or dt.date.today() + dt.timedelta(days=1)
     databases = {paths.db_path(), sqlite_file.database_path(conn)}
     return sorted({copy for database in databases if database.parent.is_dir()

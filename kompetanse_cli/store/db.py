@@ -558,7 +558,10 @@ def _migrate(conn: Db, version: int) -> None:
 def page_cache(conn: Db, megabytes: int) -> Iterator[None]:
     """A larger page cache for one long import: the unique indexes on fødselsnummer and kort id
     are written at random places, and once they outgrow SQLite's 2 MB default every insert
-    fetches pages anew (≈ a tenth of the storing time at 200 000 rows)."""
+    fetches pages anew (≈ a tenth of the storing time at 200 000 rows). SQLite only."""
+    if conn.dialect != "sqlite":
+        yield
+        return
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {-megabytes * 1024}")
     try:
@@ -577,7 +580,9 @@ def transaction(conn: Db) -> Iterator[Db]:
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
+    # SQLite: take the write lock now, not at the first write (no deadlock between two readers
+    # turning writers). PostgreSQL locks rows, not the database: a plain BEGIN.
+    conn.execute("BEGIN IMMEDIATE" if conn.dialect == "sqlite" else "BEGIN")
     try:
         yield conn
     except BaseException:
@@ -595,7 +600,11 @@ def checkpoint_deferred(conn: Db) -> Iterator[None]:
     pages: after a long import, a copy of tens of megabytes that the command waits for. Inside
     this block it is left to `checkpoint_meanwhile`, or else to the last connection closing or
     the next commit. Nothing committed depends on it: the log is part of the database.
+    SQLite only: PostgreSQL's server checkpoints on its own.
     """
+    if conn.dialect != "sqlite":
+        yield
+        return
     before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     conn.execute("PRAGMA wal_autocheckpoint = 0")
     try:
@@ -607,7 +616,10 @@ def checkpoint_deferred(conn: Db) -> Iterator[None]:
 @contextmanager
 def checkpoint_meanwhile(conn: Db) -> Iterator[None]:
     """Fold the write-ahead log back into the database file in a second thread while the block
-    runs (e.g. prints what was imported); waits for it at the end of the block."""
+    runs (e.g. prints what was imported); waits for it at the end of the block. SQLite only."""
+    if conn.dialect != "sqlite":
+        yield
+        return
     thread = threading.Thread(target=_checkpoint, args=(conn.execute("PRAGMA database_list").fetchone()[2],),
                               name="kt-checkpoint")
     thread.start()

@@ -74,6 +74,11 @@ def save_screened(conn: Db, rows: Iterable[tuple]) -> None:
     """Insert list appearances with their decisions (tuples in SCREENED_COLUMNS order; any
     iterable, read once). The time of screening is the same for the whole call, so it is written
     into the statement (our own ISO text, no quotes in it) instead of added to every row."""
+    if conn.dialect == "postgres":  # COPY
+        from kompetanse_cli.store.postgres.imports import save_screened as copy_screened
+
+        copy_screened(conn, SCREENED_COLUMNS, rows)  # type: ignore[arg-type]
+        return
     stamp = now()
     marks = ",".join("?" * len(SCREENED_COLUMNS))
     conn.executemany(f"INSERT INTO listeoppforing ({', '.join(SCREENED_COLUMNS)}, screenet)"
@@ -281,6 +286,10 @@ class CriterionResults:
     def numbering(self) -> ResultIds:
         """The results stored now, to number more without the database. Only inside a write
         transaction, which lasts until the new results are saved (`save_results`)."""
+        if self.conn.dialect == "postgres":  # other importers may be numbering too: one at a time
+            from kompetanse_cli.store.postgres.imports import RESULT_NUMBERING_LOCK
+
+            self.conn.execute(RESULT_NUMBERING_LOCK)
         self._load()
         return ResultIds(self._ids, max(self._results, default=0) + 1)
 

@@ -214,6 +214,10 @@ class PersonIds:
                 offices: Sequence[str | None]) -> dict[str, int]:
         """Persons as columns (fødselsnummer, name, fylke, office) → {fnr: person id}, creating
         the persons not seen before (from the first row that has them)."""
+        if self.conn.dialect == "postgres":  # COPY and INSERT … ON CONFLICT: safe beside other importers
+            from kompetanse_cli.store.postgres.imports import resolve_persons
+
+            return resolve_persons(self, fnrs, names, fylker, offices)
         if self._stored_before is None:
             self._stored_before = bool(self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0])
         distinct = list(dict.fromkeys(fnrs))

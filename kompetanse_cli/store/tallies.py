@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kompetanse_cli.sykepenger import SYKEPENGEDAGER
-from kompetanse_cli.store.api import Db, as_dicts
+from kompetanse_cli.store.api import Db, Row, as_dicts
 
 # Days from the sick leave's first day to its 248th sykepengedag (Monday–Friday), by the first
 # day's weekday as SQLite's strftime('%w') numbers them (0 = Sunday). 248 = 49 weeks of five
@@ -83,11 +83,11 @@ def _period_filter(scope: Scope, column: str) -> tuple[str, list[object]]:
 def selections(conn: Db, scope: Scope) -> Iterator[None]:
     """Make the two selections for a report inside one read snapshot; dropped afterwards."""
     began = not conn.in_transaction
-    if began:
-        conn.execute("BEGIN")  # WAL: every query below sees the same data, whatever others write meanwhile
+    if began:  # every query below sees the same data, whatever others write meanwhile
+        conn.execute("BEGIN" if conn.dialect == "sqlite" else "BEGIN ISOLATION LEVEL REPEATABLE READ")
     try:
         _drop(conn)
-        only, only_k1 = "1", "1"
+        only, only_k1 = "1 = 1", "1 = 1"  # portable: PostgreSQL wants a boolean
         if scope.persons is not None:
             conn.execute(f"CREATE TEMP TABLE {PERSON_SELECTION} (id INTEGER PRIMARY KEY)")
             conn.executemany(f"INSERT INTO {PERSON_SELECTION} (id) VALUES (?)", [(i,) for i in scope.persons])
@@ -127,20 +127,25 @@ def selections(conn: Db, scope: Scope) -> Iterator[None]:
                     LEFT JOIN kartlegging k3 ON k3.person_id = k1.person_id AND k3.niva = 3
                     LEFT JOIN kartlegging k4 ON k4.person_id = k1.person_id AND k4.niva = 4
                     LEFT JOIN kartlegging k5 ON k5.person_id = k1.person_id AND k5.niva = 5
-                    WHERE k1.niva = 1 AND {only_k1})
+                    WHERE k1.niva = 1 AND {only_k1}) AS utvalg  -- PostgreSQL before 16 wants the alias
                 WHERE {period} AND {place}""", period_params + place_params)
+        temp = "temp." if conn.dialect == "sqlite" else ""  # PostgreSQL puts it beside its (temporary) table
         for level in (1, 2, 3):
-            conn.execute(f"CREATE INDEX temp.{INTERVIEW_SELECTION}_k{level} ON {INTERVIEW_SELECTION}(k{level}_id)")
+            conn.execute(f"CREATE INDEX {temp}{INTERVIEW_SELECTION}_k{level} ON {INTERVIEW_SELECTION}(k{level}_id)")
         yield
-    finally:
-        _drop(conn)
-        if began and conn.in_transaction:
-            conn.execute("COMMIT")
+    except BaseException:
+        if began and conn.in_transaction:  # the selections go with the transaction (PostgreSQL's is aborted)
+            conn.execute("ROLLBACK")
+        raise
+    _drop(conn)
+    if began and conn.in_transaction:
+        conn.execute("COMMIT")
 
 
 def _drop(conn: Db) -> None:
+    temp = "temp" if conn.dialect == "sqlite" else "pg_temp"
     for name in (LIST_SELECTION, INTERVIEW_SELECTION, PERSON_SELECTION):
-        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        conn.execute(f"DROP TABLE IF EXISTS {temp}.{name}")
 
 
 # ---------- places ----------
@@ -158,7 +163,7 @@ def office_names(conn: Db, fylker: tuple[str, ...] | None) -> list[str]:
 def data_date(conn: Db) -> dt.date | None:
     """The day the data last changed: the newest import or registration."""
     row = conn.execute("SELECT MAX(d) FROM (SELECT MAX(importert) AS d FROM import"
-                       " UNION ALL SELECT MAX(endret) FROM kartlegging)").fetchone()
+                       " UNION ALL SELECT MAX(endret) FROM kartlegging) AS siste").fetchone()
     return dt.date.fromisoformat(row[0][:10]) if row and row[0] else None
 
 
@@ -342,7 +347,7 @@ def selected_days(conn: Db) -> list[tuple[str, int, str, str | None, str | None]
     """(part, person id, day, fylke, kontor) of everyone in the two selections: «liste» with the
     list date of the appearance counted, «samtale» with the day the interview is counted on."""
     return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(
-        f"""SELECT 'liste', person_id, listedato, fylke, kontor FROM {LIST_SELECTION}
+        f"""SELECT 'liste', person_id, CAST(listedato AS TEXT), fylke, kontor FROM {LIST_SELECTION}
             UNION ALL SELECT 'samtale', person_id, periodedato, fylke, kontor FROM {INTERVIEW_SELECTION}""")]
 
 
