@@ -57,8 +57,8 @@ def test_liste_dates_a_kartlagt_person_by_the_conversation(tmp_path: Path, veile
            "samtaledato": "09.03.2022"}
     complete_level_1(tmp_path, kartlagt, nei)
     rows = {row["id"]: row for row in json.loads(run_kt("liste", "--json").stdout)}
-    assert rows[aktuell]["dato"] == "2022-03-08"
-    assert rows[kartlagt]["dato"] == "2022-03-09"
+    assert rows[aktuell]["date"] == "2022-03-08"
+    assert rows[kartlagt]["date"] == "2022-03-09"
     table = run_kt("liste").stdout
     assert "08.03.2022" in table and "09.03.2022" in table
     assert f"{dt.date.today():%d.%m.%Y}" not in table
@@ -76,24 +76,24 @@ def test_imported_answers_are_in_the_persons_log(tmp_path: Path, kt_home: Path, 
                     f"{other};agder;NAV Lister;08.03.2022;telefon;nei;Ønsker å bli i jobben\n", encoding="utf-8")
     assert run_kt("kartlegg", "importer", str(path)).code == 0
     log = json.loads(run_kt("logg", "--person", person, "--json").stdout)
-    imported = [entry for entry in log if "import" in entry["handling"]]
+    imported = [entry for entry in log if "import" in entry["action"]]
     assert len(imported) == 1, log
     entry = imported[0]
-    assert entry["handling"] == "kartlegging nivå 1 importert" and entry["veileder"] == VEILEDER
-    assert "registreringer.csv, rad 2" in entry["detaljer"] and "4 svar" in entry["detaljer"]
-    assert "samtaledato" in entry["detaljer"] and "notat" in entry["detaljer"]
+    assert entry["action"] == "kartlegging nivå 1 importert" and entry["veileder"] == VEILEDER
+    assert "registreringer.csv, rad 2" in entry["details"] and "4 svar" in entry["details"]
+    assert "samtaledato" in entry["details"] and "notat" in entry["details"]
     # the answers themselves are never in the log: no free text, no dates, no fødselsnummer
     everything = json.dumps(db_rows(kt_home, "SELECT * FROM logg"), ensure_ascii=False)
     for secret in ("regnskap", "bli i jobben", "2022-03-07", "07.03.2022", fnr, other):
         assert secret not in everything
     # the new person has its own entry, under its kt-id
     (new_id,) = db_rows(kt_home, "SELECT kort_id FROM person WHERE fnr = ?", (other,))[0]
-    assert any(e["handling"] == "kartlegging nivå 1 importert"
+    assert any(e["action"] == "kartlegging nivå 1 importert"
                for e in json.loads(run_kt("logg", "--person", new_id, "--json").stdout))
     # importing the same file again changes nothing, and logs no answers for the person
     assert run_kt("kartlegg", "importer", str(path)).code == 0
     log = json.loads(run_kt("logg", "--person", person, "--json").stdout)
-    assert len([entry for entry in log if "import" in entry["handling"]]) == 1
+    assert len([entry for entry in log if "import" in entry["action"]]) == 1
 
 
 # ---------- 1: a list from another fylke ----------
