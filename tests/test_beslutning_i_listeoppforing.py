@@ -65,7 +65,7 @@ def test_a_schema_four_decision_is_moved_onto_its_list_row(kt_home: Path, tmp_pa
         "ikke_kandidat", 10, "1#x", 2, "uke10.xlsx")
     assert [(c["criterion"], c["status"], c["reason"]) for c in data["criteria"]] == RESULTS
     assert query(kt_home, "PRAGMA user_version") == [(kt_db.schema_version(),)]
-    assert list(kt_home.glob("kt.før-skjema-5.*.db"))  # the copy made before the upgrade
+    assert list(kt_home.glob(f"kt.før-skjema-{kt_db.schema_version()}.*.db"))  # the copy made before the upgrade
 
     # the newest decision per row, on the row itself; a row without one keeps none
     assert query(kt_home, "SELECT id, regelversjon, beslutning, uker_sykmeldt, alder, resultater, screenet"

@@ -378,7 +378,7 @@ def test_pa_nytt_screens_an_imported_file_again_with_another_date(kt_home: Path,
     start = dt.date(2022, 1, 3)
     path = tmp_path / "liste.xlsx"
     write_list(path, [person_row(synthetic_fnr(dt.date(1980, 5, 17)), start=start)])  # no date in the file
-    first = screen_json(str(path), "--fylke", "agder")
+    first = screen_json(str(path), "--fylke", "agder", "--listedato", "i-dag")
     assert first["list_date_source"].startswith("dagens dato")
     assert first["persons"][0]["decision"] == "ikke_kandidat"  # today the sick leave is long used up
     told = screen_json(str(path), "--fylke", "agder", "--listedato", "07.03.2022")
@@ -626,7 +626,7 @@ def test_pa_nytt_gives_the_office_again_to_rows_without_one(kt_home: Path, tmp_p
 def test_pa_nytt_keeps_the_date_a_list_without_one_was_first_screened_on(kt_home: Path, tmp_path: Path) -> None:
     path = write_list(tmp_path / "liste.xlsx", [person_row(synthetic_fnr(dt.date(1980, 5, 17)),
                                                            start=dt.date(2022, 1, 3))])  # no date in the file
-    first = screen_json(str(path), "--fylke", "agder")
+    first = screen_json(str(path), "--fylke", "agder", "--listedato", "i-dag")
     assert first["list_date"] == dt.date.today().isoformat()
     conn = sqlite3.connect(kt_home / "kt.db")  # as if it had been screened on 28.02.2022
     with conn:

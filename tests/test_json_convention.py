@@ -21,7 +21,7 @@ already imported listed candidates columns earlier differs file note header row 
 source manual not persons rejected replaced rows read sheet column reason reasons decision chapter id name weeks
 on leave appearances criteria criterion status rule version action details person time funnel measures metadata
 questions screening created data template threshold offices period from to text share of stages total counts
-level shares suppressed adds up labels n shown when title past type duration start decisions sources rules
+level shares suppressed adds up labels n shown when title past type duration start decisions sources rules error cells used by hand remembered unrecognised duplicates again
 """.split())
 SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 

@@ -74,7 +74,8 @@ def screen(
     fil: Path = typer.Argument(..., help="Listen: .xlsx, .xls, .ods eller .csv.", show_default=False),
     fylke: str = typer.Option(None, "--fylke", "-f", help="Fylket hvis regler skal brukes, f.eks. agder."),
     ark: str = typer.Option(None, "--ark", help="Arket listen står på (ellers finnes det automatisk)."),
-    listedato: str = typer.Option(None, "--listedato", help="Datoen listen gjelder, dd.mm.åååå (ellers fra tittelraden, ellers i dag)."),
+    listedato: str = typer.Option(None, "--listedato", help="Datoen listen gjelder, dd.mm.åååå, eller i-dag "
+                                  "(ellers fra tittelraden; finnes ingen, spør kt)."),
     kontor: str = typer.Option(None, "--kontor", help="NAV-kontor for listen, når den ikke har en kontorkolonne."),
     alle: bool = typer.Option(False, "--alle", help="Vis (og eksporter) alle, ikke bare kandidater og de som må vurderes."),
     som_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON (for skript)."),
@@ -85,6 +86,9 @@ def screen(
                                  help="Screen en fil som er importert før på nytt (f.eks. med en annen listedato)."),
     likevel: bool = typer.Option(False, "--likevel",
                                  help="Screen listen selv om de fleste kommunene på den ligger i et annet fylke."),
+    kolonne: list[str] = typer.Option(None, "--kolonne", metavar="«KOLONNE=FELT»",
+                                      help="Si hva en kolonne betyr, f.eks. \"Tidl. sykefravær=tidligere sykefravær\" "
+                                           "(FELT - for en kolonne som ikke skal brukes). Huskes for kontoret."),
 ) -> None:
     """Les en ukeliste over sykmeldte, screen alle etter fylkets regler, og lagre resultatet.
 
@@ -99,11 +103,15 @@ def screen(
         kt screen uke8.csv --fylke innlandet --listedato 28.02.2022 --kontor "NAV Hamar"
 
         kt screen uke10.xlsx --fylke agder --alle --eksport kandidater.xlsx
+
+        kt screen uke11.xlsx --fylke agder --kolonne "Tidl. sykefravær=tidligere sykefravær"
     """
     from kompetanse_cli.screening.run import outcomes, screen_file
 
     choice = choose_fylke(fylke)
-    day = parse_date_option(listedato, "--listedato")
+    today = listedato is not None and listedato.strip().lower().replace(" ", "-") in ("i-dag", "idag")
+    day = None if today else parse_date_option(listedato, "--listedato")
+    mapped = _column_options(kolonne or [])
     veileder = config.veileder()
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
         raise UsageError("--eksport skriver en Excel-fil; gi filen endelsen .xlsx.")
@@ -113,7 +121,8 @@ def screen(
         with _progress(quiet=som_json) as report:
             result = screen_file(conn, fil, fylke=choice, sheet=ark, list_date=day,
                                  kontor=kontor or config.load().get("kontor"), veileder=veileder,
-                                 progress=report, again=pa_nytt, other_fylke=likevel)
+                                 progress=report, again=pa_nytt, other_fylke=likevel, ask_date=_ask_list_date,
+                                 columns=mapped, today=today)
         # the import's pages are folded into the database file while the result is written out
         with checkpoint_meanwhile(conn):
             if eksport is not None:
@@ -132,6 +141,41 @@ def screen(
     if veileder is None:
         err_console.print("[dim]Tips:[/] sett NAV-identen din med `kt config set veileder A123456`, så står det i "
                           "loggen hvem som screenet listen (og den trengs til kartleggingen).")
+
+
+def _column_options(given: list[str]) -> dict[str, str]:
+    """`--kolonne "Tidl. sykefravær=tidligere sykefravær"` → header → field."""
+    from kompetanse_cli.ingest.columns import FIELD_LABELS, field_for
+
+    mapped = {}
+    for option in given:
+        header, _, wanted = option.rpartition("=")
+        name = field_for(wanted) if header.strip() else None
+        if name is None:
+            fields = ", ".join(sorted(set(FIELD_LABELS.values())))
+            raise UsageError(f"--kolonne «{option}»: skriv KOLONNE=FELT, der FELT er ett av: {fields} "
+                             "(eller - for en kolonne som ikke skal brukes).")
+        mapped[header.strip()] = name
+    return mapped
+
+
+def _ask_list_date() -> dt.date:
+    """No list date given or found in the file: asked at a terminal (Enter: today), refused in a script."""
+    if not sys.stdin.isatty():
+        raise UsageError("Fant ingen listedato i filen, og ingen er oppgitt.",
+                         hint="Oppgi datoen listen ble tatt ut med --listedato dd.mm.åååå, eller --listedato i-dag "
+                              "hvis listen er fra i dag. Alder, uker sykmeldt og friskmelding regnes fra den.")
+    today = dt.date.today()
+    while True:
+        answer = typer.prompt(f"Fant ingen listedato i filen. Hvilken dato ble listen tatt ut? "
+                              f"(dd.mm.åååå, Enter = i dag {today:%d.%m.%Y})", default="", show_default=False,
+                              err=True)
+        if not answer.strip() or answer.strip().lower() in ("i dag", "i-dag", "idag"):
+            return today
+        try:
+            return parse_date_option(answer.strip(), "Listedato")
+        except UsageError as error:
+            err_console.print(esc(error.message))
 
 
 class _progress:
@@ -181,6 +225,10 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
         "rejected": [{"sheet": e.sheet, "row": e.row, "column": e.column, "reason": e.reason} for e in result.rejected],
         "candidates": result.count(KANDIDAT), "manual": result.count(MANUELL),
         "not_candidates": result.count(IKKE_KANDIDAT), "known_before": result.known_before,
+        "error_cells": result.error_cells, "sheet_note": result.sheet_note, "columns_not_used": result.not_used,
+        "columns_unrecognised": {h: FIELD_LABELS[f] for h, f in result.hints.items()},
+        "columns_by_hand": result.by_hand, "columns_remembered": result.remembered,
+        "duplicates": [{"sheet": sheet, "row": first, "again_row": again} for sheet, first, again in result.duplicates],
     }
     out = sys.stdout
     out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "persons": [')
@@ -191,16 +239,42 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
 
 def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool,
             exported: Path | None = None) -> None:
+    from kompetanse_cli.screening.run import TODAY
+
     if result.fylke.note:
         console.print(f"[cyan]Merk:[/] {result.fylke.note}")
     where = "" if result.sheet == result.file else f", ark «{esc(result.sheet)}»"
     console.print(f"[bold]{esc(result.file)}[/]{where}, overskrift på rad {result.header_row}. "
                   f"Listedato {no_date(result.list_date)} ({result.list_date_source}).")
+    if result.sheet_note:
+        console.print(f"[bold yellow]Merk:[/] {esc(result.sheet_note)}.")
     recognised = ", ".join(f"{esc(h)} → {FIELD_LABELS[f]}" for f, h in result.columns.items())
     console.print(f"Kolonner gjenkjent: {recognised}.")
-    if result.ignored_columns:
-        console.print(f"Kolonner ikke brukt: {esc(', '.join(result.ignored_columns))}.")
-    if result.list_date_source.startswith("dagens dato") and not result.already_imported_at:
+    if result.by_hand:
+        console.print("Kolonner valgt med --kolonne (huskes for kontoret): " + ", ".join(
+            f"{esc(h)} → {_field_text(f)}" for h, f in result.by_hand.items()) + ".")
+    if result.remembered:
+        console.print("[cyan]Brukte lagrede kolonnevalg for kontoret:[/] " + ", ".join(
+            f"{esc(h)} → {_field_text(f)}" for h, f in result.remembered.items()) + ".")
+    plain = [h for h in result.ignored_columns if h not in result.not_used and h not in result.hints]
+    if plain:
+        console.print(f"Kolonner ikke brukt: {esc(', '.join(plain))}.")
+    for header, why in result.not_used.items():
+        console.print(f"Kolonnen «{esc(header)}» er ikke brukt: {esc(why)}.")
+    for header, name in result.hints.items():
+        console.print(f"[yellow]Kolonnen «{esc(header)}» er ikke gjenkjent[/] (nærmest: {FIELD_LABELS[name]}). "
+                      f"Betyr den det, kjør på nytt med --kolonne \"{esc(header)}={FIELD_LABELS[name]}\" --på-nytt.")
+    if result.error_cells:
+        cells = "1 celle" if result.error_cells == 1 else f"{no_number(result.error_cells, 0)} celler"
+        console.print(f"[bold yellow]Advarsel:[/] {cells} har en feilverdi fra "
+                      "Excel (#I/T, #REF! …). I påkrevde kolonner er raden avvist; ellers regnes verdien som ukjent "
+                      "(beslutningen blir «må vurderes»).")
+    if result.duplicates:
+        shown = "; ".join(f"rad {first} og {again}" for _, first, again in result.duplicates[:10])
+        more = f" (og {len(result.duplicates) - 10} til)" if len(result.duplicates) > 10 else ""
+        console.print(f"[yellow]Samme fødselsnummer står flere ganger på listen:[/] {shown}{more}. "
+                      "Bare den første raden er lagt inn.")
+    if result.list_date_source == TODAY and not result.already_imported_at:
         console.print("[bold yellow]Advarsel:[/] fant ingen listedato i filen, så dagens dato er brukt. Alder, uker "
                       "sykmeldt og «allerede friskmeldt» regnes fra den. Er listen eldre, kjør på nytt med "
                       "--listedato dd.mm.åååå --på-nytt.")
@@ -259,6 +333,10 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
         whole = f"Hele listen står i {esc(str(exported))}." if exported else "Bruk --eksport FIL.xlsx for hele listen."
         console.print(f"[yellow]Viser de første {no_number(len(shown), 0)} av {no_number(wanted, 0)}.[/] {whole}")
     console.print("[dim]Se alle kriterier for én person: kt forklar ID[/]")
+
+
+def _field_text(name: str) -> str:
+    return "ikke brukt" if name == "-" else FIELD_LABELS[name]
 
 
 def _reasons_text(p: PersonOutcome) -> str:

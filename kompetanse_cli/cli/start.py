@@ -11,7 +11,7 @@ import sys
 
 EXIT_OUTPUT_LOST = 120  # as Python exits when it cannot flush its output at exit
 # `kt screen`'s options that take a value: the word after them is not the list file.
-SCREEN_VALUE_OPTIONS = frozenset({"--fylke", "-f", "--ark", "--listedato", "--kontor", "--eksport"})
+SCREEN_VALUE_OPTIONS = frozenset({"--fylke", "-f", "--ark", "--listedato", "--kontor", "--eksport", "--kolonne"})
 
 
 def list_argument(args: list[str]) -> str | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.ingest import values
-from kompetanse_cli.ingest.columns import FIELD_LABELS, ColumnMap, recognise
+from kompetanse_cli.ingest.columns import FIELD_LABELS, ColumnMap, confirm_weak, recognise
 from kompetanse_cli.ingest.readers import CSV_SUFFIXES, Sheet, open_sheets
 
 HEADER_SEARCH_ROWS = 30
@@ -47,6 +47,7 @@ class ListRow:
     kontor: str | None = None
     tidligere_tilfeller: int | None = None
     sykepengedager_5ar: int | None = None
+    feil: frozenset[str] | None = None  # fields whose cell held an Excel error (#N/A …): unknown, not empty
 
 
 @dataclass
@@ -73,6 +74,7 @@ class CleanBatch:
     rows: list[int]  # the spreadsheet's row number of each good row
     columns: dict[str, list[object]]  # ListRow field → one value per good row (the fields the list has)
     rejected: list[RowError]
+    error_cells: int = 0  # cells holding an Excel error (#N/A …), in good and rejected rows
 
     @property
     def rows_read(self) -> int:
@@ -100,6 +102,7 @@ class ListFile:
     columns: ColumnMap
     title_date: dt.date | None
     other_sheets: list[str] = field(default_factory=list)
+    sheet_note: str | None = None  # e.g. that the list is on a hidden sheet, or that a hidden one was passed over
 
     @property
     def estimated_rows(self) -> int:
@@ -135,8 +138,10 @@ class ListFile:
             yield from batch
 
 
-def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
-    """Open a list file and find the sheet and header row that hold the list."""
+def open_list(path: Path, *, sheet: str | None = None, by_hand: dict[str, str] | None = None) -> ListFile:
+    """Open a list file and find the sheet and header row that hold the list. `by_hand` maps
+    headers (as `normalize_header` leaves them) to fields, before recognition; a visible sheet
+    is chosen over a hidden one."""
     sheets = open_sheets(path)
     if sheet is not None:
         chosen = [s for s in sheets if s.name.casefold() == sheet.casefold()]
@@ -148,10 +153,26 @@ def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
         sheets_to_try = sheets
     best: ListFile | None = None
     best_score = 0
+    hidden_best: ListFile | None = None
     for candidate in sheets_to_try:
-        found = _find_header(path, candidate)
-        if found and len(found.columns.fields) > best_score:
-            best, best_score = found, len(found.columns.fields)
+        found = _find_header(path, candidate, by_hand)
+        if found is None:
+            continue
+        score = len(found.columns.fields)
+        if candidate.hidden and sheet is None:
+            if score > (len(hidden_best.columns.fields) if hidden_best else 0):
+                hidden_best = found
+            continue
+        if score > best_score:
+            best, best_score = found, score
+    note = None
+    if hidden_best is not None and len(hidden_best.columns.fields) >= 2:
+        if best is None or best_score < 2 or best.columns.missing_required and not hidden_best.columns.missing_required:
+            best, best_score = hidden_best, len(hidden_best.columns.fields)
+            note = f"listen står på et skjult ark («{best.sheet.name}»); sjekk at det er riktig liste"
+        else:
+            note = (f"det skjulte arket «{hidden_best.sheet.name}» ser også ut som en liste, men er ikke brukt "
+                    "(velg det med --ark)")
     if best is None or best_score < 2:
         where = f"arket «{sheets_to_try[0].name}»" if sheet else "noen av arkene"
         if not sheets or all(s.height <= 1 and _sheet_is_empty(s) for s in sheets_to_try):
@@ -162,6 +183,7 @@ def open_list(path: Path, *, sheet: str | None = None) -> ListFile:
                      "Lagre filen fra Excel som «CSV (semikolondelt)».")
         raise InputError(f"{path.name}: fant ingen overskriftsrad med kjente kolonnenavn i {where}.", hint=hint)
     best.other_sheets = [s.name for s in sheets if s.name != best.sheet.name]
+    best.sheet_note = note
     missing = best.columns.missing_required
     if missing:
         wanted = " og ".join(f"«{FIELD_LABELS[m]}»" for m in missing)
@@ -179,7 +201,7 @@ def _sheet_is_empty(sheet: Sheet) -> bool:
     return all(all(values.is_blank(c) for c in row) for row in itertools.islice(sheet.rows(), 50))
 
 
-def _find_header(path: Path, sheet: Sheet) -> ListFile | None:
+def _find_header(path: Path, sheet: Sheet, by_hand: dict[str, str] | None = None) -> ListFile | None:
     """The row among the first ones that maps most fields; the rows above it are titles."""
     try:
         head = list(itertools.islice(sheet.rows(), HEADER_SEARCH_ROWS))
@@ -187,11 +209,14 @@ def _find_header(path: Path, sheet: Sheet) -> ListFile | None:
         raise InputError(f"{path.name}: CSV-filen kan ikke leses (ødelagt sitering eller feil tegnsett).") from None
     best_index, best_map = -1, ColumnMap()
     for index, cells in enumerate(head):
-        mapped = recognise(cells)
+        mapped = recognise(cells, by_hand)
         if len(mapped.fields) > len(best_map.fields):
             best_index, best_map = index, mapped
     if best_index < 0:
         return None
+    below = head[best_index + 1:]
+    confirm_weak(best_map, lambda column: [row[column] for row in below
+                                           if column < len(row) and not values.is_blank(row[column])][:20])
     return ListFile(path=path, sheet=sheet, header_row=best_index + 1, columns=best_map,
                     title_date=_title_date(head[:best_index]))
 
@@ -204,9 +229,10 @@ def _title_date(title_rows: list[list[object]]) -> dt.date | None:
                 return cell.date() if isinstance(cell, dt.datetime) else cell
             match = _TITLE_DATE_RE.search(str(cell))
             if match:
-                try:
-                    return values.parse_date(match.group(1))
-                except values.ValueProblem:
+                day, month, year = map(int, match.group(1).split("."))
+                try:  # not values.parse_date: a date far ahead is found, so that it can be refused
+                    return dt.date(year, month, day)
+                except ValueError:
                     continue
     return None
 
@@ -232,10 +258,10 @@ class _ColumnCleaner:
     PARSERS = {
         "fnr": values.parse_fnr,
         "sykmeldt_fom": values.parse_date,
-        "sykmeldt_tom": values.parse_date,
+        "sykmeldt_tom": values.parse_end_date,
         "grad": values.parse_grade,
         "diagnose": values.parse_icpc,
-        "tidligere_tilfeller": values.parse_count,
+        "tidligere_tilfeller": values.parse_earlier,
         "sykepengedager_5ar": values.parse_count,
     }
     MEMO_LIMIT = 4096  # distinct values remembered per column; names and the like are mostly unique
@@ -247,6 +273,7 @@ class _ColumnCleaner:
         self.plan = [(name, index, self.PARSERS.get(name, values.parse_text))
                      for name, index in listfile.columns.fields.items()]
         self.parsers = {name: parse for name, _, parse in self.plan}
+        self.fields = listfile.columns.fields
         self.memos: dict[tuple[str, type], _Memo] = {}  # (field, the type of its cells) → cell → value
         self.unique_texts: set[str] = set()  # text fields whose values mostly differ, row by row
         self.width = max((index for _, index, _ in self.plan), default=-1) + 1
@@ -264,13 +291,23 @@ class _ColumnCleaner:
             rows = [[*cells, *([None] * (self.width - len(cells)))] for cells in rows]
         columns: dict[str, list[object]] = {}
         bad: dict[int, tuple[str, str]] = {}  # row index → (field, reason): the first bad column
+        unknown: dict[int, set[str]] = {}  # row index → fields whose cell held an Excel error
+        error_cells = 0
         for name, index, parse in self.plan:
             cells = list(map(itemgetter(index), rows))
             if name == "fnr":
                 found = self._fnr_column(cells, bad)
+                if not values.ERROR_CELLS.isdisjoint(cells):
+                    error_cells += sum(map(values.ERROR_CELLS.__contains__, cells))
             else:
-                found = self._memo_column(name, cells, bad)
+                found = self._memo_column(name, cells, bad, unknown)
             columns[name] = found
+        if unknown:
+            error_cells += sum(map(len, unknown.values()))
+            for index, names in unknown.items():
+                if "sykmeldt_fom" in names:
+                    bad.setdefault(index, ("sykmeldt_fom", values.error_reason(rows[index][self.fields["sykmeldt_fom"]])))
+            columns["feil"] = [frozenset(unknown[index]) if index in unknown else None for index in range(len(rows))]
         fom = columns.get("sykmeldt_fom") or [None] * len(rows)
         if None in fom:
             for index, value in enumerate(fom):
@@ -292,7 +329,7 @@ class _ColumnCleaner:
             keep = [index for index in range(len(rows)) if index not in bad]
             numbers = [numbers[index] for index in keep]
             columns = {name: [column[index] for index in keep] for name, column in columns.items()}
-        return CleanBatch(self.sheet, numbers, columns, rejected)
+        return CleanBatch(self.sheet, numbers, columns, rejected, error_cells)
 
     @staticmethod
     def _fnr_column(cells: list[object], bad: dict[int, tuple[str, str]]) -> list[object]:
@@ -307,13 +344,14 @@ class _ColumnCleaner:
                 found.append(None)
         return found
 
-    def _memo_column(self, name: str, cells: list[object], bad: dict[int, tuple[str, str]]) -> list[object]:
+    def _memo_column(self, name: str, cells: list[object], bad: dict[int, tuple[str, str]],
+                     unknown: dict[int, set[str]]) -> list[object]:
         # 1, 1.0 and True are equal as dictionary keys, but not the same cell: numbers of each
         # type are remembered apart, and a column mixing them is looked up by (type, cell).
         types = set(map(type, cells))
         kinds = types - _UNMIXED
         kind = kinds.pop() if len(kinds) == 1 else str if not kinds else tuple
-        if name in self.unique_texts:
+        if name in self.unique_texts and values.ERROR_CELLS.isdisjoint(cells):
             found = _texts(cells, types)
             if found is not None:
                 return found
@@ -329,8 +367,15 @@ class _ColumnCleaner:
                 if value.__class__ is _Rejected:
                     bad.setdefault(index, (name, str(value)))
                     found[index] = None
+                elif value.__class__ is _ErrorCell:
+                    unknown.setdefault(index, set()).add(name)
+                    found[index] = None
         memo.bound(self.MEMO_LIMIT)
         return found
+
+
+class _ErrorCell(str):
+    """A remembered cell that held an Excel error (#N/A …): the error, as text."""
 
 
 def _texts(cells: list[object], types: set[type]) -> list[str | None] | None:
@@ -340,6 +385,8 @@ def _texts(cells: list[object], types: set[type]) -> list[str | None] | None:
     if types <= _UNMIXED:
         if type(None) in types:
             cells = [cell if cell is not None else "" for cell in cells]
+        if max(map(len, cells), default=0) > values.MAX_TEXT:
+            return None  # cleaned one by one, so that the overlong cell's row is rejected
         found = list(map(" ".join, map(str.split, cells)))
         return [text or None for text in found] if "" in found else found
     if types == {float} and all(map(float.is_integer, cells)):
@@ -364,6 +411,11 @@ class _Memo(dict):
 
     def __missing__(self, key: object) -> object:
         cell = key[1] if key.__class__ is tuple else key
+        if cell.__class__ is str and cell in values.ERROR_CELLS:
+            value = _ErrorCell(cell)
+            self.rejected = True  # looked for with the rejected cells
+            self[key] = value
+            return value
         try:
             value = self.parse(cell)
         except values.ValueProblem as problem:

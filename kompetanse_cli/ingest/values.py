@@ -28,6 +28,22 @@ _GRADE_RE = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*%?$", re.ASCII)
 _STYRK_RE = re.compile(r"^(\d{1,4})\b\s*(.*)$", re.ASCII)
 
 
+# What Excel shows in a cell whose formula failed, in English and Norwegian: not empty, but unknown
+ERROR_CELLS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+                         "#I/T", "#VERDI!", "#NAVN?", "#TALL!", "#NULL", "#FEIL", "#GETTING_DATA"})
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates outside these are typing errors or placeholders (31.12.9999)
+MAX_COUNT = 100_000  # earlier cases, sykepengedager: more is not a count
+MAX_TEXT = 1000  # characters in a name, an employer …: a longer cell is garbage, not kept
+
+
+ERROR_REASON = "cellen har en feilverdi fra Excel (som #N/A eller #I/T), ikke en verdi"
+
+
+def error_reason(cell: object) -> str:
+    """Why a row with an error cell in a required column is rejected (a fixed text: never the cell)."""
+    return ERROR_REASON
+
+
 class ValueProblem(ValueError):
     """A cell that cannot be used; `reason` says what was expected, without the value."""
 
@@ -49,6 +65,8 @@ def is_blank(value: object) -> bool:
 def parse_text(value: object) -> str | None:
     """Trimmed text with inner runs of white space folded; numbers without a trailing `.0`."""
     if type(value) is str:  # the common case, kept fast
+        if len(value) > MAX_TEXT:
+            raise ValueProblem("teksten er for lang (over 1 000 tegn)")
         return " ".join(value.split()) or None
     if is_blank(value):
         return None
@@ -96,6 +114,8 @@ def _fnr_digits(value: object) -> str:
     """The fødselsnummer's characters without spaces, dots and hyphens."""
     if is_blank(value):
         raise ValueProblem("fødselsnummer mangler")
+    if value in ERROR_CELLS:
+        raise ValueProblem(error_reason(value))
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueProblem("fødselsnummer er ikke et heltall")
@@ -131,8 +151,10 @@ def parse_date(value: object) -> dt.date | None:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueProblem("datoen er før 1900 eller etter 2100 (skrivefeil eller plassholder)")
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if SERIAL_MIN <= value <= SERIAL_MAX:
@@ -152,9 +174,23 @@ def parse_date(value: object) -> dt.date | None:
             raise ValueProblem("forventet en dato som dd.mm.åååå")
         year, month, day = (int(g) for g in match.groups())
     try:
-        return dt.date(year, month, day)
+        return parse_date(dt.date(year, month, day))
     except ValueError:
         raise ValueProblem("umulig dato (dagen eller måneden finnes ikke)") from None
+
+
+OPEN_END_YEAR = 9999  # 31.12.9999 as an end date: systems' way to say «no end date»
+
+
+def parse_end_date(value: object) -> dt.date | None:
+    """An end date: as `parse_date`, but a date in the year 9999 means no end (None)."""
+    try:
+        return parse_date(value)
+    except ValueProblem:
+        text = str(value).strip()
+        if isinstance(value, dt.date) and value.year == OPEN_END_YEAR or text.endswith(str(OPEN_END_YEAR)):
+            return None
+        raise
 
 
 def parse_grade(value: object) -> int | None:
@@ -200,9 +236,28 @@ def parse_count(value: object) -> int | None:
         number = float(str(value).strip().replace(",", ".")) if not isinstance(value, (int, float)) else float(value)
     except ValueError:
         raise ValueProblem("forventet et helt tall") from None
-    if number < 0 or not number.is_integer():
+    if not math.isfinite(number) or number < 0 or not number.is_integer():
         raise ValueProblem("forventet et helt tall, 0 eller mer")
+    if number > MAX_COUNT:
+        raise ValueProblem("urimelig stort tall (mer enn 100 000)")
     return int(number)
+
+
+_YES = frozenset({"ja", "j", "yes", "x", "sann"})
+_NO = frozenset({"nei", "n", "no", "usann"})
+
+
+def parse_earlier(value: object) -> int | None:
+    """Earlier sick leave: a count, or ja/nei (ja: at least one earlier case, nei: none)."""
+    if type(value) is str:
+        word = value.strip().lower()
+        if word in _YES:
+            return 1
+        if word in _NO:
+            return 0
+    if isinstance(value, bool):
+        return int(value)
+    return parse_count(value)
 
 
 def parse_styrk(value: object, titles: dict[str, int]) -> int | None:

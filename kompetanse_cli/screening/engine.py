@@ -247,9 +247,23 @@ assert INPUTS.keys() == CRITERIA.keys()
 _HAS_EMPLOYER = {"arbeidsgiver": lambda keys: [bool(name or number) for name, number in keys]}
 
 
+def unknown_from_error(name: str, result: CriterionResult, errors: frozenset[str] | None) -> CriterionResult:
+    """A criterion that read a cell holding an Excel error (#N/A …) is unknown, not failed: the
+    cell is not empty, only unreadable. (Met by another of its inputs, it stays met.)"""
+    if not errors or errors.isdisjoint(INPUTS[name]):
+        return result
+    if result.status == OPPFYLT and name != "friskmeldt":
+        return result
+    from kompetanse_cli.ingest.columns import FIELD_LABELS
+
+    which = ", ".join(f"«{FIELD_LABELS.get(field, field)}»" for field in INPUTS[name] if field in errors)
+    return CriterionResult(name, UKJENT, f"Cellen for {which} har en feilverdi i listen (f.eks. #I/T); sjekk raden")
+
+
 def screen_person(facts: Facts, rules: RuleSet) -> Decision:
     """Apply every active criterion of `rules` and decide."""
-    results = [CHECKS[name](facts, rule, rules) for name, rule in rules.active]
+    results = [unknown_from_error(name, CHECKS[name](facts, rule, rules), facts.row.feil)
+               for name, rule in rules.active]
     decision = _decide(r.status for r in results)
     return Decision(decision, results, weeks_on_leave=facts.weeks_on_leave, age=facts.age, fylke=rules.fylke)
 
@@ -311,6 +325,7 @@ class Screener:
         check that meets an input for the first time."""
         count = len(columns["fnr"])
         empty = [None] * count
+        errors = [(index, found) for index, found in enumerate(columns.get("feil") or ()) if found]
         inputs = {**columns, "alder": list(map(self._ages.__getitem__, map(birth_date, columns["fnr"])))}
         numbers: dict[str, list[int]] = {}
         ranks = []
@@ -327,6 +342,12 @@ class Screener:
                         result = check(Facts(row_at(index), self.list_date, self.present), rule, rules)
                         memo[key] = self._number(tuple(result))
                 found = list(map(memo.__getitem__, keys))
+            if errors:  # rows with an Excel error in a cell this criterion reads
+                for index, row_errors in errors:
+                    result = self.results[found[index]]
+                    changed = unknown_from_error(name, CriterionResult(*result), row_errors)
+                    if tuple(changed) != result:
+                        found[index] = self._number(tuple(changed))
             numbers[name] = found
             ranks.append(list(map(self._ranks.__getitem__, found)))
         # the worst status decides, as in _decide

@@ -29,7 +29,8 @@ from kompetanse_cli.ingest.listfile import CleanBatch, ListFile, RowError, open_
 from kompetanse_cli.screening.fylke_check import KommuneTally, check_list_fylke
 from kompetanse_cli.screening.engine import IKKE_KANDIDAT, KANDIDAT, MANUELL, Screener, deciding_reasons
 from kompetanse_cli.screening.rules import CRITERIA, Region, RuleSet, load_region
-from kompetanse_cli.store import audit
+from kompetanse_cli.ingest.columns import normalize_header
+from kompetanse_cli.store import audit, column_choices
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.db import checkpoint_deferred, page_cache, transaction
 from kompetanse_cli.store.api import Db
@@ -42,6 +43,10 @@ Progress = Callable[[int, int], None]
 GIVEN = "oppgitt med --listedato"
 FROM_TITLE = "fra tittelraden i filen"
 TODAY = "dagens dato – fant ingen dato i filen"
+ASKED = "oppgitt da kt spurte"
+TODAY_GIVEN = "dagens dato, oppgitt med --listedato i-dag"
+MAX_DAYS_AHEAD = 7  # a list date further ahead is a typing error, and would keep the list from being deleted
+AskDate = Callable[[], dt.date]
 
 
 def mask_fnr(fnr: str) -> str:
@@ -98,6 +103,14 @@ class ScreenResult:
     already_listed: int = 0  # rows of an earlier version of the same list, not stored twice
     kontor: str | None = None  # the office given for rows without their own (--kontor, settings, earlier import)
     known_before: int = 0
+    error_cells: int = 0  # cells holding an Excel error (#N/A, #I/T …)
+    sheet_note: str | None = None  # a hidden sheet used, or passed over
+    not_used: dict[str, str] = field(default_factory=dict)  # header → why it was not used
+    hints: dict[str, str] = field(default_factory=dict)  # unrecognised header → the field it resembles
+    by_hand: dict[str, str] = field(default_factory=dict)  # header → field, as given with --kolonne
+    remembered: dict[str, str] = field(default_factory=dict)  # header → field, as remembered for the office
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)  # (sheet, first row, later row) of one person
+    _first_rows: dict[int, int] = field(default_factory=dict, repr=False)  # person id → first row on this list
 
     def count(self, decision: str) -> int:
         return self.decisions.get(decision, 0)
@@ -118,33 +131,62 @@ def file_digest(path: Path) -> str:
 
 def choose_list_date(given: dt.date | None, listfile: ListFile) -> tuple[dt.date, str]:
     if given is not None:
-        return given, GIVEN
-    if listfile.title_date is not None:
-        return listfile.title_date, FROM_TITLE
-    return dt.date.today(), TODAY
+        day, source = given, GIVEN
+    elif listfile.title_date is not None:
+        day, source = listfile.title_date, FROM_TITLE
+    else:
+        return dt.date.today(), TODAY
+    check_list_date(day, source)
+    return day, source
+
+
+def check_list_date(day: dt.date, source: str) -> None:
+    """A list date more than a few days ahead is refused: a typing error, and a list dated in the
+    future would be kept past the time its data must be deleted."""
+    if day > dt.date.today() + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise InputError(f"Listedatoen {day:%d.%m.%Y} ({source}) ligger fram i tid.",
+                         hint="Oppgi datoen listen ble tatt ut med --listedato dd.mm.åååå.")
 
 
 def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None = None,
                 list_date: dt.date | None = None, kontor: str | None = None, veileder: str | None = None,
                 progress: Progress | None = None, again: bool = False,
-                in_worker: bool | None = None, other_fylke: bool = False) -> ScreenResult:
+                in_worker: bool | None = None, other_fylke: bool = False, ask_date: AskDate | None = None,
+                columns: dict[str, str] | None = None, today: bool = False) -> ScreenResult:
     """Read, screen and store one list file.
 
     Re-importing the same file adds nothing (and says what differs from the earlier import);
     with `again`, the earlier import of this file is replaced, e.g. to use another list date.
     Rows are cleaned and screened in a worker process when `in_worker`, which by default
     (None) is so for lists of WORKER_MIN_ROWS or more. A list whose rows mostly lie in another
-    fylke is refused (nothing stored) unless `other_fylke`.
+    fylke is refused (nothing stored) unless `other_fylke`. When no list date is given or found in the
+    file, `ask_date` is asked (before anything is stored; it may raise to refuse). `columns` maps
+    headers to fields by hand (header → field); such mappings are remembered for the office.
+    `today`: the list is from today (`--listedato i-dag`), whatever the file says.
     """
     kontor = kontor or None  # an office set to "" is no office, as for a row without one
     region = load_region(fylke)
-    listfile = open_list(path, sheet=sheet)
+    remembered = column_choices.load(conn, kontor)
+    given = {normalize_header(header): name for header, name in (columns or {}).items()}
+    listfile = open_list(path, sheet=sheet, by_hand={**remembered, **given})
+    digest = file_digest(path)
+    asked = False
+    if list_date is None and not today and listfile.title_date is None and ask_date is not None:
+        if store.find_import(conn, digest, listfile.sheet.name) is None:  # an earlier screening keeps its date
+            list_date, asked = ask_date(), True
+            check_list_date(list_date, ASKED)
+    if today:
+        list_date = dt.date.today()
     day, source = choose_list_date(list_date, listfile)
+    if asked or today:
+        source = ASKED if asked else TODAY_GIVEN
     result = ScreenResult(
         file=path.name, sheet=listfile.sheet.name, header_row=listfile.header_row, list_date=day,
         list_date_source=source, fylke=fylke, rule_sources=[s for r in region.rulesets for s in r.sources],
-        columns=dict(listfile.columns.headers), ignored_columns=list(listfile.columns.ignored))
-    digest = file_digest(path)
+        columns=dict(listfile.columns.headers), ignored_columns=list(listfile.columns.ignored),
+        sheet_note=listfile.sheet_note, not_used=dict(listfile.columns.not_used), hints=dict(listfile.columns.hints))
+    for header, name in listfile.columns.by_hand.items():
+        (result.by_hand if normalize_header(header) in given else result.remembered)[header] = name
     present = frozenset(listfile.columns.fields)
     try:
         # the commit leaves the checkpoint to the caller (`checkpoint_meanwhile`) or to closing the database
@@ -160,7 +202,8 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
                 if list_date is None and not earlier.listedato_kilde.startswith(FROM_TITLE):
                     # a date given then, or the day it was first screened: ages and weeks stay as they were
                     day = dt.date.fromisoformat(earlier.listedato)
-                    source = (f"{GIVEN} forrige gang" if earlier.listedato_kilde.startswith(GIVEN)
+                    source = (f"{GIVEN if earlier.listedato_kilde.startswith(GIVEN) else ASKED} forrige gang"
+                              if earlier.listedato_kilde.startswith((GIVEN, ASKED))
                               else "dagen listen først ble screenet – fant ingen dato i filen")
                     result.list_date, result.list_date_source = day, source
                 # The persons stay, with their kt-id and settings; only the list rows and decisions go.
@@ -178,6 +221,8 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
                                      f"overskriften (rad {result.header_row}).")
                 store.forget_unlisted_persons(conn, listed_before)  # on the earlier screening, not on this one
                 store.refresh_listed_persons(conn, listed_before)
+            if given:
+                column_choices.save(conn, kontor, given, veileder=veileder)
     except KeyboardInterrupt:  # the import is one transaction: rolled back, nothing of the list kept
         raise Interrupted("Avbrutt. Ingenting fra listen er lagret; kjør kommandoen på nytt.") from None
     if earlier is not None:
@@ -250,6 +295,7 @@ class Screened:
     age: list[int]
     resultater: list[str]  # each decision's criterion results as stored (store.ResultIds)
     new_results: list[tuple[int, str, str, str]]  # results first met in this batch, with their new ids
+    error_cells: int = 0  # cells of the batch holding an Excel error
 
 
 def batch_sizes(total: int, size: int = BATCH_ROWS) -> Iterator[int]:
@@ -283,8 +329,9 @@ def _screen_rows(listfile: ListFile, region: Region, screener: Screener, sizes: 
             if name in columns:
                 columns[name] = list(map(iso.__getitem__, columns[name]))
         stored = numbering.encode_numbers(list(results.values()), screener.results, len(batch.rows))
+        columns.pop("feil", None)  # used in screening; not stored
         yield Screened(batch.sheet, batch.rows, columns, fylker, versions, decisions, weeks, ages,
-                       stored, numbering.take_new()), batch.rejected
+                       stored, numbering.take_new(), batch.error_cells), batch.rejected
 
 
 def _screen_batch(batch: CleanBatch, rulesets: list[RuleSet], screener: Screener) -> tuple:
@@ -319,6 +366,7 @@ def _store_batch(conn: Db, people: store.PersonIds, batch: tuple[Screened, list[
     screened, rejected = batch
     result.rejected += rejected
     result.rows_read += len(screened.rows) + len(rejected)
+    result.error_cells += screened.error_cells
     store.save_results(conn, screened.new_results)
     if not screened.rows:
         return
@@ -331,6 +379,24 @@ def _store_batch(conn: Db, people: store.PersonIds, batch: tuple[Screened, list[
     fnrs = columns["fnr"]
     ids = people.resolve(fnrs, columns.get("navn") or [None] * count, screened.fylke, offices)
     person_ids = list(map(ids.__getitem__, fnrs))
+    seen = result._first_rows
+    if not seen.keys().isdisjoint(person_ids) or len(set(person_ids)) != count:
+        # the same person twice on this list: one appearance, the first; the summary names both rows
+        keep = []
+        for index, person in enumerate(person_ids):
+            first = seen.get(person)
+            if first is None:
+                seen[person] = screened.rows[index]
+                keep.append(index)
+            else:
+                result.duplicates.append((screened.sheet, first, screened.rows[index]))
+        screened = _only(screened, keep)
+        columns, count, offices = screened.columns, len(keep), [offices[index] for index in keep]
+        person_ids = [person_ids[index] for index in keep]
+        if not count:
+            return
+    else:
+        seen.update(zip(person_ids, screened.rows))
     rows = zip(person_ids, repeat(result.import_id), repeat(screened.sheet), screened.rows, repeat(listedato),
                screened.fylke, offices, *(columns.get(name, repeat(None)) for name in store.ROW_VALUE_COLUMNS),
                screened.version, screened.decision, screened.weeks, screened.age, screened.resultater)
@@ -345,6 +411,16 @@ def _store_batch(conn: Db, people: store.PersonIds, batch: tuple[Screened, list[
     result.imported += len(decisions)
     for decision, number in Counter(decisions).items():
         result.decisions[decision] = result.decisions.get(decision, 0) + number
+
+
+def _only(screened: Screened, keep: list[int]) -> Screened:
+    """The rows `keep` of a screened batch."""
+    def pick(column: list) -> list:
+        return [column[index] for index in keep]
+
+    return Screened(screened.sheet, pick(screened.rows), {name: pick(column) for name, column in screened.columns.items()},
+                    pick(screened.fylke), pick(screened.version), pick(screened.decision), pick(screened.weeks),
+                    pick(screened.age), pick(screened.resultater), [], screened.error_cells)
 
 
 def _fill_counts(conn: Db, result: ScreenResult) -> None:

@@ -254,9 +254,29 @@ def _m005_beslutning_i_listeoppforing(conn: Db) -> None:
     )
 
 
+def _m006_kolonnevalg(conn: Db) -> None:
+    """Column mappings a veileder gave by hand (`kt screen --kolonne "Tidl. sykefravær=tidligere
+    sykefravær"`), remembered per office ('' for lists screened without one) and used for the
+    office's next lists. `overskrift` is the header as `normalize_header` leaves it; `felt` a
+    ListRow field, or '-' for a column not to use."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE kolonnevalg (
+            kontor TEXT NOT NULL,
+            overskrift TEXT NOT NULL,
+            felt TEXT NOT NULL,
+            lagret TEXT NOT NULL,
+            veileder TEXT,
+            PRIMARY KEY (kontor, overskrift)
+        )
+        """,
+    )
+
+
 # Numbered migrations, applied in order; the database's user_version says how many have run.
 MIGRATIONS: list[Callable[[Db], None]] = [_m001_initial, _m002_kartlegging, _m003_kriterieresultat,
-                                                          _m004_import_kontor, _m005_beslutning_i_listeoppforing]
+                                          _m004_import_kontor, _m005_beslutning_i_listeoppforing, _m006_kolonnevalg]
 
 
 def schema_version() -> int:
