@@ -17,10 +17,14 @@ SETTINGS: dict[str, str] = {
     "rydd_ikke_kartlagt_mnd": "måneder etter siste liste før personer som aldri ble kartlagt slettes (standard 3)",
     "rydd_inaktiv_mnd": "måneder uten aktivitet før alt om en person slettes (standard 12)",
     "rydd_kopier_dager": "dager kt beholder sine egne kopier fra før oppgradering og gjenoppretting (standard 30)",
+    "oppgave_kontakt_dager": "dager fra en kandidat står på listen til kontakt-oppgaven har frist (standard 7)",
+    "oppgave_niva2_dager": "dager etter samtalen før nivå 2 blir en oppgave for en som er aktuell (standard 14)",
+    "oppgave_sykepenger_uker": "uker før siste sykepengedag kt minner om inntekten når tiltaket varer lenger (standard 8)",
 }
 _IDENT_RE = re.compile(r"^[A-Z]\d{6}$")
 NUMBERS = {"rydd_ikke_kartlagt_mnd": ("måneder", 1200), "rydd_inaktiv_mnd": ("måneder", 1200),
-           "rydd_kopier_dager": ("dager", 36500)}  # setting → (unit, largest value)
+           "rydd_kopier_dager": ("dager", 36500), "oppgave_kontakt_dager": ("dager", 365),
+           "oppgave_niva2_dager": ("dager", 365), "oppgave_sykepenger_uker": ("uker", 52)}  # setting → (unit, largest value)
 
 
 def config_path() -> Path:

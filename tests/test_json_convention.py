@@ -21,7 +21,7 @@ already imported listed candidates columns earlier differs file note header row 
 source manual not persons rejected replaced rows read sheet column reason reasons decision chapter id name weeks
 on leave appearances criteria criterion status rule version action details person time funnel measures metadata
 questions screening created data template threshold offices period from to text share of stages total counts
-level shares suppressed adds up labels n shown when title past type duration start decisions sources rules error cells used by hand remembered unrecognised duplicates again
+level shares suppressed adds up labels n shown when title past type duration start decisions sources rules with deleted outcomes trend per error cells used by hand remembered unrecognised duplicates again
 """.split())
 SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
@@ -97,7 +97,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str,
     person = json.loads(screened.stdout)["persons"][0]["id"]
     assert kartlegg(person, answer_file(tmp_path, LEVEL1_JA)).code == 0
     return {("screen",): [str(LISTER), "--fylke", "agder", "--kontor", "NAV Lister"], ("forklar",): [person],
-            ("liste",): [], ("logg",): [], ("regler", "vis"): ["--fylke", "agder"], ("rapport",): ["--fylke", "agder"]}
+            ("liste",): [], ("logg",): [], ("regler", "vis"): ["--fylke", "agder"], ("rapport",): ["--fylke", "agder"],
+            ("oppgaver",): [], ("person", "finn"): ["--navn", "an"]}
 
 
 def test_every_json_command_is_documented_in_one_section() -> None:

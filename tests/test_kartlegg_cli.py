@@ -768,6 +768,8 @@ TEMPLATE_HEADER = [
     "karriereveiledning", "informert_inntekt", "notat",
     "tiltakstype", "kurs", "tilbyder", "vedtaksdato", "planlagt_start", "planlagt_slutt",
     "gjennomfort", "nyttig", "situasjon_etter", "bidratt_til_jobb",
+    "oppfolgingsdato_6", "situasjon_6", "sykmeldt_na_6", "kilde_6",
+    "oppfolgingsdato_12", "situasjon_12", "sykmeldt_na_12", "kilde_12",
 ]
 
 
@@ -782,7 +784,7 @@ def test_mal_writes_a_blank_workbook_with_the_import_header(tmp_path: Path, kt_h
     path = tmp_path / "registreringer.xlsx"
     result = run_kt("kartlegg", "mal", str(path))
     assert result.code == 0, result.output
-    assert "32 kolonner" in result.stdout and "kt kartlegg importer registreringer.xlsx" in result.stdout
+    assert "40 kolonner" in result.stdout and "kt kartlegg importer registreringer.xlsx" in result.stdout
     sheets = read_workbook(path)
     assert list(sheets) == ["Registreringer", "Forklaring"]
     assert sheets["Registreringer"] == [TEMPLATE_HEADER]

@@ -334,7 +334,7 @@ def test_xlsx(known: Store, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["Om rapporten", "Trakt", "Nivå 1", "Nivå 2", "Nivå 3", "Tiltakstype",
                                "Uker til oppstart", "Varighet", "Sykepengeperioden", "Screening",
-                               "Årsaker ikke kandidat"]
+                               "Årsaker ikke kandidat", "Oppfølging"]
     about = {r[0]: r[1] for r in book["Om rapporten"].iter_rows(values_only=True)}
     assert about["Fylke"] == "Agder" and about["Terskel for prikking"] == "5"
     funnel = list(book["Trakt"].iter_rows(values_only=True))

@@ -63,6 +63,12 @@ EXPECTED: dict[str, tuple[int, tuple[str, ...] | str]] = {
     "situasjon_etter": (3, ("jobb_ny_ag", "ny_stilling_samme_ag", "samme_jobb", "sokeprosess", "uten_arbeid",
                             "annet", "vet_ikke")),
     "bidratt_til_jobb": (3, JND),
+    # Oppfølging 6 og 12 måneder etter samtalen (malens nivå 4, lagret som nivå 4 og 5)
+    "oppfolgingsdato": (4, "dato"),
+    "situasjon": (4, ("jobb_ny_ag", "ny_stilling_samme_ag", "samme_jobb", "sokeprosess", "uten_arbeid", "annet",
+                      "vet_ikke")),
+    "sykmeldt_na": (4, ("ja", "gradert", "nei", "vet_ikke")),
+    "kilde": (4, ("samtale", "arbeidsgiver", "register", "annet")),
 }
 
 # id → {other id: keys} as in the «shown when» column
@@ -96,7 +102,7 @@ def shipped():
 def test_shipped_template_loads(shipped) -> None:
     assert shipped.id == "registreringsskjema"
     assert shipped.versjon == "1"
-    assert set(shipped.nivaer) == {1, 2, 3}
+    assert set(shipped.nivaer) == {1, 2, 3, 4}  # 4: the follow-up section, asked at 6 and 12 months
     path = find_template_file(DEFAULT_TEMPLATE)
     assert path.resolve() == SHIPPED_FILE.resolve()  # nothing in the test's KT_HOME/maler
     assert load_template(DEFAULT_TEMPLATE) == shipped

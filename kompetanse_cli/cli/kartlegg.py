@@ -37,6 +37,8 @@ def kartlegg(
                                     "Med «mal»: regnearket som lages."),
     niva: str = typer.Option("1", "--niva", "-n", metavar="1|2|3",
                              help="1 kartlegging, 2 planlagt tiltak, 3 status etter tiltaket."),
+    oppfolging: str = typer.Option(None, "--oppfolging", metavar="6|12",
+                                   help="Oppfølgingen 6 eller 12 måneder etter samtalen (situasjon, sykmeldt nå)."),
     svar: Path = typer.Option(None, "--svar", help="Sett svarene fra en fil (.toml eller .json) i stedet for å spørre."),
     overskriv: bool = typer.Option(False, "--overskriv", help="Med «mal»: erstatt filen hvis den finnes fra før."),
 ) -> None:
@@ -56,6 +58,8 @@ def kartlegg(
 
         kt kartlegg k7m2x --niva 2
 
+        kt kartlegg k7m2x --oppfolging 6
+
         kt kartlegg k7m2x --svar svar.toml
 
         kt kartlegg mal registreringer.xlsx
@@ -65,6 +69,12 @@ def kartlegg(
     from kompetanse_cli.interview.session import level_card, open_level
 
     level = _niva(niva)
+    if oppfolging is not None:
+        from kompetanse_cli.interview.session import follow_up_level
+
+        if niva != "1":
+            raise UsageError("Bruk enten --niva eller --oppfolging, ikke begge.")
+        level = follow_up_level(oppfolging)
     if person_id == "importer":
         _import(fil)
         return
@@ -100,6 +110,24 @@ def _niva(text: str) -> int:
     return int(text)
 
 
+def _label(niva: int) -> str:
+    """«Nivå 2», «Oppfølging 6 mnd»."""
+    from kompetanse_cli.interview.session import level_text
+
+    text = level_text(niva)
+    return text[0].upper() + text[1:]
+
+
+def _flag(niva: int) -> str:
+    """The option that opens this level again: «», « --niva 2», « --oppfolging 6»."""
+    from kompetanse_cli.interview.template import FOLLOW_UP_LEVELS
+
+    months = {level: m for m, level in FOLLOW_UP_LEVELS.items()}
+    if niva in months:
+        return f" --oppfolging {months[niva]}"
+    return f" --niva {niva}" if niva > 1 else ""
+
+
 def _veileder(interactive: bool) -> str:
     ident = config.veileder()
     if ident:
@@ -130,7 +158,7 @@ def _show_card(session: LevelSession) -> None:
         if card.decision == "ikke_kandidat":
             decision = f"[yellow]{decision}[/] (se `kt forklar {card.short_id}`)"
         table.add_row("Screening", decision)
-    table.add_row("Nivå", f"{session.niva}: {session.template.nivaer.get(session.niva, '')} "
+    table.add_row("Nivå", f"{session.niva}: {session.template.level_name(session.niva)} "
                            f"(mal {session.template.id} v{session.template.versjon})")
     console.print(table)
 
@@ -144,7 +172,7 @@ def _interview(session: LevelSession) -> None:
     reader = LineReader()  # line editing, and this interview's answers as history
     start = None
     if session.complete_already:
-        console.print(f"Nivå {niva} ble fullført {no_date(_day(session.level.fullfort))}.")
+        console.print(f"{_label(niva)} ble fullført {no_date(_day(session.level.fullfort))}.")
         if reader.ask("Vil du se gjennom og endre svar? [j/N] ", remember=False).strip().lower() not in ("j", "ja", "y"):
             return
         start = len(shown_questions(template, niva, session.answers))
@@ -168,14 +196,14 @@ def _interview(session: LevelSession) -> None:
                             remove=session.remove, start=start, known=session.known_dates())
     except (KeyboardInterrupt, EOFError):
         console.print(f"\n{len(session.answers)} svar er lagret. "
-                      f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))
+                      f"Fortsett med: kt kartlegg {session.card.short_id}" + _flag(niva))
         raise typer.Exit(EXIT_INTERRUPTED) from None  # kt's main says «Avbrutt.»
     if not outcome.complete:
         console.print(f"Avsluttet. {len(session.answers)} svar er lagret. "
-                      f"Fortsett med: kt kartlegg {session.card.short_id}" + (f" --niva {niva}" if niva > 1 else ""))
+                      f"Fortsett med: kt kartlegg {session.card.short_id}" + _flag(niva))
         return
     session.complete()
-    console.print(f"[green]Nivå {niva} er fullført og lagret[/] for {session.card.short_id}.")
+    console.print(f"[green]{_label(niva)} er fullført og lagret[/] for {session.card.short_id}.")
     if niva == 2:
         _show_measure(session)
     _next_step(session)
@@ -290,11 +318,11 @@ def _from_file(session: LevelSession, path: Path) -> None:
     from kompetanse_cli.interview.session import apply_answer_file
 
     result = apply_answer_file(session, path)
-    console.print(f"Lagret {result.stored} svar for {session.card.short_id}, nivå {session.niva}.")
+    console.print(f"Lagret {result.stored} svar for {session.card.short_id}, {_label(session.niva).lower()}.")
     for warning in result.warnings:
         err_console.print(f"[bold yellow]Advarsel:[/] {esc(warning)}")
     if result.complete:
-        console.print(f"[green]Nivå {session.niva} er fullført.[/]")
+        console.print(f"[green]{_label(session.niva)} er fullført.[/]")
         if session.niva == 2:
             _show_measure(session)
     else:

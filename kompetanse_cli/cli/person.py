@@ -95,14 +95,26 @@ def ny() -> None:
 
 
 @app.command("finn")
-def finn() -> None:
-    """Finn kt-id-en til en person fra fødselsnummeret (spørres om ved en ledetekst, aldri på kommandolinjen).
+def finn(
+    navn: str = typer.Option(None, "--navn", help="Del av navnet; store/små bokstaver og æøå likegyldig."),
+    som_json: bool = typer.Option(False, "--json", help="Med --navn: skriv som JSON."),
+) -> None:
+    """Finn kt-id-en til en person fra fødselsnummeret (spørres om ved en ledetekst, aldri på kommandolinjen),
+    eller med --navn: alle med det i navnet (kt-id, maskert fødselsnummer, kontor, siste listedato).
 
-    Eksempel:
+    Eksempler:
 
         kt person finn
+
+        kt person finn --navn berg
     """
     from kompetanse_cli.interview import persons
+
+    if navn is not None:
+        from kompetanse_cli.cli.oppgaver import find_by_name
+
+        find_by_name(navn, som_json)
+        return
 
     if not sys.stdin.isatty():
         raise UsageError("kt person finn trenger en terminal (fødselsnummeret skrives ved ledeteksten).")
@@ -296,5 +308,8 @@ def liste(
 
 
 def register(root: typer.Typer) -> None:
+    from kompetanse_cli.cli import oppgaver
+
+    oppgaver.register(root, app)
     root.add_typer(app, name="person")
     root.command("liste")(liste)

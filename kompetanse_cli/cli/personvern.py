@@ -73,7 +73,8 @@ def slett(
 ) -> None:
     """Slett alt om én person: listeoppføringer, screening, svar med historikk og brev.
 
-    Loggen beholder at en sletting skjedde, av hvem og når, uten personopplysninger.
+    Loggen beholder at en sletting skjedde, av hvem og når, uten personopplysninger. Det `kt rapport`
+    teller om personen, beholdes som anonyme tall per uke og kontor, så rapportens tall ikke endres.
 
     Eksempel:
 
@@ -109,6 +110,7 @@ def rydd(
     alt om en person 12 måneder etter siste aktivitet; kopiene kt selv tar av databasen før en
     oppgradering eller gjenoppretting, etter 30 dager. Endres med `kt config set rydd_ikke_kartlagt_mnd N`,
     `kt config set rydd_inaktiv_mnd N` og `kt config set rydd_kopier_dager N`.
+    Det `kt rapport` teller om de slettede, beholdes som anonyme tall per uke og kontor.
 
     Eksempler:
 

@@ -46,6 +46,8 @@ def rapport(
     kontor: str = typer.Option(None, "--kontor", help="Bare kontorer med dette i navnet, f.eks. Lister."),
     fra: str = typer.Option(None, "--fra", help="Fra og med dato, dd.mm.åååå (listedato for listene, samtaledato for kartleggingen)."),
     til: str = typer.Option(None, "--til", help="Til og med dato, dd.mm.åååå."),
+    per: str = typer.Option(None, "--per", metavar="uke|maaned",
+                            help="Også listet, kandidater, kartlagt, aktuell og vedtak per uke eller måned og kontor."),
     terskel: int = typer.Option(DEFAULT_THRESHOLD, "--terskel", help="Tall fra 1 til terskel − 1 skjules (prikkes)."),
     som_json: bool = typer.Option(False, "--json", help="Skriv tallene som JSON (skjulte tall er null)."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Skriv rapporten som Excel-arbeidsbok, ett ark per tabell."),
@@ -66,10 +68,17 @@ def rapport(
         kt rapport --fylke alle --html rapport.html --xlsx rapport.xlsx
 
         kt rapport --fylke troms-og-finnmark --json
+
+        kt rapport --fylke agder --per maaned --html rapport.html
     """
     from kompetanse_cli.report.tallies import build_report
 
     choice = _choose_fylke(fylke)
+    unit = None
+    if per is not None:
+        from kompetanse_cli.report.trends import parse_per
+
+        unit = parse_per(per)
     start, end = parse_date_option(fra, "--fra"), parse_date_option(til, "--til")
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise UsageError("--xlsx skriver en Excel-fil; gi filen endelsen .xlsx.")
@@ -79,7 +88,7 @@ def rapport(
         if target is not None:
             check_output(target, replace=overskriv)
     with open_db() as conn:
-        report = build_report(conn, fylke=choice, kontor=kontor, fra=start, til=end, threshold=terskel)
+        report = build_report(conn, fylke=choice, kontor=kontor, fra=start, til=end, threshold=terskel, per=unit)
     written = []
     if xlsx is not None:
         from kompetanse_cli.report.rapport_xlsx import write_report_workbook
@@ -126,6 +135,9 @@ def _render(report: Report) -> None:
         return
     console.print(f"Periode: {meta.period_text}. Data per {no_date(meta.data_date) or 'ukjent'}. "
                   f"Terskel {meta.threshold}: tall under {meta.threshold} vises som «<{meta.threshold}».")
+    if meta.with_deleted:
+        console.print("[dim]Med anonyme tall for personer som er slettet (kt slett, kt rydd), så tallene for "
+                      "perioden er de samme som før slettingen.[/]")
     _render_funnel(report)
     m = report.measures
     for niva in (1, 2, 3):
@@ -138,6 +150,11 @@ def _render(report: Report) -> None:
         for dist in report.questions:
             if dist.niva == niva:
                 _render_distribution(dist, meta.threshold)
+    if report.trend is not None:
+        _render_trend(report)
+    if any(d.n.value != 0 for d in report.outcomes):
+        console.rule("Oppfølging 6 og 12 måneder etter samtalen")
+        _render_outcomes(report)
     console.rule("Screening")
     _render_distribution(report.screening.decisions, meta.threshold)
     _render_distribution(report.screening.reasons, meta.threshold)
@@ -170,6 +187,66 @@ def _render_funnel(report: Report) -> None:
                 cells.append(_count(count, threshold) + share)
             table.add_row(escape(row.label), *cells, style="bold" if style != "kontor" else None,
                           end_section=style == "sum")
+        console.print(table)
+        console.print()
+
+
+def _render_trend(report: Report) -> None:
+    """One table: each period's offices, then (with several offices) the period's sum."""
+    from kompetanse_cli.report.trends import TREND_STAGES
+
+    trend = report.trend
+    assert trend is not None
+    several = len(trend.offices) > 1
+    table = Table(title=f"Per {trend.per}", title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True,
+                  pad_edge=False, caption="Listet og kandidater etter listedato, resten etter samtaledato.",
+                  caption_justify="left")
+    table.add_column("Periode", no_wrap=True)
+    table.add_column("Kontor")
+    for label in TREND_STAGES.values():
+        table.add_column(label, justify="right", no_wrap=True)
+    previous = None
+    for row in trend.rows:
+        if row.total and not several and any(r.period.key == row.period.key and not r.total for r in trend.rows):
+            continue
+        name = ("Sum" if several else "Alle") if row.total else (row.kontor or "Ukjent kontor")
+        first = row.period.label if row.period.key != previous else ""
+        previous = row.period.key
+        table.add_row(first, escape(name), *(_count(row.counts[s], report.meta.threshold) for s in TREND_STAGES),
+                      style="bold" if row.total else None, end_section=row.total)
+    console.print(table)
+    console.print()
+
+
+def _render_outcomes(report: Report) -> None:
+    """The evaluation's outcome table: one per question, a column per follow-up and group."""
+    from kompetanse_cli.report.tallies import OUTCOME_GROUPS, OUTCOME_QUESTIONS
+
+    threshold = report.meta.threshold
+    by_id = {d.id: d for d in report.outcomes}
+    columns = [(months, group) for months in (6, 12) for group in OUTCOME_GROUPS]
+    for qid in OUTCOME_QUESTIONS:
+        tables = [by_id.get(f"oppfolging{months}_{group}_{qid}") for months, group in columns]
+        if not all(tables):
+            continue
+        first = tables[0]
+        assert first is not None
+        console.print(f"[bold]{escape(first.title.split(' – ')[0])}[/] [dim](oppfolging*_{qid})[/]", soft_wrap=True)
+        table = Table(show_edge=False, box=None, padding=(0, 1), caption="T = med planlagt tiltak (nivå 2), "
+                      "S = bare kartleggingssamtale. Antall, andel i parentes.", caption_justify="left")
+        table.add_column("Svar")
+        for months, group in columns:
+            table.add_column(f"{months} mnd {'T' if group == 'tiltak' else 'S'}", justify="right", no_wrap=True)
+        for index, row in enumerate(first.rows):
+            cells = []
+            for dist in tables:
+                assert dist is not None
+                count = dist.rows[index].count
+                share = f" ({no_number(count.share, 0)} %)" if count.share is not None and count.value else ""
+                cells.append(_count(count, threshold) + share)
+            label = f"[dim]{escape(row.label)}[/]" if row.missing else escape(row.label)
+            table.add_row(label, *cells)
+        table.add_row("[bold]n[/]", *(f"[bold]{_count(d.n, threshold)}[/]" for d in tables if d is not None))
         console.print(table)
         console.print()
 

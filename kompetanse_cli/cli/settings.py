@@ -62,7 +62,7 @@ def sjekk(fil: Path = typer.Argument(..., help="Malfilen (TOML).", show_default=
     if problems:
         raise InputError(f"{fil.name} har {len(problems)} feil:\n" + "\n".join(f"  - {p}" for p in problems))
     assert template is not None
-    counts = ", ".join(f"nivå {n}: {len(template.level(n))}" for n in (1, 2, 3))
+    counts = ", ".join(f"nivå {n}: {len(template.level(n))}" for n in (1, 2, 3)) + f", oppfølging: {len(template.level(4))}"
     console.print(f"{fil.name}: malen «{template.id}» versjon {template.versjon} er gyldig ({counts} spørsmål).")
 
 

@@ -23,6 +23,7 @@ from kompetanse_cli.ingest.listfile import RowError
 from kompetanse_cli.ingest.readers import open_sheets
 from kompetanse_cli.interview.diagnoses import find_diagnosis
 from kompetanse_cli.interview.template import (
+    FOLLOW_UP_LEVELS,
     AnswerProblem,
     Question,
     Template,
@@ -66,6 +67,19 @@ class BulkResult:
 _PERSON_ALIASES = {alias: name for name in ("fnr", "navn", "kontor") for alias in ALIASES[name]}
 
 
+def level_columns(template: Template) -> list[tuple[int, list[tuple[str, Question]]]]:
+    """Per stored level, its (column, question) pairs: a question's id is its column, except in
+    the follow-ups, asked twice, where the months follow it (`situasjon_6`, `situasjon_12`)."""
+    found = [(level, [(q.id, q) for q in template.level(level)]) for level in (1, 2, 3)]
+    for months, level in FOLLOW_UP_LEVELS.items():
+        found.append((level, [(f"{q.id}_{months}", q) for q in template.level(level)]))
+    return found
+
+
+def _column_questions(template: Template) -> dict[str, Question]:
+    return {column: question for _, pairs in level_columns(template) for column, question in pairs}
+
+
 def _column_name(cell: object, question_ids: set[str]) -> str:
     """A question id as written, or a person column under any of the names lists use (Fødselsnr …)."""
     text = str(cell).strip().lower()
@@ -78,7 +92,7 @@ def _find_sheet(path: Path, template: Template):
     """The header row: the first with «fnr» and question ids; failing that, the first with question
     ids and one more known column, so that a missing «fnr» is said together with the other
     missing columns instead of as «no header row»."""
-    question_ids = {q.id for q in template.questions}
+    question_ids = set(_column_questions(template))
     known = question_ids | set(PERSON_COLUMNS)
     fallback = None
     for sheet in open_sheets(path):
@@ -111,7 +125,7 @@ def _check_required(path: Path, sheet_name: str, columns: dict[str, int]) -> Non
 
 def template_columns(template: Template) -> list[str]:
     """The header row the import reads: the person columns, then every question id in the template's order."""
-    return [*PERSON_COLUMNS, *(q.id for q in template.questions)]
+    return [*PERSON_COLUMNS, *_column_questions(template)]
 
 
 def write_blank_workbook(path: Path, template: Template | None = None) -> list[str]:
@@ -135,8 +149,11 @@ def write_blank_workbook(path: Path, template: Template | None = None) -> list[s
     guide.append(["Kolonne", "Nivå", "Hva kolonnen tar"])
     for name, text in PERSON_COLUMN_HELP.items():
         guide.append([name, None, text])
-    for question in template.questions:
-        guide.append([question.id, question.niva, _column_help(question)])
+    for level, pairs in level_columns(template):
+        months = {lv: m for m, lv in FOLLOW_UP_LEVELS.items()}
+        for column, question in pairs:
+            guide.append([column, f"oppfølging {months[level]} mnd" if level in months else level,
+                          _column_help(question)])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     write_private(path, workbook.save)
@@ -163,8 +180,9 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
     result = BulkResult(file=path.name, sheet=sheet.name)
     columns = {name: i for i, name in enumerate(names) if name}
     _check_required(path, sheet.name, columns)
-    result.question_columns = [n for n in columns if template.question(n)]
-    result.ignored_columns = [n for n in columns if n not in PERSON_COLUMNS and not template.question(n)]
+    by_column = _column_questions(template)
+    result.question_columns = [n for n in columns if n in by_column]
+    result.ignored_columns = [n for n in columns if n not in PERSON_COLUMNS and n not in by_column]
     people = lists.PersonIds(conn)
     with transaction(conn):
         for number, cells in enumerate(itertools.islice(sheet.rows(), header_row, None), start=header_row + 1):
@@ -225,22 +243,23 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
     known = {**{qid: value for qid, value in stored[2].items() if qid not in given},
              "sykmeldt_fom": _sick_leave_start(conn, person)} if person else {}
     by_level: dict[int, dict[str, str | None]] = {}
-    for level in (1, 2, 3):
+    for level, pairs in level_columns(template):
         context: dict[str, str | None] = {}
-        for question in template.level(level):
-            raw = row.get(question.id)
-            if question.id not in row or values.is_blank(raw):
+        columns = {question.id: column for column, question in pairs}
+        for column, question in pairs:
+            raw = row.get(column)
+            if column not in row or values.is_blank(raw):
                 continue
             text = raw.strftime("%d.%m.%Y") if hasattr(raw, "strftime") else values.parse_text(raw)
             try:
                 context[question.id] = parse_answer(question, str(text), context, known=known)
             except AnswerProblem as problem:
                 allowed = f" Gyldige: {', '.join(question.valg)}." if question.has_choices else ""
-                raise _RowProblem(question.id, f"{problem}{allowed}" if "nøkkel" not in str(problem) else str(problem)) from None
+                raise _RowProblem(column, f"{problem}{allowed}" if "nøkkel" not in str(problem) else str(problem)) from None
         for qid in context:
             question = template.question(qid)
             if question is not None and not is_shown(question, context):
-                raise _RowProblem(qid, "spørsmålet stilles ikke med de andre svarene på raden")
+                raise _RowProblem(columns[qid], "spørsmålet stilles ikke med de andre svarene på raden")
         if context:
             by_level[level] = context
         known.update({**stored.get(level, {}), **context})
@@ -248,6 +267,10 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
         raise _RowProblem("aktuell", "nivå 2 krever at «aktuell» er ja eller delvis")
     if 3 in by_level and 2 not in by_level and not stored[2]:
         raise _RowProblem("gjennomfort", "nivå 3 krever svar på nivå 2")
+    for months, level in FOLLOW_UP_LEVELS.items():
+        if level in by_level and 1 not in by_level and not stored[1]:
+            first = next(iter(by_level[level]))
+            raise _RowProblem(f"{first}_{months}", "oppfølgingen krever kartleggingssamtalen (nivå 1)")
     if person is None:
         person_id = people.resolve([fnr], [navn], [fylke], [kontor])[fnr]
         store.set_source(conn, person_id, "import")

@@ -14,6 +14,7 @@ from kompetanse_cli.errors import InputError, UsageError
 from kompetanse_cli.interview.derived import MeasureFacts, measure_facts
 from kompetanse_cli.interview.diagnoses import diagnosis_warning
 from kompetanse_cli.interview.template import (
+    FOLLOW_UP_LEVELS,
     AnswerProblem,
     Template,
     hidden_answers,
@@ -105,7 +106,7 @@ class LevelSession:
 
     def complete(self) -> None:
         store.complete_level(self.conn, self._level_id())
-        store.log(self.conn, veileder=self.veileder, handling=f"kartlegging nivå {self.niva} fullført",
+        store.log(self.conn, veileder=self.veileder, handling=f"kartlegging {level_text(self.niva)} fullført",
                   person=self.card.short_id)
 
     def known_dates(self) -> dict[str, str | None]:
@@ -144,9 +145,29 @@ def check_level_allowed(conn: Db, card: PersonCard, niva: int) -> None:
         level = store.get_level(conn, card.person_id, 2)
         if level is None or not level.complete:
             raise UsageError(f"Nivå 3 (status etter tiltaket) kan først fylles ut når nivå 2 er fullført for {card.short_id}.")
+    if niva in FOLLOW_UP_LEVELS.values():
+        level = store.get_level(conn, card.person_id, 1)
+        if level is None or not level.complete:
+            raise UsageError(f"Oppfølgingen kan først fylles ut når kartleggingssamtalen (nivå 1) er fullført "
+                             f"for {card.short_id}.")
 
 
 NIVA_PROBLEM = "--niva skal være 1, 2 eller 3."
+FOLLOW_UP_PROBLEM = "--oppfolging skal være 6 eller 12 (måneder etter samtalen)."
+
+
+def follow_up_level(months: str | int) -> int:
+    """The stored level of the follow-up `months` after the conversation (6 → 4, 12 → 5)."""
+    text = str(months).strip()
+    if not text.isdigit() or int(text) not in FOLLOW_UP_LEVELS:
+        raise UsageError(FOLLOW_UP_PROBLEM)
+    return FOLLOW_UP_LEVELS[int(text)]
+
+
+def level_text(niva: int) -> str:
+    """How a level is named to the veileder: «nivå 2», «oppfølging 6 mnd»."""
+    months = {level: m for m, level in FOLLOW_UP_LEVELS.items()}
+    return f"oppfølging {months[niva]} mnd" if niva in months else f"nivå {niva}"
 
 
 def level_card(conn: Db, short_id: str, niva: int) -> PersonCard:
@@ -155,7 +176,7 @@ def level_card(conn: Db, short_id: str, niva: int) -> PersonCard:
     Every refusal about the arguments comes from here, so `kt kartlegg` can give it before it
     asks for a terminal or a veileder ident: a typo in the id is said as a typo.
     """
-    if niva not in (1, 2, 3):
+    if niva not in (1, 2, 3, *FOLLOW_UP_LEVELS.values()):
         raise UsageError(NIVA_PROBLEM)
     card = person_card(conn, short_id)
     check_level_allowed(conn, card, niva)
@@ -168,7 +189,7 @@ def open_level(conn: Db, short_id: str, niva: int, *, veileder: str | None,
     card = level_card(conn, short_id, niva)
     template = template or template_for_fylke(card.fylke)
     level = store.get_level(conn, card.person_id, niva)
-    store.log(conn, veileder=veileder, handling=f"kartlegging nivå {niva} åpnet", person=card.short_id)
+    store.log(conn, veileder=veileder, handling=f"kartlegging {level_text(niva)} åpnet", person=card.short_id)
     return LevelSession(conn, card, template, niva, level, store.answers(conn, level.id) if level else {}, veileder)
 
 
@@ -214,7 +235,8 @@ def validate_answers(template: Template, niva: int, given: dict[str, object], *,
     for qid in given:
         if qid not in level_ids:
             other = template.question(qid)
-            where = f"hører til nivå {other.niva}" if other else "finnes ikke i malen"
+            where = (("hører til oppfølgingen" if other.niva == 4 else f"hører til nivå {other.niva}")
+                     if other else "finnes ikke i malen")
             problems.append(f"{source}: «{qid}» {where}.")
     # what the file gives replaces what was stored: a date is not checked against the value it replaces
     context = {qid: value for qid, value in (earlier or {}).items() if qid not in given}

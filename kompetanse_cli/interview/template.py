@@ -21,7 +21,11 @@ from kompetanse_cli.tomlfile import read_toml
 
 DEFAULT_TEMPLATE = "registreringsskjema"
 TYPES = ("valg", "skala", "dato", "tekst", "tall")
-LEVELS = (1, 2, 3)
+LEVELS = (1, 2, 3, 4)
+# The template's follow-up section (level 4 in a template file) is asked twice: 6 and 12 months
+# after the conversation. Each is a level of its own in the store (4 and 5), on the same questions.
+OPPFOLGING = 4
+FOLLOW_UP_LEVELS = {6: 4, 12: 5}  # months after samtaledato → stored level
 # Dates a date answer may be checked against (`ikke_for`) that are not questions: the person's
 # own, as the lists give them; with how they read in a message.
 PERSON_DATES = {"sykmeldt_fom": "sykmeldingen begynte"}
@@ -61,7 +65,15 @@ class Template:
     source: str
 
     def level(self, niva: int) -> list[Question]:
-        return [q for q in self.questions if q.niva == niva]
+        """The questions of a stored level (4 and 5, the follow-ups, both ask the follow-up section)."""
+        section = OPPFOLGING if niva in FOLLOW_UP_LEVELS.values() else niva
+        return [q for q in self.questions if q.niva == section]
+
+    def level_name(self, niva: int) -> str:
+        months = {level: months for months, level in FOLLOW_UP_LEVELS.items()}
+        if niva in months:
+            return f"{self.nivaer.get(OPPFOLGING, 'Oppfølging')} etter {months[niva]} måneder"
+        return self.nivaer.get(niva, "")
 
     def question(self, qid: str) -> Question | None:
         return next((q for q in self.questions if q.id == qid), None)
@@ -138,7 +150,7 @@ def check_template_file(path: Path) -> tuple[Template | None, list[str]]:
     if problems:
         return None, problems
     return Template(id=data["id"], versjon=str(data["versjon"]), navn=str(data.get("navn", data["id"])),
-                    nivaer=levels or {1: "Nivå 1", 2: "Nivå 2", 3: "Nivå 3"}, questions=tuple(questions),
+                    nivaer=levels or {1: "Nivå 1", 2: "Nivå 2", 3: "Nivå 3", 4: "Oppfølging"}, questions=tuple(questions),
                     source=str(path)), []
 
 
@@ -218,7 +230,7 @@ def _build_questions(raw: list[Any], scales: dict[str, Any], name: str, problems
             continue
         level = item.get("niva")
         if level not in LEVELS:
-            problems.append(f"{where}: «niva» skal være 1, 2 eller 3.")
+            problems.append(f"{where}: «niva» skal være 1, 2, 3 eller 4 (oppfølging).")
             continue
         if not isinstance(item.get("tekst"), str) or not item["tekst"].strip():
             problems.append(f"{where}: «tekst» mangler.")

@@ -75,9 +75,12 @@ def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
     deleted_since = store.restore_from(conn, source)
     db.migrate_open(conn)
     ids = [row["id"] for short in deleted_since if (row := lists.person_by_short_id(conn, short)) is not None]
-    again = store.delete_persons(conn, ids) if ids else 0
-    audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None,
-              detaljer=f"{again} personer slettet på nytt" if again else None)
+    from kompetanse_cli.personvern.sletting import delete_keeping_counts
+
+    with db.transaction(conn):
+        again = delete_keeping_counts(conn, ids) if ids else 0  # the backup's tallies lack them: kept anew
+        audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None,
+                  detaljer=f"{again} personer slettet på nytt" if again else None)
     if again:
         store.scrub_file(conn)
     return again

@@ -21,7 +21,7 @@ from kompetanse_cli.store.api import Db
 # Column titles a non-programmer can read, per table and database column.
 TITLES = {
     "kort_id": "kt-id", "fnr": "Fødselsnummer", "navn": "Navn", "malform": "Målform", "opprettet": "Opprettet",
-    "kilde": "Kilde",
+    "kilde": "Kilde", "ikke_kontaktet": "Merket «ikke kontaktet»", "ikke_kontaktet_grunn": "Grunn til ikke kontaktet",
     "listedato": "Listedato", "filnavn": "Fil", "ark": "Ark", "rad": "Rad", "fylke": "Fylke", "kontor": "NAV-kontor",
     "sykmeldt_fom": "Sykmeldt fra og med", "sykmeldt_tom": "Sykmeldt til og med", "grad": "Grad (%)",
     "diagnose": "Diagnose (ICPC-2)", "arbeidsgiver": "Arbeidsgiver", "orgnr": "Orgnr", "yrke": "Yrke",

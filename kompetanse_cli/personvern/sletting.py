@@ -11,9 +11,10 @@ from pathlib import Path
 from kompetanse_cli import config, paths
 from kompetanse_cli.personid import require_person
 from kompetanse_cli.store import interviews as audit
-from kompetanse_cli.store import lists
+from kompetanse_cli.store import aggregates, lists
 from kompetanse_cli.store import privacy as store
 from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.db import transaction
 
 DEFAULT_MONTHS_NOT_INTERVIEWED = 3
 DEFAULT_MONTHS_INACTIVE = 12
@@ -37,11 +38,22 @@ def find_person(conn: Db, short_id: str) -> PersonToDelete:
     return PersonToDelete(person["kort_id"], person["navn"])
 
 
+def delete_keeping_counts(conn: Db, person_ids: list[int]) -> int:
+    """Delete the persons, keeping what the report counts of them as anonymous tallies (inside
+    the caller's transaction, so both happen or neither)."""
+    from kompetanse_cli.report.tallies import anonymous_counts
+
+    aggregates.add(conn, anonymous_counts(conn, person_ids))
+    return store.delete_persons(conn, person_ids)
+
+
 def delete_person(conn: Db, short_id: str, *, veileder: str | None) -> bool:
-    """Remove every trace of the person; the audit trail keeps that a deletion happened."""
+    """Remove every trace of the person; the audit trail keeps that a deletion happened, and the
+    report keeps its counts (anonymous, by week). One transaction: deleted and logged, or neither."""
     person = require_person(conn, short_id)
-    store.delete_persons(conn, [person["id"]])
-    audit.log(conn, veileder=veileder, handling="person slettet", person=person["kort_id"])
+    with transaction(conn):
+        delete_keeping_counts(conn, [person["id"]])
+        audit.log(conn, veileder=veileder, handling="person slettet", person=person["kort_id"])
     return store.scrub_file(conn)
 
 
@@ -136,9 +148,11 @@ class Cleaned:
 
 def apply_retention(conn: Db, plan: RetentionPlan, *, veileder: str | None) -> Cleaned:
     shorts = plan.never_interviewed + plan.inactive
-    deleted = store.delete_persons(conn, [lists.person_by_short_id(conn, short)["id"] for short in shorts])
-    for short in shorts:  # one entry each, as `kt slett` makes: a restore deletes them again
-        audit.log(conn, veileder=veileder, handling="person slettet", person=short, detaljer="lagringstiden er ute")
+    with transaction(conn):  # deleted and logged, or neither
+        deleted = delete_keeping_counts(conn, [lists.person_by_short_id(conn, short)["id"] for short in shorts])
+        for short in shorts:  # one entry each, as `kt slett` makes: a restore deletes them again
+            audit.log(conn, veileder=veileder, handling="person slettet", person=short,
+                      detaljer="lagringstiden er ute")
     left = remove_copies(plan.copies)
     removed = len(plan.copies) - len(left)
     copies = f", {copies_text(removed)}" if removed else ""

@@ -18,6 +18,7 @@ from kompetanse_cli.report.suppression import PRIMARY
 from kompetanse_cli.report.tallies import SHARE_OF, STAGE_HELP, STAGES, Count, Report
 
 TEMPLATE = "rapport.html.j2"
+WEEK_TEMPLATE = "uka.html.j2"  # follow-up and trends, included by the report
 
 
 def format_number(value: float, decimals: int = 0) -> str:
@@ -61,8 +62,9 @@ def funnel_bars(report: Report) -> list[Bar]:
 
 
 def _environment() -> jinja2.Environment:
-    source = resources.files("kompetanse_cli.templates.rapport").joinpath(TEMPLATE).read_text(encoding="utf-8")
-    env = jinja2.Environment(loader=jinja2.DictLoader({TEMPLATE: source}), autoescape=True,
+    folder = resources.files("kompetanse_cli.templates.rapport")
+    sources = {name: folder.joinpath(name).read_text(encoding="utf-8") for name in (TEMPLATE, WEEK_TEMPLATE)}
+    env = jinja2.Environment(loader=jinja2.DictLoader(sources), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["number"] = format_number
     env.filters["share"] = format_share
@@ -72,8 +74,12 @@ def _environment() -> jinja2.Environment:
 
 def render_html(report: Report) -> str:
     """The whole report as one HTML document."""
+    from kompetanse_cli.report.trends import TREND_STAGES, charts
+
     threshold = report.meta.threshold
     return _environment().get_template(TEMPLATE).render(
+        trend_charts=charts(report.trend) if report.trend is not None else [],
+        trend_stages=TREND_STAGES,
         report=report, meta=report.meta, stages=STAGES, stage_help=STAGE_HELP, share_of=SHARE_OF,
         funnel_bars=funnel_bars(report), count=lambda c: format_count(c, threshold),
         questions_at=lambda niva: [q for q in report.questions if q.niva == niva])

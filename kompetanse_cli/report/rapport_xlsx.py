@@ -78,6 +78,20 @@ def _sheet(title: str, dists: list[Distribution], threshold: int) -> SheetSpec:
     return SheetSpec(title, _DIST_COLUMNS, rows)
 
 
+def _trend(report: Report) -> SheetSpec:
+    """`--per`: one row per period and office (and the period's sum), as in the terminal."""
+    from kompetanse_cli.report.trends import TREND_STAGES
+
+    trend = report.trend
+    assert trend is not None
+    columns = [Column("Periode", width=16), Column("Fra", width=12), Column("Kontor", width=30),
+               *(Column(label, "int") for label in TREND_STAGES.values())]
+    rows = [[row.period.label, row.period.first.strftime("%d.%m.%Y"), "Alle" if row.total else row.kontor or "Ukjent kontor",
+             *(_count(row.counts[s], report.meta.threshold) for s in TREND_STAGES)]
+            for row in trend.rows]
+    return SheetSpec(f"Per {trend.per}", columns, rows)
+
+
 def write_report_workbook(report: Report, path: Path) -> None:
     """One sheet per table: about, funnel, nivå 1–3, the measures, the screening."""
     t = report.meta.threshold
@@ -95,6 +109,8 @@ def write_report_workbook(report: Report, path: Path) -> None:
         past,
         _sheet("Screening", [s.decisions], t),
         _sheet("Årsaker ikke kandidat", [s.reasons], t),
+        _sheet("Oppfølging", report.outcomes, t),
+        *([_trend(report)] if report.trend is not None else []),
     ]
     meta = report.meta
     header = f"Kompetansetiltak for sykmeldte – {meta.fylke_name}, {meta.period_text}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,8 +30,16 @@ from kompetanse_cli.report.suppression import DEFAULT_THRESHOLD, Group, suppress
 from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL
 from kompetanse_cli.screening.rules import CRITERIA, NOT_MET
 from kompetanse_cli.stages import FUNNEL_LABELS
+from kompetanse_cli.interview.template import FOLLOW_UP_LEVELS
+from kompetanse_cli.store import aggregates
 from kompetanse_cli.store import tallies as store
 from kompetanse_cli.store.api import Db
+
+if TYPE_CHECKING:
+    from kompetanse_cli.report.trends import Trend
+
+Kept = dict[tuple[Hashable, ...], int]  # counts of deleted persons, by report cell (store.aggregates)
+LISTE, SAMTALE = "liste", "samtale"  # the report's two parts: counted by list date, by samtaledato
 
 MIN_THRESHOLD = 3  # below this, single persons in small offices can be recognised
 
@@ -207,6 +216,7 @@ class ReportMeta:
     data_date: dt.date | None
     created: dt.date
     template: str
+    with_deleted: bool = False  # anonymous counts of deleted persons are included (store.aggregates)
 
     @property
     def period_text(self) -> str:
@@ -224,7 +234,7 @@ class ReportMeta:
                 "offices": list(self.offices) if self.offices is not None else None,
                 "period": {"from": _iso(self.fra), "to": _iso(self.til), "text": self.period_text},
                 "threshold": self.threshold, "data_date": _iso(self.data_date), "created": _iso(self.created),
-                "template": self.template}
+                "template": self.template, "with_deleted": self.with_deleted}
 
 
 @dataclass
@@ -235,6 +245,8 @@ class Report:
     measures: Measures
     screening: Screening
     levels: dict[int, str] = field(default_factory=dict)
+    outcomes: list[Distribution] = field(default_factory=list)  # situation at 6 and 12 months
+    trend: Trend | None = None  # with --per
 
     def question(self, qid: str) -> Distribution:
         return next(q for q in self.questions if q.id == qid)
@@ -242,7 +254,9 @@ class Report:
     def as_dict(self) -> dict[str, object]:
         return {"metadata": self.meta.as_dict(), "funnel": self.funnel.as_dict(),
                 "questions": {q.id: q.as_dict() for q in self.questions},
-                "measures": self.measures.as_dict(), "screening": self.screening.as_dict()}
+                "measures": self.measures.as_dict(), "screening": self.screening.as_dict(),
+                "outcomes": {d.id: d.as_dict() for d in self.outcomes},
+                **({"trend": self.trend.as_dict()} if self.trend is not None else {})}
 
 
 def percent(part: int, whole: int) -> float:
@@ -306,8 +320,9 @@ def resolve_offices(conn: Db, kontor: str | None,
 def build_report(conn: Db, *, fylke: FylkeChoice | None, kontor: str | None = None,
                  fra: dt.date | None = None, til: dt.date | None = None,
                  threshold: int = DEFAULT_THRESHOLD, today: dt.date | None = None,
-                 template: Template | None = None) -> Report:
-    """Count everything for the report, then suppress small counts.
+                 template: Template | None = None, per: str | None = None) -> Report:
+    """Count everything for the report, then suppress small counts. `per` («uke» or «måned»)
+    adds the trend (report.trends).
 
     `fylke` None means every fylke. The funnel's list stages use the list date, everything about
     interviews the samtaledato (or, where none is given, the day the registration was started).
@@ -322,23 +337,31 @@ def build_report(conn: Db, *, fylke: FylkeChoice | None, kontor: str | None = No
     offices = resolve_offices(conn, kontor, fylker)
     scope = store.Scope(fylker=fylker, kontorer=offices, fra=fra, til=til)
     cells = _Cells()
+    kept = _kept_counts(conn, scope)
     with store.selections(conn, scope):
-        funnel_keys = _count_funnel(conn, cells, today)
-        questions = _count_questions(conn, cells, template)
-        measures = _count_measures(conn, cells)
-        reasons = _count_reasons(conn, cells)
+        funnel_keys = _count_funnel(conn, cells, today, kept)
+        questions = _count_questions(conn, cells, template, kept)
+        measures = _count_measures(conn, cells, kept)
+        reasons = _count_reasons(conn, cells, kept)
+        outcomes = _count_outcomes(conn, cells, template, kept)
+        trend_order = None
+        if per is not None:
+            from kompetanse_cli.report import trends
+
+            trend_order = trends.count_trend(conn, cells, scope, per)
         stamp = store.data_date(conn)
     _link_tables(cells, template)
     cells.suppress(threshold)
     meta = ReportMeta(
         fylker=fylker, fylke_name=fylke.label if fylke else "Alle fylker", fylke_note=fylke.note if fylke else None,
         kontor=kontor, offices=offices, fra=fra, til=til, threshold=threshold, data_date=stamp, created=today,
-        template=f"{template.id} v{template.versjon}")
+        template=f"{template.id} v{template.versjon}", with_deleted=bool(kept))
     return Report(
         meta=meta, funnel=_funnel(cells, funnel_keys),
         questions=[_distribution(cells, *q) for q in questions],
         measures=_measures(cells, questions, measures), screening=_screening(cells, reasons),
-        levels=dict(template.nivaer))
+        levels=dict(template.nivaer), outcomes=_outcomes(cells, outcomes),
+        trend=None if trend_order is None or per is None else trends.Trend(per, trends.trend_rows(cells, trend_order)))
 
 
 # ---------- the funnel ----------
@@ -358,13 +381,21 @@ def _office_order(kontor: str | None) -> tuple[bool, list[object]]:
     return kontor is None, [(0, int(p)) if p.isdigit() else (1, p) for p in parts]
 
 
-def _count_funnel(conn: Db, cells: _Cells, today: dt.date) -> list[tuple[str, str | None, str | None]]:
+def _count_funnel(conn: Db, cells: _Cells, today: dt.date, kept: Kept,
+                  which: tuple[str, ...] = (LISTE, SAMTALE)) -> list[tuple[str, str | None, str | None]]:
     """Adds the funnel's cells; returns the row keys in display order: (level, fylke, kontor)."""
     raw: dict[tuple[str | None, str | None], dict[str, int]] = {}
-    for row in store.funnel_lists(conn):
-        raw.setdefault((row["fylke"], row["kontor"]), {}).update({f: row[f] for f in _LIST_FIELDS})
-    for row in store.funnel_interviews(conn, today):
-        raw.setdefault((row["fylke"], row["kontor"]), {}).update({f: row[f] for f in _INTERVIEW_FIELDS})
+    if LISTE in which:
+        for row in store.funnel_lists(conn):
+            raw.setdefault((row["fylke"], row["kontor"]), {}).update({f: row[f] for f in _LIST_FIELDS})
+    if SAMTALE in which:
+        for row in store.funnel_interviews(conn, today):
+            raw.setdefault((row["fylke"], row["kontor"]), {}).update({f: row[f] for f in _INTERVIEW_FIELDS})
+    for key, value in kept.items():
+        if key[0] == "f":
+            office = (None if key[1] is None else str(key[1]), None if key[2] is None else str(key[2]))
+            place = raw.setdefault(office, {})
+            place[str(key[3])] = place.get(str(key[3]), 0) + value
     order: list[tuple[str, str | None, str | None]] = []
     by_fylke: dict[str | None, list[str | None]] = {}
     for fylke, kontor in sorted(raw, key=lambda k: (_place_order(k[0]), _office_order(k[1]))):
@@ -410,12 +441,16 @@ def _answer_keys(question: Question) -> list[tuple[str, str]]:
     return [(BESVART, BESVART_LABEL)]
 
 
-def _count_questions(conn: Db, cells: _Cells, template: Template) -> list[tuple]:
+def _count_questions(conn: Db, cells: _Cells, template: Template, kept: Kept) -> list[tuple]:
     """Adds every question's cells; returns (question, n key, [(answer key, label)]) per question."""
     sizes = store.level_sizes(conn)
+    kept_answers: dict[str, dict[str, int]] = {}
+    for key, value in kept.items():
+        if key[0] == "q":
+            kept_answers.setdefault(str(key[1]), {})[str(key[2])] = value
     found = []
     for niva in (1, 2, 3):
-        level_n = cells.add(("n", niva), sizes[niva])
+        level_n = cells.add(("n", niva), sizes[niva] + kept.get(("n", niva), 0))
         plain = [q for q in template.level(niva) if not q.vis_naar]
         counted = store.answer_counts(conn, niva, [q.id for q in plain if q.has_choices],
                                       [q.id for q in plain if not q.has_choices])
@@ -424,11 +459,13 @@ def _count_questions(conn: Db, cells: _Cells, template: Template) -> list[tuple]
                 conditions = [(template.question(other).niva, other, keys) for other, keys in question.vis_naar.items()]
                 raw = store.conditional_counts(conn, niva, question.id, choices=question.has_choices,
                                                conditions=conditions)
-                n_key = cells.add(("qn", question.id), sum(raw.values()))
+                n_key = cells.add(("qn", question.id), sum(raw.values()) + kept.get(("qn", question.id), 0))
                 answered = {k: v for k, v in raw.items() if k is not None}
             else:
                 n_key = level_n
-                answered = counted.get(question.id, {})
+                answered = dict(counted.get(question.id, {}))
+            for k, v in kept_answers.get(question.id, {}).items():
+                answered[k] = answered.get(k, 0) + v
             keys = _answer_keys(question)
             keys += [(k, k) for k in sorted(answered) if k not in dict(keys)]  # keys the template no longer has
             parts = [cells.add(("q", question.id, k), answered.get(k, 0)) for k, _ in keys]
@@ -447,7 +484,7 @@ def _distribution(cells: _Cells, question: Question, n_key: Hashable, keys: list
 
 # ---------- the measures ----------
 
-def _count_measures(conn: Db, cells: _Cells) -> dict[str, list[tuple[str, str]]]:
+def _count_measures(conn: Db, cells: _Cells, kept: Kept) -> dict[str, list[tuple[str, str]]]:
     """Adds the measures' cells (persons with nivå 2); returns each table's (key, label) rows."""
     counted = store.measure_counts(
         conn, weeks=[store.Bin(key, high) for key, _, high in WEEKS_TO_START],
@@ -459,7 +496,8 @@ def _count_measures(conn: Db, cells: _Cells) -> dict[str, list[tuple[str, str]]]
         "past": list(PAST_LABELS.items()),
     }
     for name, keys in found.items():
-        cells.group(("n", 2), [cells.add(("m", name, k), counted[name].get(k, 0)) for k, _ in keys])
+        cells.group(("n", 2), [cells.add(("m", name, k), counted[name].get(k, 0) + kept.get(("m", name, k), 0))
+                               for k, _ in keys])
     return found
 
 
@@ -490,8 +528,11 @@ def _measures(cells: _Cells, questions: list[tuple], tables: dict[str, list[tupl
 
 # ---------- the screening ----------
 
-def _count_reasons(conn: Db, cells: _Cells) -> list[tuple[str, str]]:
+def _count_reasons(conn: Db, cells: _Cells, kept: Kept) -> list[tuple[str, str]]:
     counted = store.screening_reasons(conn)
+    for cell, value in kept.items():
+        if cell[0] == "s":
+            counted[str(cell[1])] = counted.get(str(cell[1]), 0) + value
     # labelled by what was wrong («Covid-19»), not by what the criterion requires («Ikke covid-19»)
     keys = [(k, NOT_MET.get(k, label)) for k, label in CRITERIA.items()] + [(k, k) for k in sorted(counted) if k not in CRITERIA]
     for key, _ in keys:
@@ -511,6 +552,129 @@ def _screening(cells: _Cells, reasons: list[tuple[str, str]]) -> Screening:
         "arsaker", "Hvorfor personer ikke var kandidater (kriterier ikke oppfylt)", cells.count(not_candidates),
         [Row(k, label, cells.count(("s", k), not_candidates)) for k, label in reasons], additive=False)
     return Screening(decisions, reason_rows)
+
+
+# ---------- follow-up 6 and 12 months after the conversation ----------
+
+OUTCOME_QUESTIONS = ("situasjon", "sykmeldt_na")
+OUTCOME_GROUPS = {"tiltak": "med planlagt tiltak", "samtale": "bare kartleggingssamtale"}
+
+
+def _count_outcomes(conn: Db, cells: _Cells, template: Template, kept: Kept) -> list[tuple]:
+    """Adds the follow-ups' cells: per months (6, 12) and group (with a planned measure, or the
+    conversation only) the persons followed up and their answers. Returns (id, title, n key,
+    question, [(key, label)]) per table."""
+    found = []
+    for months, level in FOLLOW_UP_LEVELS.items():
+        sizes, answers = store.outcome_counts(conn, level, OUTCOME_QUESTIONS)
+        for group, group_label in OUTCOME_GROUPS.items():
+            n_key = cells.add(("o", months, group, "n"), sizes.get(group, 0) + kept.get(("o", months, group, "n"), 0))
+            for qid in OUTCOME_QUESTIONS:
+                question = template.question(qid)
+                keys = list(question.valg.items()) if question else []
+                given = {value: count for (g, q, value), count in answers.items() if g == group and q == qid}
+                for key, value in kept.items():
+                    if key[:4] == ("o", months, group, qid):
+                        given[str(key[4])] = given.get(str(key[4]), 0) + value
+                keys += [(k, k) for k in sorted(given) if k not in dict(keys)]
+                parts = [cells.add(("o", months, group, qid, k), given.get(k, 0)) for k, _ in keys]
+                parts.append(cells.add(("o", months, group, qid, UBESVART), cells.values[n_key] - sum(given.values())))
+                cells.group(n_key, parts)
+                title = (f"{question.tekst if question else qid} – {months} måneder etter samtalen, {group_label}")
+                found.append((f"oppfolging{months}_{group}_{qid}", title, n_key, qid,
+                              keys + [(UBESVART, UBESVART_LABEL)]))
+    return found
+
+
+def _outcomes(cells: _Cells, tables: list[tuple]) -> list[Distribution]:
+    return [Distribution(ident, title, cells.count(n_key),
+                         [Row(k, label, cells.count((*n_key[:3], qid, k), n_key), missing=k == UBESVART)
+                          for k, label in keys], niva=4)
+            for ident, title, n_key, qid, keys in tables]
+
+
+# ---------- counts that outlive deletion ----------
+
+def _kept_counts(conn: Db, scope: store.Scope) -> Kept:
+    """The anonymous counts of deleted persons in the report's place and period (store.aggregates):
+    funnel cells by office, every other cell summed."""
+    kept: Kept = {}
+    for fylke, kontor, key, count in aggregates.counts(conn, fylker=scope.fylker, kontorer=scope.kontorer,
+                                                       fra=scope.fra, til=scope.til):
+        full = ("f", fylke, kontor, key[1]) if key[0] == "f" else key
+        kept[full] = kept.get(full, 0) + count
+    return kept
+
+
+def _kept_key(key: Hashable, part: str) -> tuple[Hashable, ...] | None:
+    """The key under which a deleted person's cell is kept, or None for cells the report works out
+    from others (sums, «Ubesvart») or that belong to the other part."""
+    assert isinstance(key, tuple)
+    kind = key[0]
+    if kind == "f":
+        if key[1] == _ALL or key[2] == _ALL:
+            return None
+        fields = _LIST_FIELDS if part == LISTE else _INTERVIEW_FIELDS
+        return ("f", key[3]) if key[3] in fields else None
+    if part == LISTE:
+        return key if kind == "s" else None
+    if kind in ("q", "o") and key[-1] == UBESVART:
+        return None
+    return key if kind in ("n", "qn", "q", "m", "o") else None
+
+
+def anonymous_counts(conn: Db, person_ids: Sequence[int], *, today: dt.date | None = None,
+                     template: Template | None = None) -> list[tuple[dt.date, str | None, str | None,
+                                                                    tuple[Hashable, ...], int]]:
+    """What the report counts of these persons, without them: (day in the week, fylke, kontor,
+    cell key, persons). The list part is counted by the week of the person's latest list date, the
+    interviews by the week of the samtaledato, each at the place the report gives it."""
+    if not person_ids:
+        return []
+    today = today or dt.date.today()
+    template = template or load_template(DEFAULT_TEMPLATE)
+    with store.selections(conn, store.Scope(persons=tuple(person_ids))):
+        days = store.selected_days(conn)
+    groups: dict[tuple[str, dt.date, str | None, str | None], list[int]] = {}
+    for part, person_id, day, fylke, kontor in days:
+        week = aggregates.monday(dt.date.fromisoformat(day[:10]))
+        groups.setdefault((part, week, fylke, kontor), []).append(person_id)
+    found = []
+    for (part, week, fylke, kontor), ids in groups.items():
+        cells = _Cells()
+        with store.selections(conn, store.Scope(persons=tuple(ids))):
+            if part == LISTE:
+                _count_funnel(conn, cells, today, {}, which=(LISTE,))
+                _count_reasons(conn, cells, {})
+            else:
+                _count_funnel(conn, cells, today, {}, which=(SAMTALE,))
+                _count_questions(conn, cells, template, {})
+                _count_measures(conn, cells, {})
+                _count_outcomes(conn, cells, template, {})
+        for key, value in cells.values.items():
+            kept = _kept_key(key, part)
+            if kept is not None and value:
+                found.append((week, fylke, kontor, kept, value))
+    return found + _listed_by_period(conn, person_ids)
+
+
+def _listed_by_period(conn: Db, person_ids: Sequence[int]) -> list[tuple[dt.date, str | None, str | None,
+                                                                         tuple[Hashable, ...], int]]:
+    """For the trend (report.trends): listed and candidates per week («wu») and per month («wm»),
+    each person once per period by their latest appearance in it, kept under that appearance's week."""
+    latest: dict[tuple[str, int, str], Any] = {}  # store rows
+    for row in store.appearances_of(conn, person_ids):  # oldest first: the last one of a period wins
+        day = dt.date.fromisoformat(row["listedato"])
+        latest[("wu", row["person_id"], aggregates.monday(day).isoformat())] = row
+        latest[("wm", row["person_id"], f"{day:%Y-%m}")] = row
+    counted: dict[tuple[dt.date, str | None, str | None, tuple[Hashable, ...]], int] = {}
+    for (kind, _, _), row in latest.items():
+        place = (dt.date.fromisoformat(row["listedato"]), row["fylke"], row["kontor"])
+        for stage, hit in (("listed", True), ("candidates", row["beslutning"] == KANDIDAT)):
+            if hit:
+                key = (*place, (kind, stage))
+                counted[key] = counted.get(key, 0) + 1
+    return [(*key[:3], key[3], count) for key, count in counted.items()]
 
 
 # ---------- sums across tables ----------

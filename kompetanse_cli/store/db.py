@@ -274,9 +274,58 @@ def _m006_kolonnevalg(conn: Db) -> None:
     )
 
 
+def _m007_oppfolging_og_tall(conn: Db) -> None:
+    """The veileder's week (issue 16):
+
+    - `kartlegging.niva` also 4 and 5: the follow-up 6 and 12 months after the conversation, on
+      the template's «oppfølging» section (level 4 of the template). A level of its own per
+      follow-up keeps every query as it is (one row per person and level, answers in `svar`).
+      SQLite cannot change a CHECK, so the table is rebuilt (foreign keys are off during
+      migrations, see `_migrate`, so its answers stay).
+    - `person.ikke_kontaktet` / `ikke_kontaktet_grunn`: the day a veileder gave up contacting a
+      candidate (`kt person avslutt`), and why; the kontakt task is then gone.
+    - `anonyme_tall`: the report's counts for deleted persons, with no person in them: the week
+      (its Monday), fylke and office, which count (`celle`, a report cell's key as JSON) and
+      how many. Written by `kt slett` and `kt rydd` in the deletion's transaction.
+    """
+    _run_script(
+        conn,
+        """
+        CREATE TABLE kartlegging_ny (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+            niva INTEGER NOT NULL CHECK (niva IN (1, 2, 3, 4, 5)),
+            mal_id TEXT NOT NULL,
+            mal_versjon TEXT NOT NULL,
+            veileder TEXT,
+            startet TEXT NOT NULL,
+            endret TEXT NOT NULL,
+            fullfort TEXT,
+            UNIQUE (person_id, niva)
+        );
+        INSERT INTO kartlegging_ny (id, person_id, niva, mal_id, mal_versjon, veileder, startet, endret, fullfort)
+            SELECT id, person_id, niva, mal_id, mal_versjon, veileder, startet, endret, fullfort FROM kartlegging;
+        DROP TABLE kartlegging;
+        ALTER TABLE kartlegging_ny RENAME TO kartlegging;
+        ALTER TABLE person ADD COLUMN ikke_kontaktet TEXT;
+        ALTER TABLE person ADD COLUMN ikke_kontaktet_grunn TEXT;
+        CREATE TABLE anonyme_tall (
+            id INTEGER PRIMARY KEY,
+            uke TEXT NOT NULL,
+            fylke TEXT NOT NULL DEFAULT '',
+            kontor TEXT NOT NULL DEFAULT '',
+            celle TEXT NOT NULL,
+            antall INTEGER NOT NULL,
+            UNIQUE (uke, fylke, kontor, celle)
+        )
+        """,
+    )
+
+
 # Numbered migrations, applied in order; the database's user_version says how many have run.
 MIGRATIONS: list[Callable[[Db], None]] = [_m001_initial, _m002_kartlegging, _m003_kriterieresultat,
-                                          _m004_import_kontor, _m005_beslutning_i_listeoppforing, _m006_kolonnevalg]
+                                          _m004_import_kontor, _m005_beslutning_i_listeoppforing, _m006_kolonnevalg,
+                                          _m007_oppfolging_og_tall]
 
 
 def schema_version() -> int:
@@ -339,10 +388,18 @@ def migrate_open(conn: Db) -> None:
 
 
 def _migrate(conn: Db, version: int) -> None:
-    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        with transaction(conn):
-            migration(conn)
-            conn.execute(f"PRAGMA user_version = {number}")
+    # Foreign keys off while the schema changes (SQLite's own recipe for rebuilding a table: with
+    # them on, dropping the old table would cascade to the rows that refer to it); checked after.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with transaction(conn):
+                migration(conn)
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise InputError("Databasen kunne ikke oppgraderes: koblinger mellom tabellene stemmer ikke.")
+                conn.execute(f"PRAGMA user_version = {number}")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 @contextmanager

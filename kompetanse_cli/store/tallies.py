@@ -31,6 +31,8 @@ assert SYKEPENGEDAGER == 248, "the table above assumes 248 sykepengedager"
 
 LIST_SELECTION = "rapport_liste"
 INTERVIEW_SELECTION = "rapport_utvalg"
+PERSON_SELECTION = "rapport_personer"
+FOLLOW_UP_LEVELS = (4, 5)  # 6 and 12 months after the conversation (interview.template.FOLLOW_UP_LEVELS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Scope:
     kontorer: tuple[str, ...] | None = None
     fra: dt.date | None = None
     til: dt.date | None = None
+    persons: tuple[int, ...] | None = None  # only these persons (the anonymous tallies of a deletion)
 
 
 @dataclass(frozen=True)
@@ -81,24 +84,31 @@ def selections(conn: Db, scope: Scope) -> Iterator[None]:
         conn.execute("BEGIN")  # WAL: every query below sees the same data, whatever others write meanwhile
     try:
         _drop(conn)
+        only, only_k1 = "1", "1"
+        if scope.persons is not None:
+            conn.execute(f"CREATE TEMP TABLE {PERSON_SELECTION} (id INTEGER PRIMARY KEY)")
+            conn.executemany(f"INSERT INTO {PERSON_SELECTION} (id) VALUES (?)", [(i,) for i in scope.persons])
+            only = f"p.id IN (SELECT id FROM {PERSON_SELECTION})"
+            only_k1 = f"k1.person_id IN (SELECT id FROM {PERSON_SELECTION})"
         period, period_params = _period_filter(scope, "l2.listedato")
         place, place_params = _place_filter(scope, "l.fylke", "l.kontor")
         # each person's latest appearance in the period with the decision made on it, found
         # through the person index (faster than a window over every appearance)
         conn.execute(
             f"""CREATE TEMP TABLE {LIST_SELECTION} AS
-                SELECT l.person_id, l.fylke, l.kontor, l.beslutning, l.resultater
+                SELECT l.person_id, l.fylke, l.kontor, l.beslutning, l.resultater, l.listedato
                 FROM person p
                 JOIN listeoppforing l ON l.id = (
                     SELECT l2.id FROM listeoppforing l2 WHERE l2.person_id = p.id AND {period}
                     ORDER BY l2.listedato DESC, l2.id DESC LIMIT 1)
-                WHERE {place}""", period_params + place_params)
+                WHERE {place} AND {only}""", period_params + place_params)
         place, place_params = _place_filter(scope, "fylke", "kontor")
         period, period_params = _period_filter(scope, "periodedato")
         conn.execute(
             f"""CREATE TEMP TABLE {INTERVIEW_SELECTION} AS
                 SELECT * FROM (
                     SELECT k1.person_id, k1.id AS k1_id, k1.fullfort AS k1_fullfort, k2.id AS k2_id, k3.id AS k3_id,
+                           k4.id AS k4_id, k5.id AS k5_id,
                            COALESCE(sl.fylke, p.fylke) AS fylke, COALESCE(sl.kontor, p.kontor) AS kontor,
                            COALESCE(sl.sykmeldt_fom, p.sykmeldt_fom) AS sykmeldt_fom,
                            sd.verdi AS samtaledato,
@@ -112,7 +122,9 @@ def selections(conn: Db, scope: Scope) -> Iterator[None]:
                     LEFT JOIN svar sd ON sd.kartlegging_id = k1.id AND sd.sporsmal = 'samtaledato'
                     LEFT JOIN kartlegging k2 ON k2.person_id = k1.person_id AND k2.niva = 2
                     LEFT JOIN kartlegging k3 ON k3.person_id = k1.person_id AND k3.niva = 3
-                    WHERE k1.niva = 1)
+                    LEFT JOIN kartlegging k4 ON k4.person_id = k1.person_id AND k4.niva = 4
+                    LEFT JOIN kartlegging k5 ON k5.person_id = k1.person_id AND k5.niva = 5
+                    WHERE k1.niva = 1 AND {only_k1})
                 WHERE {period} AND {place}""", period_params + place_params)
         for level in (1, 2, 3):
             conn.execute(f"CREATE INDEX temp.{INTERVIEW_SELECTION}_k{level} ON {INTERVIEW_SELECTION}(k{level}_id)")
@@ -124,7 +136,7 @@ def selections(conn: Db, scope: Scope) -> Iterator[None]:
 
 
 def _drop(conn: Db) -> None:
-    for name in (LIST_SELECTION, INTERVIEW_SELECTION):
+    for name in (LIST_SELECTION, INTERVIEW_SELECTION, PERSON_SELECTION):
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
@@ -135,7 +147,8 @@ def office_names(conn: Db, fylker: tuple[str, ...] | None) -> list[str]:
     where, params = ("", []) if fylker is None else (
         f" WHERE fylke IN ({','.join('?' * len(fylker))})", list(fylker))
     return [r[0] for r in conn.execute(
-        f"SELECT kontor FROM listeoppforing{where} UNION SELECT kontor FROM person{where}", params + params)
+        f"SELECT kontor FROM listeoppforing{where} UNION SELECT kontor FROM person{where}"
+        f" UNION SELECT kontor FROM anonyme_tall{where}", params * 3)
         if r[0]]
 
 
@@ -296,3 +309,106 @@ def screening_reasons(conn: Db) -> dict[str, int]:
             WHERE r.beslutning = 'ikke_kandidat' AND k.status = 'ikke_oppfylt'
             GROUP BY 1""")
     return {key: count for key, count in rows}
+
+
+# ---------- follow-up 6 and 12 months after ----------
+
+def outcome_counts(conn: Db, level: int, questions: Sequence[str]) -> tuple[dict[str, int], dict[tuple[str, str, str], int]]:
+    """For the follow-up at `level` (4: 6 months, 5: 12 months), by group («tiltak»: with a
+    planned measure, nivå 2; «samtale»: the conversation only): persons with the follow-up
+    registered, and (group, question, answer key) → persons."""
+    if level not in FOLLOW_UP_LEVELS:
+        raise ValueError(f"unknown follow-up level {level}")
+    group = "CASE WHEN u.k2_id IS NULL THEN 'samtale' ELSE 'tiltak' END"
+    sizes = {key: count for key, count in conn.execute(
+        f"SELECT {group}, COUNT(*) FROM {INTERVIEW_SELECTION} u WHERE u.k{level}_id IS NOT NULL GROUP BY 1")}
+    answers: dict[tuple[str, str, str], int] = {}
+    if questions:
+        for key, question, value, count in conn.execute(
+                f"""SELECT {group}, s.sporsmal, s.verdi, COUNT(*) FROM {INTERVIEW_SELECTION} u
+                    JOIN svar s ON s.kartlegging_id = u.k{level}_id
+                    WHERE s.sporsmal IN ({','.join('?' * len(questions))}) AND s.verdi IS NOT NULL
+                    GROUP BY 1, 2, 3""", list(questions)):
+            answers[(key, question, value)] = count
+    return sizes, answers
+
+
+# ---------- who is in a selection, by week (the anonymous tallies of a deletion) ----------
+
+def selected_days(conn: Db) -> list[tuple[str, int, str, str | None, str | None]]:
+    """(part, person id, day, fylke, kontor) of everyone in the two selections: «liste» with the
+    list date of the appearance counted, «samtale» with the day the interview is counted on."""
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(
+        f"""SELECT 'liste', person_id, listedato, fylke, kontor FROM {LIST_SELECTION}
+            UNION ALL SELECT 'samtale', person_id, periodedato, fylke, kontor FROM {INTERVIEW_SELECTION}""")]
+
+
+# ---------- trends: the funnel per week or month ----------
+
+PERIOD_SELECTION = "rapport_perioder"
+
+
+def trend_counts(conn: Db, scope: Scope, periods: Sequence[tuple[str, dt.date, dt.date]]) -> list[Row]:
+    """Per period (name, first day, last day), fylke and office: listed and candidates (each
+    person once per period, by their latest appearance in it, as the funnel does for the whole
+    period), and kartlagt, aktuell and vedtak (by samtaledato, from the interview selection, so
+    inside `selections`)."""
+    conn.execute(f"DROP TABLE IF EXISTS temp.{PERIOD_SELECTION}")
+    conn.execute(f"CREATE TEMP TABLE {PERIOD_SELECTION} (navn TEXT PRIMARY KEY, fra TEXT NOT NULL, til TEXT NOT NULL)")
+    try:
+        conn.executemany(f"INSERT INTO {PERIOD_SELECTION} (navn, fra, til) VALUES (?, ?, ?)",
+                         [(name, first.isoformat(), last.isoformat()) for name, first, last in periods])
+        place, place_params = _place_filter(scope, "fylke", "kontor")
+        lists = conn.execute(
+            f"""SELECT navn, fylke, kontor, COUNT(*) AS listed,
+                       COUNT(*) FILTER (WHERE beslutning = 'kandidat') AS candidates,
+                       0 AS kartlagt, 0 AS aktuell, 0 AS vedtak
+                FROM (SELECT b.navn, l.fylke, l.kontor, l.beslutning,
+                             ROW_NUMBER() OVER (PARTITION BY b.navn, l.person_id
+                                                ORDER BY l.listedato DESC, l.id DESC) AS nr
+                      FROM listeoppforing l JOIN {PERIOD_SELECTION} b ON l.listedato BETWEEN b.fra AND b.til) siste
+                WHERE nr = 1 AND {place}
+                GROUP BY navn, fylke, kontor""", place_params).fetchall()
+        talks = conn.execute(
+            f"""SELECT b.navn, u.fylke, u.kontor, 0 AS listed, 0 AS candidates,
+                       COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL) AS kartlagt,
+                       COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL AND a.verdi IN ('ja', 'delvis')) AS aktuell,
+                       COUNT(*) FILTER (WHERE v.verdi IS NOT NULL) AS vedtak
+                FROM {INTERVIEW_SELECTION} u
+                JOIN {PERIOD_SELECTION} b ON u.periodedato BETWEEN b.fra AND b.til
+                LEFT JOIN svar a ON a.kartlegging_id = u.k1_id AND a.sporsmal = 'aktuell'
+                LEFT JOIN svar v ON v.kartlegging_id = u.k2_id AND v.sporsmal = 'vedtaksdato'
+                GROUP BY b.navn, u.fylke, u.kontor""").fetchall()
+    finally:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{PERIOD_SELECTION}")
+    return lists + talks
+
+
+def date_span(conn: Db, scope: Scope) -> tuple[dt.date, dt.date] | None:
+    """The first and last day with a list appearance (in the place and period) or an interview in
+    the selection, for the trend's periods; inside `selections`."""
+    place, place_params = _place_filter(scope, "fylke", "kontor")
+    period, period_params = _period_filter(scope, "listedato")
+    row = conn.execute(
+        f"""SELECT MIN(d), MAX(d) FROM (
+                SELECT MIN(listedato) AS d FROM listeoppforing WHERE {place} AND {period}
+                UNION ALL SELECT MAX(listedato) FROM listeoppforing WHERE {place} AND {period}
+                UNION ALL SELECT MIN(periodedato) FROM {INTERVIEW_SELECTION}
+                UNION ALL SELECT MAX(periodedato) FROM {INTERVIEW_SELECTION}) dager""",
+        place_params + period_params + place_params + period_params).fetchone()
+    if not row or not row[0]:
+        return None
+    return dt.date.fromisoformat(row[0][:10]), dt.date.fromisoformat(row[1][:10])
+
+
+def appearances_of(conn: Db, person_ids: Sequence[int]) -> list[Row]:
+    """Every list appearance of these persons with its decision, oldest first (for the anonymous
+    tallies of a deletion: the trend counts a person in every week and month they were listed)."""
+    found: list[Row] = []
+    for start in range(0, len(person_ids), 500):
+        chunk = list(person_ids[start:start + 500])
+        found += conn.execute(
+            f"""SELECT person_id, listedato, fylke, kontor, beslutning FROM listeoppforing
+                WHERE person_id IN ({','.join('?' * len(chunk))}) ORDER BY person_id, listedato, id""",
+            chunk).fetchall()
+    return found
