@@ -12,6 +12,8 @@ from kompetanse_cli.errors import InputError, UsageError
 
 SETTINGS: dict[str, str] = {
     "veileder": "NAV-ident til veilederen som bruker kt (f.eks. A123456); KT_VEILEDER overstyrer",
+    "navn": "navnet ditt, som referatene signeres med",
+    "telefon": "telefonnummeret ditt i referatene (8 sifre)",
     "fylke": "fylke som brukes når --fylke ikke er oppgitt",
     "kontor": "NAV-kontor som brukes når listen ikke har kontorkolonne",
     "rydd_ikke_kartlagt_mnd": "måneder etter siste liste før personer som aldri ble kartlagt slettes (standard 3)",
@@ -56,6 +58,12 @@ def set_value(key: str, value: str) -> None:
             raise UsageError("NAV-ident skal være én bokstav og seks sifre, f.eks. A123456.")
     if key in NUMBERS:
         value = str(_checked_number(key, value.strip()))
+    if key == "navn":
+        value = " ".join(value.split())
+        if not value:
+            raise UsageError("Skriv navnet ditt slik det skal stå i brevene, f.eks. kt config set navn \"Kari Nordmann\".")
+    if key == "telefon":
+        value = phone_number(value)
     if key == "fylke":
         from kompetanse_cli.fylker import resolve_fylke
 
@@ -80,6 +88,21 @@ def _checked_number(key: str, text: str) -> int:
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:
         raise UsageError(f"Innstillingen {key} skal være et helt antall {unit}, fra 1 til {most}.")
     return int(text)
+
+
+def phone_number(text: str) -> str:
+    """A Norwegian phone number as letters write it: «12 34 56 78» (+47 or 0047 in front is dropped)."""
+    digits = re.sub(r"[\s.\-]", "", text.strip())
+    digits = re.sub(r"^(\+|00)47(?=\d{8}$)", "", digits)
+    if not re.fullmatch(r"\d{8}", digits):
+        raise UsageError("Telefonnummeret skal ha 8 sifre, f.eks. 12345678 eller 12 34 56 78.")
+    return " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+
+
+def signature() -> tuple[str | None, str | None]:
+    """The veileder's name and phone number for letters (`kt config set navn …`, `telefon …`)."""
+    settings = load()
+    return settings.get("navn"), settings.get("telefon")
 
 
 def veileder() -> str | None:

@@ -786,7 +786,7 @@ def test_mal_writes_a_blank_workbook_with_the_import_header(tmp_path: Path, kt_h
     assert result.code == 0, result.output
     assert "40 kolonner" in result.stdout and "kt kartlegg importer registreringer.xlsx" in result.stdout
     sheets = read_workbook(path)
-    assert list(sheets) == ["Registreringer", "Forklaring"]
+    assert list(sheets) == ["Registreringer", "Forklaring", "Valg"]
     assert sheets["Registreringer"] == [TEMPLATE_HEADER]
     guide = sheets["Forklaring"]
     assert guide[0] == ["Kolonne", "Nivå", "Hva kolonnen tar"]
@@ -794,7 +794,8 @@ def test_mal_writes_a_blank_workbook_with_the_import_header(tmp_path: Path, kt_h
     by_column = {row[0]: row for row in guide[1:]}
     assert by_column["fnr"][2] == "Fødselsnummer eller D-nummer (11 sifre). Påkrevd."
     assert by_column["samtaleform"] == ["samtaleform", 1.0, "Hvordan ble samtalen gjennomført? "
-                                        "Svar: telefon, video, oppmote (nøkkelen eller teksten i skjemaet)."]
+                                        "Velg i nedtrekkslisten: Telefon; Video; Fysisk oppmøte. "
+                                        "Nøkkelen (telefon, video, oppmote) godtas også."]
     assert by_column["hovedaarsak_annet"][2].endswith("Bare når hovedaarsak_ikke_aktuell er annet.")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -816,6 +817,84 @@ def test_blank_workbook_filled_in_is_imported(tmp_path: Path, kt_home: Path, vei
     assert "0 avvist" in result.stdout and "Kolonner ikke brukt" not in result.stdout
     assert stored_by_fnr(kt_home, fnr, 1) == {"samtaledato": "2022-03-07", "samtaleform": "telefon",
                                               "aktuell": "nei", "hovedaarsak_ikke_aktuell": "helsebehandling"}
+
+
+def _drop_downs(path: Path) -> dict[str, list[str]]:
+    """Column name → the labels its drop-down offers, read back from the workbook as Excel would:
+    the validation's sqref gives the column, its formula the defined name, the name the cells."""
+    from openpyxl.utils import column_index_from_string, range_boundaries
+
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registreringer"]
+    header = [cell.value for cell in sheet[1]]
+    found: dict[str, list[str]] = {}
+    for validation in sheet.data_validations.dataValidation:
+        assert validation.type == "list" and validation.showErrorMessage and validation.errorStyle == "stop"
+        (cells,) = str(validation.sqref).split()
+        first, last = cells.split(":")
+        column = "".join(c for c in first if c.isalpha())
+        assert first == f"{column}2" and last == f"{column}1048576"  # the whole column under the header
+        sheet_name, reference = list(workbook.defined_names[validation.formula1].destinations)[0]
+        min_col, min_row, max_col, max_row = range_boundaries(reference.replace("$", ""))
+        values = [workbook[sheet_name].cell(row=r, column=min_col).value for r in range(min_row, max_row + 1)]
+        found[header[column_index_from_string(column) - 1]] = values
+    assert workbook["Valg"].sheet_state == "hidden"
+    return found
+
+
+def test_mal_has_a_drop_down_with_the_labels_for_every_coded_answer(tmp_path: Path, kt_home: Path) -> None:
+    from kompetanse_cli.interview.template import load_template
+
+    path = tmp_path / "registreringer.xlsx"
+    assert run_kt("kartlegg", "mal", str(path)).code == 0
+    lists = _drop_downs(path)
+    template = load_template()
+    from kompetanse_cli.interview.bulk import level_columns
+
+    coded = {column: q for _, pairs in level_columns(template) for column, q in pairs if q.has_choices}
+    assert sorted(lists) == sorted(["fylke", *coded])
+    for column, question in coded.items():
+        assert lists[column] == list(question.valg.values())
+    assert lists["situasjon_6"] == lists["situasjon_12"]  # the follow-ups' columns carry the months
+    assert lists["samtaleform"] == ["Telefon", "Video", "Fysisk oppmøte"]
+    assert lists["utdanning"][1] == "Videregående, studiespesialisering"  # a comma: why the lists are cells
+    assert lists["aktuell"] == ["Ja", "Nei", "Delvis", "Vet ikke"]
+    assert "Agder" in lists["fylke"] and "Møre og Romsdal" in lists["fylke"]
+    for free in ("samtaledato", "notat", "kurs", "hovedaarsak_annet", "fnr", "kontor", "navn"):
+        assert free not in lists
+
+
+def test_workbook_filled_in_from_the_drop_downs_is_imported(tmp_path: Path, kt_home: Path, veileder: str) -> None:
+    path = tmp_path / "registreringer.xlsx"
+    assert run_kt("kartlegg", "mal", str(path)).code == 0
+    lists = _drop_downs(path)
+    fnr, other = synthetic_fnr(dt.date(1985, 2, 3)), synthetic_fnr(dt.date(1979, 6, 12))
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Registreringer"]
+    first = dict.fromkeys(TEMPLATE_HEADER)
+    first.update(fnr=fnr, fylke="Agder", kontor="NAV Lister", samtaledato="07.03.2022",
+                 samtaleform=lists["samtaleform"][2], utdanning="Videregående, studiespesialisering",
+                 helse_naavaerende_jobb="Vet ikke", onsker_annet_arbeid="Delvis",
+                 onsker_annen_arbeidsgiver="Ja", aktuell="Nei",
+                 hovedaarsak_ikke_aktuell=lists["hovedaarsak_ikke_aktuell"][11],
+                 karriereveiledning="Ja, fra karrieresenteret")
+    second = dict.fromkeys(TEMPLATE_HEADER)
+    second.update(fnr=other, fylke="Møre og Romsdal", kontor="NAV Molde", samtaledato="08.03.2022", aktuell="Ja",
+                  informert_inntekt="Ja", tiltakstype="Fag- og yrkesopplæring på videregående skole eller fagskole",
+                  planlagt_start="01.04.2022", planlagt_slutt="30.06.2022")
+    for row in (first, second):
+        sheet.append([row[name] for name in TEMPLATE_HEADER])
+    workbook.save(path)
+    result = run_kt("kartlegg", "importer", str(path))
+    assert result.code == 0, result.output
+    assert "2 rader lest, 2 nye personer" in result.stdout and "0 avvist" in result.stdout
+    assert stored_by_fnr(kt_home, fnr, 1) == {
+        "samtaledato": "2022-03-07", "samtaleform": "oppmote", "utdanning": "vgs_studiespes",
+        "helse_naavaerende_jobb": "vet_ikke", "onsker_annet_arbeid": "delvis", "onsker_annen_arbeidsgiver": "ja",
+        "aktuell": "nei", "hovedaarsak_ikke_aktuell": "kortvarig_ikke_tilgjengelig",
+        "karriereveiledning": "karrieresenteret"}
+    assert stored_by_fnr(kt_home, other, 2)["tiltakstype"] == "fag_yrke"
+    assert db_rows(kt_home, "SELECT fylke FROM person WHERE fnr = ?", (other,)) == [("more-og-romsdal",)]
 
 
 def test_mal_refuses_to_overwrite_unless_asked(tmp_path: Path, kt_home: Path) -> None:

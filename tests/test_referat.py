@@ -134,7 +134,11 @@ def set_malform(home: Path, short_id: str, malform: str) -> None:
         conn.close()
 
 
+NAVN, TELEFON = "Vera Veiledersen", "12 34 56 78"
+
+
 def render(short_id: str, **options: object) -> core.RenderedLetter:
+    options = {"veileder_navn": NAVN, "telefon": TELEFON, **options}
     conn, _ = db.connect()
     try:
         return core.render_referat(conn, short_id, today=TODAY, veileder=VEILEDER, **options)
@@ -156,11 +160,47 @@ def flat(text: str) -> str:
 
 
 def docx_text(path: Path) -> str:
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
+    """The Word letter's text in reading order: paragraphs, and tables cell by cell where they stand."""
+    from docx.table import Table
+
+    parts = []
+    for block in Document(str(path)).iter_inner_content():
+        if isinstance(block, Table):
+            parts += [cell.text for row in block.rows for cell in row.cells]
+        else:
+            parts.append(block.text)
     return "\n".join(parts)
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def html_text(text: str) -> str:
+    """The HTML letter's words: line breaks for <br> and blocks, no tags, entities resolved."""
+    import html as htmllib
+    import re
+
+    text = re.sub(r"<(br|/p|/li|/h[12]|/tr)\b[^>]*>", "\n", text)
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def letter_text(path: Path) -> str:
+    """What a letter file says, whatever its format."""
+    if path.suffix == ".docx":
+        return docx_text(path)
+    if path.suffix == ".pdf":
+        return pdf_text(path)
+    text = path.read_text(encoding="utf-8")
+    return html_text(text) if path.suffix == ".html" else text
+
+
+def set_signature(navn: str = NAVN, telefon: str = "12345678") -> None:
+    for key, value in (("navn", navn), ("telefon", telefon)):
+        result = run_kt("config", "set", key, value)
+        assert result.code == 0, result.output
 
 
 # ---------- golden letters ----------
@@ -187,9 +227,10 @@ def test_notice_to_the_office_matches_golden_and_holds_no_answers(candidate: str
     letter = render(candidate, til_veileder=True)
     assert letter.kind == core.TIL_VEILEDER
     assert_golden("til_veileder.txt", letter.text.replace(candidate, "<kt-id>"))
+    answers_part = letter.text.replace(f"Telefon {TELEFON}", "")  # the veileder's number signs it
     for never in ("transport", "Førerkort", "Trafikkskole", "telefon", "AMO", "aktuell", DIAGNOSIS, FNR, FNR[6:],
                   "Fagbrev", "tilrettelegg"):
-        assert never.lower() not in letter.text.lower()
+        assert never.lower() not in answers_part.lower()
     assert "10.03.2022" in flat(letter.text) and "prosjektgruppa" in flat(letter.text) and VEILEDER in letter.text
 
 
@@ -198,7 +239,7 @@ def test_notice_to_the_office_matches_golden_and_holds_no_answers(candidate: str
 def test_prints_the_letter_and_records_it(candidate: str, kt_home: Path) -> None:
     result = run_kt("referat", candidate)
     assert result.code == 0, result.output
-    assert result.stdout.startswith("NAV Lister\n")
+    assert result.stdout.startswith("Nav Lister\n")
     assert "REFERAT FRA SAMTALEN OM KOMPETANSETILTAK" in result.stdout
     assert rows(kt_home, "SELECT type, mal, format, veileder FROM brev") == [
         ("referat", "referat_nb.txt", "txt", VEILEDER)]
@@ -347,8 +388,8 @@ def test_output_into_a_missing_folder_is_a_clear_error(candidate: str, tmp_path:
 
 
 def test_unknown_extension_and_existing_file(candidate: str, tmp_path: Path) -> None:
-    result = run_kt("referat", candidate, "--ut", str(tmp_path / "brev.pdf"))
-    assert result.code == 2 and ".docx, .html eller .txt" in result.stderr
+    result = run_kt("referat", candidate, "--ut", str(tmp_path / "brev.rtf"))
+    assert result.code == 2 and ".docx, .pdf, .html eller .txt" in result.stderr
     existing = tmp_path / "brev.txt"
     existing.write_text("gammelt", encoding="utf-8")
     result = run_kt("referat", candidate, "--ut", str(existing))
@@ -461,7 +502,9 @@ def test_letter_name(raw: str | None, expected: str) -> None:
     assert core.letter_name(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [("Lister", "NAV Lister"), ("NAV Lister", "NAV Lister"), (None, "NAV")])
+@pytest.mark.parametrize("raw, expected", [("Lister", "Nav Lister"), ("NAV Lister", "Nav Lister"),
+                                           ("nav  Lister", "Nav Lister"), ("NAV-Lister", "Nav Lister"),
+                                           ("Navestad", "Nav Navestad"), (None, "Nav")])
 def test_office_name(raw: str | None, expected: str) -> None:
     assert core.office_name(raw) == expected
 
@@ -493,3 +536,208 @@ def test_word_templates_match_their_script(tmp_path: Path) -> None:
         shipped, custom = core.find_template(made.name)
         assert not custom
         assert made.read_bytes() == shipped.read_bytes(), f"run make_docx_templates.py again ({made.name})"
+
+
+# ---------- issue 17, point 16: signature, «Nav», topics, one page, PDF ----------
+
+SIGNATURE = {"nb": ["Med vennlig hilsen", NAVN, "Nav Lister", f"Telefon {TELEFON}"],
+             "nn": ["Med venleg helsing", NAVN, "Nav Lister", f"Telefon {TELEFON}"]}
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+@pytest.mark.parametrize("suffix", ["txt", "html", "docx", "pdf"])
+def test_letter_is_signed_with_the_veileders_name_and_phone(candidate: str, kt_home: Path, tmp_path: Path,
+                                                            suffix: str, malform: str) -> None:
+    set_signature()
+    set_malform(kt_home, candidate, malform)
+    out = tmp_path / f"brev.{suffix}"
+    result = run_kt("referat", candidate, "--ut", str(out))
+    assert result.code == 0, result.output
+    lines = [line.strip() for line in letter_text(out).splitlines() if line.strip()]
+    assert lines[-4:] == SIGNATURE[malform]
+    assert f"Ring meg på {TELEFON}" in flat(letter_text(out))
+    assert "Advarsel" not in result.stderr
+
+
+def test_letter_without_a_name_says_how_to_sign_it(candidate: str) -> None:
+    result = run_kt("referat", candidate)
+    assert result.code == 0, result.output
+    assert result.stdout.rstrip().endswith("Med vennlig hilsen\nNav Lister")
+    assert "55 55 33 33" in result.stdout  # without a phone number, Nav's own
+    assert "kt config set navn" in flat(result.stderr)
+
+
+@pytest.mark.parametrize("typed, stored", [("12345678", "12 34 56 78"), ("+47 123 45 678", "12 34 56 78"),
+                                           ("12 34 56 78", "12 34 56 78")])
+def test_config_keeps_a_phone_number_as_letters_write_it(typed: str, stored: str, kt_home: Path) -> None:
+    assert run_kt("config", "set", "telefon", typed).code == 0
+    assert f'telefon = "{stored}"' in (kt_home / "config.toml").read_text(encoding="utf-8")
+
+
+def test_config_refuses_a_phone_number_that_is_not_one(kt_home: Path) -> None:
+    result = run_kt("config", "set", "telefon", "1234")
+    assert result.code == 2 and "8 sifre" in result.stderr
+    assert not (kt_home / "config.toml").exists()
+
+
+@pytest.mark.parametrize("malform, til_veileder", [("nb", False), ("nn", False), ("nb", True)])  # notice: bokmål
+@pytest.mark.parametrize("suffix", ["txt", "html", "docx", "pdf"])
+def test_letters_write_nav_as_nav_has_since_2023(candidate: str, kt_home: Path, tmp_path: Path, suffix: str,
+                                                 malform: str, til_veileder: bool) -> None:
+    import re
+
+    set_signature()
+    set_malform(kt_home, candidate, malform)
+    out = tmp_path / f"brev.{suffix}"
+    result = run_kt("referat", candidate, "--ut", str(out), *(["--til-veileder"] if til_veileder else []))
+    assert result.code == 0, result.output
+    text = letter_text(out)
+    assert re.findall(r"\bNAV\b", text) == []
+    assert "Nav Lister" in text
+
+
+NOT_RELEVANT_SKIPPED_HEALTH = {**NOT_RELEVANT, "helse_naavaerende_jobb": None, "ag_tilrettelagt": None,
+                               "ag_gjenvaerende_muligheter": None}
+
+
+@pytest.mark.parametrize("suffix", ["txt", "html", "docx", "pdf"])
+def test_letter_names_only_the_topics_the_conversation_covered(tmp_path: Path, veileder: str, suffix: str) -> None:
+    short_id = screen_person(tmp_path)
+    answer(tmp_path, short_id, NOT_RELEVANT_SKIPPED_HEALTH)  # not aktuell, so never told about income
+    out = tmp_path / f"brev.{suffix}"
+    assert run_kt("referat", short_id, "--ut", str(out)).code == 0
+    text = flat(letter_text(out))
+    assert "Inntekt:" not in text
+    assert "Helse og arbeid:" not in text and "Tilrettelegging:" not in text  # skipped in the conversation
+    assert "Kompetanse: utdanningen din" in text and "Ønsker for fremtidig arbeid:" in text
+    assert "Vi skriver ikke diagnoser i dette referatet." in text
+
+
+def test_topics_follow_the_answers() -> None:
+    assert core.topics({"informert_inntekt": "ja", "helse_naavaerende_jobb": "vet_ikke"}) == {
+        "helse": True, "tilrettelegging": False, "kompetanse": False, "onsker": False, "inntekt": True,
+        "noen": True}
+    assert core.topics({"informert_inntekt": "nei"})["inntekt"] is False
+    assert core.topics({})["noen"] is False
+
+
+def test_letter_with_no_topic_has_no_topic_heading(tmp_path: Path, veileder: str) -> None:
+    short_id = screen_person(tmp_path)
+    answer(tmp_path, short_id, {"samtaledato": "10.03.2022", "aktuell": "vet_ikke", "notat": None,
+                                **{q: None for q in ("samtaleform", "identifisert_av", "samtale_av", "utdanning",
+                                                     "helse_naavaerende_jobb", "ag_tilrettelagt",
+                                                     "ag_gjenvaerende_muligheter", "manglende_kompetanse",
+                                                     "onsker_annet_arbeid", "karriereveiledning")}})
+    for suffix in ("txt", "docx"):
+        out = tmp_path / f"brev.{suffix}"
+        assert run_kt("referat", short_id, "--ut", str(out)).code == 0
+        text = letter_text(out)
+        assert "snakket vi om" not in text.lower() and "{%" not in text
+
+
+def _pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages)
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_word_letter_fits_one_page(candidate: str, kt_home: Path, tmp_path: Path, malform: str) -> None:
+    """The longest standard letter (a measure past the sykepengeperiode, a note, the signature) on
+    one A4 page, as LibreOffice lays it out (a desktop tool: skipped where it is not installed)."""
+    import shutil
+    import subprocess
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice er ikke installert")
+    set_signature()
+    set_malform(kt_home, candidate, malform)
+    out = tmp_path / "brev.docx"
+    assert run_kt("referat", candidate, "--ut", str(out)).code == 0
+    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profil'}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "brev.pdf"
+    assert _pages(pdf) == 1
+    assert f"Telefon {TELEFON}" in pdf_text(pdf) and "Spørsmål?" in pdf_text(pdf)
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_pdf_letter_is_made_from_the_html_template_on_one_page(candidate: str, kt_home: Path, tmp_path: Path,
+                                                               malform: str) -> None:
+    set_signature()
+    set_malform(kt_home, candidate, malform)
+    out = tmp_path / "brev.pdf"
+    result = run_kt("referat", candidate, "--ut", str(out))
+    assert result.code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert _pages(out) == 1
+    text = flat(pdf_text(out))
+    title = "Referat fra samtalen om kompetansetiltak" if malform == "nb" else "Referat frå samtalen om kompetansetiltak"
+    for expected in (title, "Til Kari Testesen", "Førerkort klasse C", "Sørlandet Trafikkskole AS",
+                     "4. april 2022", "Type tiltak: Arbeidsm", "Du vil gjerne jobbe med transport"):
+        assert expected in text
+    assert FNR not in text and DIAGNOSIS not in text and "{{" not in text
+    assert rows(kt_home, "SELECT mal, format FROM brev") == [(f"referat_{malform}.html", "pdf")]
+
+
+def test_pdf_letter_holds_names_outside_latin_1(tmp_path: Path, veileder: str) -> None:
+    """A Sámi name prints as it is (the font ships with kt)."""
+    short_id = screen_person(tmp_path)
+    conn = sqlite3.connect(tmp_path / "kt-home" / "kt.db")
+    conn.execute("UPDATE person SET navn = ? WHERE kort_id = ?", ("Áilu Ŋuvttáš", short_id))
+    conn.commit()
+    conn.close()
+    answer(tmp_path, short_id, LEVEL_1)
+    out = tmp_path / "brev.pdf"
+    result = run_kt("referat", short_id, "--ut", str(out))
+    assert result.code == 0, result.output
+    assert "Áilu Ŋuvttáš" in pdf_text(out)
+
+
+def test_pdf_from_an_own_template_takes_no_file_from_the_disk(candidate: str, kt_home: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    secret = tmp_path / "hemmelig.png"
+    Image.new("RGB", (8, 8), "red").save(secret)
+    own_template(kt_home, "referat_nb.html", f'<main class="ark"><p>Hei {{{{ navn }}}}</p><img src="{secret}"></main>')
+    out = tmp_path / "brev.pdf"
+    result = run_kt("referat", candidate, "--ut", str(out))
+    assert result.code == 0, result.output
+    assert "Hei Kari Testesen" in pdf_text(out)
+    assert b"/Subtype /Image" not in out.read_bytes()
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_html_letter_prints_on_one_page(candidate: str, kt_home: Path, tmp_path: Path, malform: str) -> None:
+    """Printed from Chromium (a desktop tool: skipped where it is not installed)."""
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("Chromium er ikke installert")
+    set_signature()
+    set_malform(kt_home, candidate, malform)
+    out = tmp_path / "brev.html"
+    assert run_kt("referat", candidate, "--ut", str(out)).code == 0
+    pdf = tmp_path / "utskrift.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    f"--user-data-dir={tmp_path / 'chromium'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    out.as_uri()], check=True, capture_output=True, timeout=180)
+    assert _pages(pdf) == 1
+    assert f"Telefon {TELEFON}" in pdf_text(pdf)
+
+
+@pytest.mark.parametrize("suffix", ["txt", "html", "docx", "pdf"])
+def test_notice_to_the_office_is_signed_with_the_veileders_name_and_phone(candidate: str, tmp_path: Path,
+                                                                          suffix: str) -> None:
+    set_signature()
+    out = tmp_path / f"melding.{suffix}"
+    assert run_kt("referat", candidate, "--til-veileder", "--ut", str(out)).code == 0
+    text = letter_text(out)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[-3:] == ["Med vennlig hilsen", NAVN, f"Telefon {TELEFON}"]
+    assert f"Fra: {NAVN} ({VEILEDER})" in text

@@ -50,7 +50,8 @@ def kartlegg(
     «kt kartlegg importer FIL» leser registreringer fra et regneark (.xlsx, .xls, .ods, .csv):
     én rad per person. Påkrevde kolonner: fnr, fylke, kontor (navn kan være med), og én kolonne
     per spørsmåls-id fra malen, f.eks. samtaledato, samtaleform, aktuell. «kt kartlegg mal FIL.xlsx»
-    lager et tomt regneark med alle kolonnene og et ark som forklarer dem.
+    lager et tomt regneark med alle kolonnene, nedtrekkslister med svarene der svarene er faste
+    (importen godtar teksten i listen og nøkkelen), og et ark som forklarer kolonnene.
 
     Eksempler:
 
@@ -340,8 +341,9 @@ def _blank_workbook(path: Path | None, replace: bool) -> None:
     target = check_output(path, replace=replace)
     header = write_blank_workbook(target)
     console.print(f"Skrev {esc(str(target))}: overskriftsraden har {len(header)} kolonner (fnr, fylke, kontor, "
-                  f"navn og ett spørsmål per kolonne; arket «Forklaring» sier hva de tar). Fyll inn én rad per "
-                  f"person, og les inn med `kt kartlegg importer {esc(target.name)}`.")
+                  f"navn og ett spørsmål per kolonne; arket «Forklaring» sier hva de tar). Kolonner med faste "
+                  f"svar har nedtrekkslister. Fyll inn én rad per person, og les inn med "
+                  f"`kt kartlegg importer {esc(target.name)}`.")
 
 
 def _import(path: Path | None) -> None:

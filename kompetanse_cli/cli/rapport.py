@@ -145,7 +145,7 @@ def _render(report: Report) -> None:
         if niva == 2:
             for dist in (m.weeks_to_start, m.duration, m.past_sykepengeperiode):
                 _render_distribution(dist, meta.threshold)
-            past = _share(m.share_past) or "ikke oppgitt"
+            past = _share(m.share_past) or ("skjult (lite tall)" if m.share_past_hidden else "ingen med kjent dato")
             console.print(f"Andel planlagt ut over sykepengeperioden (av dem med kjent dato): [bold]{past}[/]\n")
         for dist in report.questions:
             if dist.niva == niva:

@@ -28,7 +28,7 @@ def _malform(text: str | None) -> str | None:
 def referat(
     person_id: str = typer.Argument(..., metavar="ID", help="kt-id fra `kt screen`/`kt liste`."),
     ut: Path = typer.Option(None, "--ut", "-o", metavar="FIL",
-                            help="Lagre brevet i FIL; filtypen velger format (.docx, .html, .txt). "
+                            help="Lagre brevet i FIL; filtypen velger format (.docx, .pdf, .html, .txt). "
                                  "Uten --ut vises tekstversjonen i terminalen."),
     til_veileder: bool = typer.Option(False, "--til-veileder",
                                       help="Lag meldingen til kandidatens NAV-kontor om at samtalen er "
@@ -56,6 +56,8 @@ def referat(
 
         kt referat k7m2x --ut referat.docx
 
+        kt referat k7m2x --ut referat.pdf
+
         kt referat k7m2x --ut referat.html --malform nn
 
         kt referat k7m2x --til-veileder --ut melding.txt
@@ -70,9 +72,11 @@ def referat(
     if not veileder:
         raise UsageError("Hvem lager brevet? Sett NAV-identen din med `kt config set veileder A123456` "
                          "(eller miljøvariabelen KT_VEILEDER).")
+    navn, telefon = config.signature()
     with open_db() as conn:
         letter = render_referat(conn, person_id, fmt=fmt, til_veileder=til_veileder, malform=chosen_form,
-                                veileder=veileder, allow_diagnoses=likevel)
+                                veileder=veileder, veileder_navn=navn, telefon=telefon,
+                                allow_diagnoses=likevel)
         if ut is not None:
             write_letter(letter, ut, overwrite=overskriv)
         record_letter(conn, letter, veileder=veileder, destination="til fil" if ut is not None else "til skjerm")

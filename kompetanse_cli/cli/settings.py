@@ -12,7 +12,8 @@ from kompetanse_cli.errors import InputError
 
 # interview.template is imported by `kt mal sjekk`, so other commands start without it.
 
-config_app = typer.Typer(help="Innstillinger: veileder-ident, standardfylke, kontor.", no_args_is_help=True)
+config_app = typer.Typer(help="Innstillinger: veileder-ident, navn og telefon i brev, standardfylke, kontor.",
+                         no_args_is_help=True)
 mal_app = typer.Typer(help="Intervjumaler (registreringsskjemaet og fylkesvarianter).", no_args_is_help=True)
 
 
@@ -26,6 +27,10 @@ def set_(
     Eksempler:
 
         kt config set veileder A123456
+
+        kt config set navn "Kari Nordmann"
+
+        kt config set telefon "12 34 56 78"
 
         kt config set fylke agder
     """

@@ -6,7 +6,9 @@ by sheet, row and column like `kt screen` does; good rows are stored; importing 
 again changes nothing. The whole import is one transaction.
 
 `kt kartlegg mal FIL.xlsx` writes a blank workbook with this header row (write_blank_workbook),
-so a project group need not guess the column ids.
+so a project group need not guess the column ids, and with a drop-down list of the labels for
+every coded answer (and the fylke), so that no one typing in Excel can enter a key that does not
+exist. The import takes a label as well as a key, so what the lists offer is what it reads.
 """
 
 from __future__ import annotations
@@ -40,11 +42,13 @@ PERSON_COLUMNS = ("fnr", "fylke", "kontor", "navn")
 REQUIRED_COLUMNS = ("fnr", "fylke", "kontor")
 HEADER_SEARCH_ROWS = 20
 TEMPLATE_HINT = "`kt kartlegg mal registreringer.xlsx` lager et tomt regneark med riktig overskriftsrad."
+CHOICES_SHEET = "Valg"
+LAST_ROW = 1_048_576  # Excel's last row: a drop-down covers the whole column under the header
 DIAGNOSIS_WARNING = ("svaret ser ut til å nevne en diagnose (en ICPC-2-kode eller et diagnoseord); lagret, men "
                      "`kt referat` tar det ikke med i brevet uten --likevel")
 PERSON_COLUMN_HELP = {
     "fnr": "Fødselsnummer eller D-nummer (11 sifre). Påkrevd.",
-    "fylke": "Fylket, f.eks. agder, innlandet eller troms. Påkrevd.",
+    "fylke": "Fylket: velg i nedtrekkslisten (f.eks. Agder, Innlandet eller Troms). Påkrevd.",
     "kontor": "NAV-kontoret, f.eks. NAV Lister. Påkrevd.",
     "navn": "Navnet. Valgfritt.",
 }
@@ -128,9 +132,19 @@ def template_columns(template: Template) -> list[str]:
     return [*PERSON_COLUMNS, *_column_questions(template)]
 
 
+def column_choices(template: Template) -> dict[str, list[str]]:
+    """The labels a column's drop-down offers: the fylker, and every question with coded answers."""
+    from kompetanse_cli.fylker import FYLKER
+
+    choices = {"fylke": list(FYLKER.values())}
+    choices.update({column: list(q.valg.values()) for column, q in _column_questions(template).items() if q.has_choices})
+    return choices
+
+
 def write_blank_workbook(path: Path, template: Template | None = None) -> list[str]:
-    """A workbook to fill in and import: sheet «Registreringer» with only the header row, and sheet
-    «Forklaring» with what each column takes. Returns the header row."""
+    """A workbook to fill in and import: sheet «Registreringer» with only the header row and a
+    drop-down list on every coded column, sheet «Forklaring» with what each column takes, and the
+    hidden sheet «Valg» holding the lists. Returns the header row."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -156,14 +170,46 @@ def write_blank_workbook(path: Path, template: Template | None = None) -> list[s
                           _column_help(question)])
     for cell in guide[1]:
         cell.font = Font(bold=True)
+    _add_drop_downs(workbook, sheet, header, template)
     write_private(path, workbook.save)
     return header
+
+
+def _add_drop_downs(workbook, sheet, header: list[str], template: Template) -> None:
+    """One list per coded column, kept on the hidden sheet «Valg» under a name (labels may hold
+    commas, which a list typed into the validation itself cannot), and a validation that stops
+    any other value with a message in Norwegian."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lists = workbook.create_sheet(CHOICES_SHEET)
+    lists.sheet_state = "hidden"
+    for number, (column, labels) in enumerate(column_choices(template).items(), start=1):
+        letter = get_column_letter(number)
+        lists.cell(row=1, column=number, value=column)
+        for row, label in enumerate(labels, start=2):
+            lists.cell(row=row, column=number, value=label)
+        name = f"valg_{column.replace('-', '_')}"
+        reference = f"{quote_sheetname(CHOICES_SHEET)}!${letter}$2:${letter}${len(labels) + 1}"
+        workbook.defined_names[name] = DefinedName(name, attr_text=reference)
+        question = _column_questions(template).get(column)
+        what = question.tekst if question else "Fylket"
+        validation = DataValidation(
+            type="list", formula1=name, allow_blank=True, showDropDown=False,
+            showErrorMessage=True, errorStyle="stop", errorTitle="Velg fra listen",
+            error=f"«{column}» tar bare svarene i nedtrekkslisten. La cellen stå tom hvis spørsmålet ikke ble besvart.",
+            showInputMessage=True, promptTitle=column[:32], prompt=what[:250])
+        target = get_column_letter(header.index(column) + 1)
+        validation.add(f"{target}2:{target}{LAST_ROW}")
+        sheet.add_data_validation(validation)
 
 
 def _column_help(question: Question) -> str:
     """The question and what an answer may be: keys (or their labels) for choices, a date format, free text."""
     if question.has_choices:
-        allowed = "Svar: " + ", ".join(question.valg) + " (nøkkelen eller teksten i skjemaet)."
+        allowed = ("Velg i nedtrekkslisten: " + "; ".join(question.valg.values())
+                   + ". Nøkkelen (" + ", ".join(question.valg) + ") godtas også.")
     else:
         allowed = {"dato": "Dato (dd.mm.åååå).", "tall": "Et tall."}.get(question.type, "Fritekst.")
     text = question.tekst if question.tekst.endswith((".", "?", ")")) else question.tekst + "."

@@ -15,10 +15,14 @@ import jinja2
 
 from kompetanse_cli.files import write_private
 from kompetanse_cli.report.suppression import PRIMARY
-from kompetanse_cli.report.tallies import SHARE_OF, STAGE_HELP, STAGES, Count, Report
+from kompetanse_cli.report.tallies import SHARE_OF, STAGE_HELP, STAGES, Count, Distribution, Report
 
 TEMPLATE = "rapport.html.j2"
 WEEK_TEMPLATE = "uka.html.j2"  # follow-up and trends, included by the report
+# The funnel as two figures, each scaled to its own largest count: with 1 600 listed and 70
+# kartlagt, one figure scaled to «Listet» leaves the stages after the candidates invisible.
+LIST_STAGES = ("listed", "screened", "candidates")
+CANDIDATE_STAGES = ("candidates", "kartlagt", "aktuell", "vedtak", "started", "finished")
 
 
 def format_number(value: float, decimals: int = 0) -> str:
@@ -46,12 +50,13 @@ class Bar:
     width: float | None  # 0–100; None when hidden
 
 
-def funnel_bars(report: Report) -> list[Bar]:
-    """The total row as bars scaled to the largest shown count (Figur 4-5)."""
+def funnel_bars(report: Report, stages: tuple[str, ...] = tuple(STAGES)) -> list[Bar]:
+    """The total row's `stages` as bars scaled to the largest shown count among them (Figur 4-5)."""
     total = report.funnel.total.counts
-    largest = max((c.value for c in total.values() if c.value), default=0)
+    largest = max((total[s].value for s in stages if total[s].value), default=0)
     bars = []
-    for stage, label in STAGES.items():
+    for stage in stages:
+        label = STAGES[stage]
         count = total[stage]
         text = format_count(count, report.meta.threshold)
         if count.share is not None:
@@ -59,6 +64,21 @@ def funnel_bars(report: Report) -> list[Bar]:
         width = None if count.value is None else (100 * count.value / largest if largest else 0)
         bars.append(Bar(label, text, width))
     return bars
+
+
+def condition_text(dist: Distribution, report: Report) -> str | None:
+    """When a question is asked, in words: «Stilles når «Ønsker bruker annet arbeid …?» er Ja eller Delvis»."""
+    if not dist.shown_when:
+        return None
+    by_id = {q.id: q for q in report.questions}
+    parts = []
+    for other, keys in dist.shown_when:
+        question = by_id.get(other)
+        labels = {row.key: row.label for row in question.rows} if question else {}
+        answers = [labels.get(k, k) for k in keys]
+        said = " eller ".join([", ".join(answers[:-1]), answers[-1]] if len(answers) > 1 else answers)
+        parts.append(f"«{question.title if question else other}» er {said}")
+    return "Stilles når " + " og ".join(parts)
 
 
 def _environment() -> jinja2.Environment:
@@ -81,8 +101,11 @@ def render_html(report: Report) -> str:
         trend_charts=charts(report.trend) if report.trend is not None else [],
         trend_stages=TREND_STAGES,
         report=report, meta=report.meta, stages=STAGES, stage_help=STAGE_HELP, share_of=SHARE_OF,
-        funnel_bars=funnel_bars(report), count=lambda c: format_count(c, threshold),
-        questions_at=lambda niva: [q for q in report.questions if q.niva == niva])
+        list_bars=funnel_bars(report, LIST_STAGES), candidate_bars=funnel_bars(report, CANDIDATE_STAGES),
+        count=lambda c: format_count(c, threshold), condition=lambda d: condition_text(d, report),
+        # free text and dates have no distribution to draw; the dates are in the measures' figures
+        questions_at=lambda niva: [q for q in report.questions if q.niva == niva and q.choices],
+        not_charted=lambda niva: [q for q in report.questions if q.niva == niva and not q.choices])
 
 
 def write_html(path: Path, text: str) -> None:

@@ -43,8 +43,9 @@ from kompetanse_cli.store.api import Db, Row
 
 REFERAT = "referat"
 TIL_VEILEDER = "melding_kontor"
-FORMATS = ("txt", "html", "docx")
-SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx"}
+FORMATS = ("txt", "html", "docx", "pdf")
+SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
+LANGUAGES = {"nb": "nb-NO", "nn": "nn-NO"}
 MALFORMER = {"nb": "bokmål", "nn": "nynorsk"}
 TEXT_WIDTH = 76
 
@@ -75,8 +76,17 @@ WISHES = {
            "nei": "Du fortalde at du helst vil halde fram i det arbeidet du har i dag.",
            "ukjent": "Kva slags arbeid du ønskjer deg framover."},
 }
-HOLDT_AV = {"prosjektgruppa": "prosjektgruppa for kompetansetiltak", "nav_veileder": "en NAV-veileder",
-            "andre": "andre i NAV"}
+HOLDT_AV = {"prosjektgruppa": "prosjektgruppa for kompetansetiltak", "nav_veileder": "en Nav-veileder",
+            "andre": "andre i Nav"}
+# The topics «Dette snakket vi om» may name, each with the level 1 questions that show it was
+# covered: a topic is named only when one of them has an answer («Vet ikke» counts; skipped does not).
+TOPICS = {
+    "helse": ("helse_naavaerende_jobb",),
+    "tilrettelegging": ("ag_tilrettelagt", "ag_gjenvaerende_muligheter"),
+    "kompetanse": ("utdanning", "manglende_kompetanse", "trenger_ny_kompetanse"),
+    "onsker": ("onsker_annet_arbeid",),
+}
+NAV_PREFIX = re.compile(r"^nav\b[\s-]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -142,18 +152,26 @@ def letter_name(navn: str | None) -> str:
 
 
 def office_name(kontor: str | None) -> str:
-    """The sender line: «NAV Lister» (lists write the office with or without «NAV»)."""
-    kontor = " ".join((kontor or "").split())
-    if not kontor:
-        return "NAV"
-    return kontor if kontor.upper().startswith("NAV") else f"NAV {kontor}"
+    """The sender line: «Nav Lister», as Nav has written its name since 2023 (lists write the
+    office with or without «NAV», in any case)."""
+    kontor = NAV_PREFIX.sub("", " ".join((kontor or "").split()))
+    return f"Nav {kontor}" if kontor else "Nav"
+
+
+def topics(answers: dict[str, str | None]) -> dict[str, bool]:
+    """Which topics the conversation covered, from the level 1 answers (TOPICS); `inntekt` only when
+    the candidate is registered as informed about income after the sykepengeperiode."""
+    covered = {topic: any(answers.get(q) is not None for q in questions) for topic, questions in TOPICS.items()}
+    covered["inntekt"] = answers.get("informert_inntekt") == "ja"
+    covered["noen"] = any(covered.values())
+    return covered
 
 
 def format_for_path(path: Path) -> str:
     """The format an output file's extension asks for."""
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(f"Ukjent filtype «{path.suffix or '(ingen)'}» for --ut. Bruk .docx, .html eller .txt.")
+        raise UsageError(f"Ukjent filtype «{path.suffix or '(ingen)'}» for --ut. Bruk .docx, .pdf, .html eller .txt.")
     return fmt
 
 
@@ -164,8 +182,10 @@ def template_dirs() -> list[Path]:
 
 
 def template_file_name(kind: str, fmt: str, malform: str) -> str:
+    """The template a format is made from; a PDF is made from the HTML letter."""
     if fmt not in FORMATS:
         raise UsageError(f"Ukjent format «{fmt}». Gyldige: {', '.join(FORMATS)}.")
+    fmt = "html" if fmt == "pdf" else fmt
     return f"til_veileder.{fmt}" if kind == TIL_VEILEDER else f"referat_{malform}.{fmt}"
 
 
@@ -185,10 +205,12 @@ def _person(conn: Db, short_id: str) -> Row:
 
 
 def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date | None = None,
-                malform: str | None = None, veileder: str | None = None,
-                allow_diagnoses: bool = False) -> LetterData:
+                malform: str | None = None, veileder: str | None = None, veileder_navn: str | None = None,
+                telefon: str | None = None, allow_diagnoses: bool = False) -> LetterData:
     """Build what the template sees, after checking the person has a completed level 1, and
-    that no free text the letter prints seems to name a diagnosis (unless `allow_diagnoses`)."""
+    that no free text the letter prints seems to name a diagnosis (unless `allow_diagnoses`).
+
+    `veileder_navn` and `telefon` sign the letter (`kt config set navn/telefon`)."""
     card = person_card(conn, short_id)
     person = _person(conn, short_id)
     level_1 = interviews.get_level(conn, card.person_id, 1)
@@ -212,13 +234,15 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
         "dato": short_date(today),
         "dato_lang": long_date(today),
         "veileder": veileder or "",
+        "veileder_navn": " ".join((veileder_navn or "").split()),
+        "telefon": (telefon or "").strip(),
         "samtale": {"dato": short_date(talk_day), "dato_lang": long_date(talk_day)},
     }
     if kind == TIL_VEILEDER:
         common.update({
             "malform": "nb",
             "kontor": office_name(card.kontor),
-            "avsender": veileder or "NAV",
+            "avsender": veileder or "Nav",
             "fnr_maskert": mask_fnr(person["fnr"]),
             "holdt_av": HOLDT_AV.get(first.get("samtale_av") or "", ""),
             "registrert_av": store.interview_veileder(conn, card.person_id, 1) or "",
@@ -244,6 +268,9 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
     else:
         utfall = "uavklart"
     notat = (first.get("notat") or "").strip()
+    if not common["veileder_navn"]:
+        warnings.append("Referatet er ikke signert med navnet ditt. Sett navn og telefon med "
+                        "`kt config set navn \"Kari Nordmann\"` og `kt config set telefon 12345678`.")
     second = answers_at(conn, card.person_id, 2) if tiltak else {}
     _check_diagnoses(card, {"notat": notat, **{k: second.get(k) for k in ("kurs", "tilbyder")}},
                      allowed=allow_diagnoses, warnings=warnings)
@@ -255,6 +282,7 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
                    "ny_kompetanse": first.get("trenger_ny_kompetanse") or "",
                    "tekst": wishes_sentence(first, chosen)},
         "utfall": utfall,
+        "tema": topics(first),
         "informert_inntekt": first.get("informert_inntekt") == "ja",
         "notat": notat,
         "notat_avsnitt": [line.strip() for line in notat.splitlines() if line.strip()],
@@ -330,19 +358,23 @@ def _environment(loader: jinja2.BaseLoader | None = None) -> ImmutableSandboxedE
 
 def render_referat(conn: Db, short_id: str, *, fmt: str = "txt", til_veileder: bool = False,
                    today: dt.date | None = None, malform: str | None = None,
-                   veileder: str | None = None, allow_diagnoses: bool = False) -> RenderedLetter:
+                   veileder: str | None = None, veileder_navn: str | None = None,
+                   telefon: str | None = None, allow_diagnoses: bool = False) -> RenderedLetter:
     """Render the referat (or, with `til_veileder`, the notice to the NAV-kontor) fully in memory.
 
     `today` is the letter's date (default: today); `malform` overrides the person's; `veileder` is
-    the ident of who makes the letter (the notice's sender).
+    the ident of who makes the letter (the notice's sender); `veileder_navn` and `telefon` sign the
+    letter to the candidate.
     """
     kind = TIL_VEILEDER if til_veileder else REFERAT
     data = letter_data(conn, short_id, kind=kind, today=today, malform=malform, veileder=veileder,
-                       allow_diagnoses=allow_diagnoses)
+                       veileder_navn=veileder_navn, telefon=telefon, allow_diagnoses=allow_diagnoses)
     name = template_file_name(kind, fmt, data.malform)
     path, custom = find_template(name)
     if fmt == "docx":
         content = _render_docx(path, data.context)
+    elif fmt == "pdf":
+        content = _render_pdf(path, name, data)
     else:
         text = _render_text(name, data.context)
         content = (wrap_text(text) if fmt == "txt" else text).encode("utf-8")
@@ -357,6 +389,17 @@ def _render_text(name: str, context: dict[str, Any]) -> str:
         return env.get_template(name).render(context)
     except Exception as error:  # noqa: BLE001 - every template failure becomes one clear message
         raise template_error(error, fallback=name, context=context) from None
+
+
+def _render_pdf(path: Path, name: str, data: LetterData) -> bytes:
+    from kompetanse_cli.report.referat_pdf import html_to_pdf, title_of
+
+    text = _render_text(name, data.context)
+    try:
+        return html_to_pdf(text, title=title_of(text, "Referat"), language=LANGUAGES.get(data.malform, "nb-NO"))
+    except Exception as error:  # noqa: BLE001 - a fylke's own HTML that fpdf2 cannot lay out
+        raise InputError(f"Referatmalen {path} kan ikke gjøres om til PDF ({type(error).__name__}). "
+                         "Lag brevet som .docx eller .html i stedet, eller rett HTML-malen.") from None
 
 
 def _render_docx(path: Path, context: dict[str, Any]) -> bytes:

@@ -48,9 +48,9 @@ STAGE_HELP: dict[str, str] = {
     "listed": "personer på en liste i perioden",
     "screened": "av dem: med en screeningbeslutning",
     "candidates": "av dem: siste beslutning «kandidat»",
-    "kartlagt": "nivå 1 fullført (samtaledato i perioden)",
+    "kartlagt": "nivå 1 fullført (dato for samtalen i perioden)",
     "aktuell": "av de kartlagte: aktuell ja eller delvis",
-    "vedtak": "nivå 2 med vedtaksdato",
+    "vedtak": "nivå 2 med dato for vedtak",
     "started": "planlagt oppstart passert, eller status registrert på nivå 3",
     "finished": "nivå 3: gjennomført = ja",
 }
@@ -107,6 +107,9 @@ class Distribution:
     niva: int | None = None
     additive: bool = True
     condition: str | None = None
+    # what the HTML needs to say it in words: the answer kind, and the condition as (question id, answer keys)
+    choices: bool = True
+    shown_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         suppressed = {r.key: r.count.mark for r in self.rows if r.count.hidden}
@@ -187,11 +190,13 @@ class Measures:
     duration: Distribution
     past_sykepengeperiode: Distribution
     share_past: float | None  # of those with a known end and sick-leave start
+    share_past_hidden: bool = False  # None above because a count behind it is suppressed, not for want of data
 
     def as_dict(self) -> dict[str, object]:
         return {"type": self.type.as_dict(), "weeks_to_start": self.weeks_to_start.as_dict(),
                 "duration": self.duration.as_dict(),
-                "past_sykepengeperiode": {**self.past_sykepengeperiode.as_dict(), "share_past": self.share_past}}
+                "past_sykepengeperiode": {**self.past_sykepengeperiode.as_dict(), "share_past": self.share_past,
+                                          "share_past_suppressed": self.share_past_hidden}}
 
 
 @dataclass
@@ -479,6 +484,8 @@ def _distribution(cells: _Cells, question: Question, n_key: Hashable, keys: list
     condition = "; ".join(f"{other} = {' / '.join(values)}" for other, values in question.vis_naar.items()) or None
     return Distribution(
         id=question.id, title=question.tekst, niva=question.niva, n=cells.count(n_key), condition=condition,
+        choices=question.has_choices,
+        shown_when=tuple((other, tuple(values)) for other, values in question.vis_naar.items()),
         rows=[Row(k, label, cells.count(("q", question.id, k), n_key), missing=k == UBESVART) for k, label in keys])
 
 
@@ -515,7 +522,8 @@ def _measures(cells: _Cells, questions: list[tuple], tables: dict[str, list[tupl
     past, within = ("m", "past", PAST), ("m", "past", WITHIN)
     known = cells.values[past] + cells.values[within]
     share_past = None
-    if known and cells.marks[past] is None and cells.marks[within] is None:
+    hidden = bool(known) and (cells.marks[past] is not None or cells.marks[within] is not None)
+    if known and not hidden:
         share_past = percent(cells.values[past], known)
     return Measures(
         type=measure_type,
@@ -523,7 +531,7 @@ def _measures(cells: _Cells, questions: list[tuple], tables: dict[str, list[tupl
         duration=table("duration", "planlagt_varighet", "Planlagt varighet på kompetansetiltaket"),
         past_sykepengeperiode=table("past", "ut_over_sykepengeperioden",
                                     "Går tiltaket ut over sykepengeperioden (248 sykepengedager)?"),
-        share_past=share_past)
+        share_past=share_past, share_past_hidden=hidden)
 
 
 # ---------- the screening ----------

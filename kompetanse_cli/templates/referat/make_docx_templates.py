@@ -36,10 +36,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "title": "Referat fra samtalen om kompetansetiltak",
         "thanks": "Takk for samtalen vi hadde" + THANKS + ". Her er en kort oppsummering av det vi snakket om, og det "
-                  "vi ble enige om. Det er frivillig å delta i et kompetansetiltak.",
+                  "vi ble enige om. Vi skriver ikke diagnoser i dette referatet.{% if notat %} Notatet nedenfor er det vi "
+                  "ble enige om å ta med.{% endif %} Det er frivillig å delta i et kompetansetiltak.",
         "talked": "Dette snakket vi om",
-        "t_helse": "hvordan du har det i jobben nå, og hvordan du tenker om årene fremover. Vi skriver ikke diagnoser "
-                   "i dette referatet.{% if notat %} Notatet nedenfor er det vi ble enige om å ta med.{% endif %}",
+        "t_helse": "hvordan du har det i jobben nå, og hvordan du tenker om årene fremover.",
         "t_tilrett": "hva arbeidsgiveren din har prøvd å legge til rette for, og hvilke muligheter som finnes på "
                      "arbeidsplassen.",
         "t_komp": "utdanningen din og det du kan fra jobb og erfaring.",
@@ -54,31 +54,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "a_nei": "Vi ble enige om at et kompetansetiltak ikke er aktuelt for deg nå.",
         "a_uavklart": "Vi ble enige om at vi trenger litt mer tid før vi avgjør om et kompetansetiltak passer for deg.",
         "next": "Neste steg",
-        "n_tiltak": "Tilbyderen eller NAV gir deg beskjed om det praktiske før oppstarten. Si fra til oss hvis "
+        "n_tiltak": "Tilbyderen eller Nav gir deg beskjed om det praktiske før oppstarten. Si fra til oss hvis "
                     "situasjonen din endrer seg.",
-        "n_plan": "NAV finner et kurs eller en utdanning som passer, og henter inn tilbud fra tilbydere. Vi tar "
+        "n_plan": "Nav finner et kurs eller en utdanning som passer, og henter inn tilbud fra tilbydere. Vi tar "
                   "kontakt med deg når vi vet mer.",
-        "n_nei": "Du fortsetter oppfølgingen som før med veilederen din på NAV-kontoret. Ta gjerne kontakt med oss "
+        "n_nei": "Du fortsetter oppfølgingen som før med veilederen din på Nav-kontoret. Ta gjerne kontakt med oss "
                  "igjen hvis situasjonen din endrer seg.",
-        "n_uavklart": "NAV gjør de avklaringene som trengs, og tar kontakt med deg igjen.",
+        "n_uavklart": "Nav gjør de avklaringene som trengs, og tar kontakt med deg igjen.",
         "income": "Viktig om inntekt etter sykepengeperioden",
-        "income_text": "Du kan få sykepenger i opptil 52 uker. Det er ikke sikkert at du har rett til inntekt fra NAV "
+        "income_text": "Du kan få sykepenger i opptil 52 uker. Det er ikke sikkert at du har rett til inntekt fra Nav "
                        "etter at sykepengeperioden er slutt, selv om du er med i et kompetansetiltak. Om du da kan få "
                        "en annen ytelse, for eksempel arbeidsavklaringspenger, må vurderes for seg. Spør oss gjerne "
                        "hvis du lurer på hva dette betyr for deg.",
         "questions": "Spørsmål?",
-        "questions_text": "Har du spørsmål, eller er det noe i referatet som ikke stemmer? Send oss en melding på "
-                          "nav.no, eller ring oss på 55 55 33 33.",
+        "questions_text": "Har du spørsmål, eller er det noe i referatet som ikke stemmer? {% if telefon %}Ring meg på "
+                          "{{ telefon }}, eller send oss en melding på nav.no.{% else %}Send oss en melding på "
+                          "nav.no, eller ring oss på 55 55 33 33.{% endif %}",
         "regards": "Med vennlig hilsen",
         "lang": "nb-NO",
     },
     "nn": {
         "title": "Referat frå samtalen om kompetansetiltak",
         "thanks": "Takk for samtalen vi hadde" + THANKS + ". Her er ei kort oppsummering av det vi snakka om, og det "
-                  "vi vart samde om. Det er frivillig å delta i eit kompetansetiltak.",
+                  "vi vart samde om. Vi skriv ikkje diagnosar i dette referatet.{% if notat %} Notatet nedanfor er det vi "
+                  "vart samde om å ta med.{% endif %} Det er frivillig å delta i eit kompetansetiltak.",
         "talked": "Dette snakka vi om",
-        "t_helse": "korleis du har det i jobben no, og korleis du tenkjer om åra framover. Vi skriv ikkje diagnosar "
-                   "i dette referatet.{% if notat %} Notatet nedanfor er det vi vart samde om å ta med.{% endif %}",
+        "t_helse": "korleis du har det i jobben no, og korleis du tenkjer om åra framover.",
         "t_tilrett": "kva arbeidsgivaren din har prøvd å leggje til rette for, og kva moglegheiter som finst på "
                      "arbeidsplassen.",
         "t_komp": "utdanninga di og det du kan frå jobb og erfaring.",
@@ -94,21 +95,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "a_uavklart": "Vi vart samde om at vi treng litt meir tid før vi avgjer om eit kompetansetiltak passar for "
                       "deg.",
         "next": "Neste steg",
-        "n_tiltak": "Tilbydaren eller NAV gir deg beskjed om det praktiske før oppstarten. Sei frå til oss dersom "
+        "n_tiltak": "Tilbydaren eller Nav gir deg beskjed om det praktiske før oppstarten. Sei frå til oss dersom "
                     "situasjonen din endrar seg.",
-        "n_plan": "NAV finn eit kurs eller ei utdanning som passar, og hentar inn tilbod frå tilbydarar. Vi tek "
+        "n_plan": "Nav finn eit kurs eller ei utdanning som passar, og hentar inn tilbod frå tilbydarar. Vi tek "
                   "kontakt med deg når vi veit meir.",
-        "n_nei": "Du held fram med oppfølginga som før hos rettleiaren din på NAV-kontoret. Ta gjerne kontakt med oss "
+        "n_nei": "Du held fram med oppfølginga som før hos rettleiaren din på Nav-kontoret. Ta gjerne kontakt med oss "
                  "att dersom situasjonen din endrar seg.",
-        "n_uavklart": "NAV gjer dei avklaringane som trengst, og tek kontakt med deg att.",
+        "n_uavklart": "Nav gjer dei avklaringane som trengst, og tek kontakt med deg att.",
         "income": "Viktig om inntekt etter sjukepengeperioden",
         "income_text": "Du kan få sjukepengar i opptil 52 veker. Det er ikkje sikkert at du har rett til inntekt frå "
-                       "NAV etter at sjukepengeperioden er slutt, sjølv om du er med i eit kompetansetiltak. Om du då "
+                       "Nav etter at sjukepengeperioden er slutt, sjølv om du er med i eit kompetansetiltak. Om du då "
                        "kan få ei anna yting, til dømes arbeidsavklaringspengar, må vurderast for seg. Spør oss gjerne "
                        "dersom du lurer på kva dette betyr for deg.",
         "questions": "Spørsmål?",
-        "questions_text": "Har du spørsmål, eller er det noko i referatet som ikkje stemmer? Send oss ei melding på "
-                          "nav.no, eller ring oss på 55 55 33 33.",
+        "questions_text": "Har du spørsmål, eller er det noko i referatet som ikkje stemmer? {% if telefon %}Ring meg "
+                          "på {{ telefon }}, eller send oss ei melding på nav.no.{% else %}Send oss ei melding på "
+                          "nav.no, eller ring oss på 55 55 33 33.{% endif %}",
         "regards": "Med venleg helsing",
         "lang": "nn-NO",
     },
@@ -121,29 +123,31 @@ def _new_document(language: str, title: str) -> Document:
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(2.0)
+    # tight enough that the longest standard letter (a measure, a note, the signature) fits one page
+    section.top_margin = section.bottom_margin = Cm(1.6)
     section.left_margin = section.right_margin = Cm(2.2)
     styles = document.styles
     normal = styles["Normal"]
     normal.font.name = "Arial"
-    normal.font.size = Pt(11)
+    normal.font.size = Pt(10.5)
     normal.font.color.rgb = TEXT
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.05
     _set_language(normal, language)
-    for name, size, before in (("Title", 18, 12), ("Heading 1", 13, 14)):
+    for name, size, before in (("Title", 17, 4), ("Heading 1", 12.5, 8)):
         style = styles[name]
         style.font.name = "Arial"
         style.font.size = Pt(size)
         style.font.bold = True
         style.font.color.rgb = TEXT
         style.paragraph_format.space_before = Pt(before)
-        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.space_after = Pt(3)
         _plain_heading(style)
-    styles["List Bullet"].paragraph_format.space_after = Pt(3)
+    styles["Title"].paragraph_format.space_after = Pt(6)
+    styles["List Bullet"].paragraph_format.space_after = Pt(2)
     properties = document.core_properties
-    properties.author = "NAV"
-    properties.last_modified_by = "NAV"
+    properties.author = "Nav"
+    properties.last_modified_by = "Nav"
     properties.title = title
     properties.language = language
     properties.comments = ""
@@ -204,8 +208,8 @@ def _letterhead(document, sender_lines: list[str], date: str) -> None:
     _widths(table, (Cm(11.6), Cm(5.0)))
     left, right = table.rows[0].cells
     logo = left.paragraphs[0]
-    run = logo.add_run("NAV")
-    run.bold, run.font.size, run.font.color.rgb = True, Pt(24), NAV_RED
+    run = logo.add_run("Nav")
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(22), NAV_RED
     for line in sender_lines:
         small = left.add_paragraph()
         text = small.add_run(line)
@@ -215,7 +219,9 @@ def _letterhead(document, sender_lines: list[str], date: str) -> None:
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     text = dated.add_run(date)
     text.font.size, text.font.color.rgb = Pt(10), GREY
-    document.add_paragraph()
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing = Pt(8)
 
 
 def _widths(table, widths: tuple) -> None:
@@ -244,8 +250,7 @@ def _measure_table(document, provider: str) -> None:
         head, cell = row.cells[0].paragraphs[0], row.cells[1].paragraphs[0]
         head.add_run(label).bold = not label.startswith("{%")
         cell.add_run(value)
-        head.paragraph_format.space_after = cell.paragraph_format.space_after = Pt(2)
-    document.add_paragraph()
+        head.paragraph_format.space_after = cell.paragraph_format.space_after = Pt(1)
 
 
 # ---------- the letters ----------
@@ -261,12 +266,18 @@ def make_referat(malform: str) -> Document:
     document.add_paragraph("Hei!")
     document.add_paragraph(t["thanks"])
 
+    # a topic is named only when the conversation covered it (referat.topics)
+    _tag(document, "if tema.noen")
     document.add_paragraph(t["talked"], style="Heading 1")
-    _labelled(document, "Helse og arbeid:", t["t_helse"])
-    _labelled(document, "Tilrettelegging:", t["t_tilrett"])
-    _labelled(document, "Kompetanse:", t["t_komp"])
-    _labelled(document, t["t_onsker_label"], "{{ onsker.tekst }}")
-    _labelled(document, "Inntekt:", t["t_inntekt"])
+    for topic, label, text in (("helse", "Helse og arbeid:", t["t_helse"]),
+                               ("tilrettelegging", "Tilrettelegging:", t["t_tilrett"]),
+                               ("kompetanse", "Kompetanse:", t["t_komp"]),
+                               ("onsker", t["t_onsker_label"], "{{ onsker.tekst }}"),
+                               ("inntekt", "Inntekt:", t["t_inntekt"])):
+        _tag(document, f"if tema.{topic}")
+        _labelled(document, label, text)
+        _tag(document, "endif")
+    _tag(document, "endif")
 
     _tag(document, "if notat")
     document.add_paragraph(t["noted"], style="Heading 1")
@@ -280,7 +291,7 @@ def make_referat(malform: str) -> Document:
     document.add_paragraph(t["a_tiltak"])
     _measure_table(document, t["provider"])
     _tag(document, "if tiltak.etter_sykepengeperioden")
-    document.add_paragraph(t["a_past"])
+    document.add_paragraph(t["a_past"]).paragraph_format.space_before = Pt(6)
     _tag(document, "endif")
     _tag(document, 'elif utfall == "planlegges"')
     document.add_paragraph(t["a_plan"])
@@ -312,15 +323,19 @@ def make_referat(malform: str) -> Document:
     document.add_paragraph(t["questions"], style="Heading 1")
     document.add_paragraph(t["questions_text"])
     closing = document.add_paragraph(t["regards"])
-    closing.paragraph_format.space_before = Pt(18)
+    closing.paragraph_format.space_before = Pt(12)
     closing.paragraph_format.space_after = Pt(0)
-    document.add_paragraph("{{ avsender }}")
+    closing.paragraph_format.keep_with_next = True
+    signed = document.add_paragraph("{% if veileder_navn %}{{ veileder_navn }}\n{% endif %}{{ avsender }}"
+                                    "{% if telefon %}\nTelefon {{ telefon }}{% endif %}")
+    signed.paragraph_format.space_after = Pt(0)
     return document
 
 
 def make_til_veileder() -> Document:
     document = _new_document("nb-NO", "Melding om gjennomført kartleggingssamtale")
-    _letterhead(document, ["Til: {{ kontor }}", "Fra: {{ avsender }}"], "{{ dato }}")
+    _letterhead(document, ["Til: {{ kontor }}", "Fra: {% if veileder_navn %}{{ veileder_navn }} ({{ avsender }})"
+                                                "{% else %}{{ avsender }}{% endif %}"], "{{ dato }}")
     document.add_paragraph("Melding om gjennomført kartleggingssamtale", style="Title")
     who = document.add_paragraph()
     who.add_run("Kandidat: ").bold = True
@@ -335,7 +350,7 @@ def make_til_veileder() -> Document:
     closing = document.add_paragraph("Med vennlig hilsen")
     closing.paragraph_format.space_before = Pt(18)
     closing.paragraph_format.space_after = Pt(0)
-    document.add_paragraph("{{ avsender }}")
+    document.add_paragraph("{{ veileder_navn or avsender }}{% if telefon %}\nTelefon {{ telefon }}{% endif %}")
     return document
 
 
