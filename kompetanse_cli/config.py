@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 from kompetanse_cli import paths
@@ -49,9 +50,34 @@ def load() -> dict[str, str]:
     return {k: str(v) for k, v in data.items() if k in SETTINGS}
 
 
-def set_value(key: str, value: str) -> None:
+def _load_what_can_be_read() -> tuple[dict[str, str], bool]:
+    """The settings, line by line from a file that as a whole is not valid TOML (edited by hand, or
+    written by an older kt): the lines that still read are kept. Returns (settings, was broken)."""
+    try:
+        return load(), False
+    except InputError:
+        pass
+    kept: dict[str, str] = {}
+    try:
+        lines = config_path().read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        try:
+            kept.update({k: str(v) for k, v in tomllib.loads(line).items() if k in SETTINGS})
+        except tomllib.TOMLDecodeError:
+            continue
+    return kept, True
+
+
+def set_value(key: str, value: str) -> bool:
+    """Save one setting. A settings file that cannot be read is rewritten with what could be read of
+    it and the new value (so `kt config set` repairs it); returns True when that happened."""
     if key not in SETTINGS:
         raise UsageError(f"Ukjent innstilling «{key}». Gyldige: {', '.join(SETTINGS)}.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+        raise UsageError(f"Innstillingen {key} kan ikke ha linjeskift, tabulator eller andre kontrolltegn.")
+    value = value.strip()
     if key == "veileder":
         value = value.strip().upper()
         if not _IDENT_RE.match(value):
@@ -68,13 +94,14 @@ def set_value(key: str, value: str) -> None:
         from kompetanse_cli.fylker import resolve_fylke
 
         resolve_fylke(value)  # an unknown name is refused now, with the valid ones, not at the next screening
-    data = load()
+    data, broken = _load_what_can_be_read()
     data[key] = value
     paths.ensure_private_dir(paths.kt_home())
     text = "".join(f'{k} = "{v.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"\n'
                    for k, v in sorted(data.items()))
     config_path().write_text(text, encoding="utf-8")
     config_path().chmod(0o600)
+    return broken
 
 
 def number(key: str, default: int) -> int:

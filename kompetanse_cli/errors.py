@@ -35,6 +35,10 @@ class InputError(KtError):
     exit_code = EXIT_UNUSABLE
 
 
+class DamagedDatabase(InputError):
+    """kt's database file is damaged (SQLite: malformed, or not a database)."""
+
+
 class Interrupted(KtError):
     """Ctrl-C, where the command can say what it means (e.g. that a list was not stored).
     Shown as it is, without «Feil:»."""

@@ -11,7 +11,7 @@ import logging
 import traceback
 
 from kompetanse_cli import paths
-from kompetanse_cli.errors import mask_numbers
+from kompetanse_cli.errors import KtError, mask_numbers
 
 LOGGER_NAME = "kt"
 
@@ -32,20 +32,44 @@ class MaskNumbers(logging.Filter):
         return True
 
 
+class QuietFileHandler(logging.FileHandler):
+    """A file handler that never prints: when kt.log cannot be written (a full or write-protected
+    disk), logging's default prints «--- Logging error ---» and a traceback to the terminal, in
+    the middle of what the user is reading. Here the failure is only remembered (`failed`)."""
+
+    failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self.failed = True
+
+
 def get_logger() -> logging.Logger:
-    """The kt logger, writing to KT_HOME/kt.log through the masking filter (set up once)."""
+    """The kt logger, writing to KT_HOME/kt.log through the masking filter (set up once). When
+    the log file cannot be opened, records go nowhere (and nothing is printed)."""
     logger = logging.getLogger(LOGGER_NAME)
     if not logger.handlers:
-        home = paths.kt_home()
-        paths.ensure_private_dir(home)
-        path = home / "kt.log"
-        if not path.exists():
-            path.touch(mode=0o600)
-        paths.ensure_private_file(path)
-        handler = logging.FileHandler(path, encoding="utf-8")
+        handler: logging.Handler
+        try:
+            home = paths.kt_home()
+            paths.ensure_private_dir(home)
+            path = home / "kt.log"
+            if not path.exists():
+                path.touch(mode=0o600)
+            paths.ensure_private_file(path)
+            handler = QuietFileHandler(path, encoding="utf-8")
+        except (OSError, KtError):
+            handler = logging.NullHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         handler.addFilter(MaskNumbers())
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
     return logger
+
+
+def log_file_written(logger: logging.Logger) -> str | None:
+    """The log file's path when every record so far was written to it, else None."""
+    handler = logger.handlers[0] if logger.handlers else None
+    if isinstance(handler, QuietFileHandler) and not handler.failed:
+        return str(handler.baseFilename)
+    return None

@@ -38,6 +38,9 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError(toml_problem(name, error)) from None
+    except RecursionError:  # lists or tables nested hundreds deep: tomllib reads them recursively
+        raise InputError(f"{name}: lister eller tabeller er nestet for dypt (tusenvis av nivåer); "
+                         "ingen kt-fil trenger mer enn noen få.") from None
 
 
 def toml_problem(name: str, error: tomllib.TOMLDecodeError) -> str:

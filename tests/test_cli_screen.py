@@ -595,12 +595,18 @@ def test_a_reader_that_stops_reading_is_not_an_error(kt_home: Path) -> None:
     assert db_rows(kt_home, "SELECT COUNT(*) FROM listeoppforing") == [(317,)]
 
 
-def test_screening_without_a_veileder_ident_says_how_to_set_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_screening_without_a_veileder_ident_is_refused_and_says_how_to_set_it(
+        kt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list is personal data: in a script, with no ident set, nothing is read (issue 15, point 12)."""
+    monkeypatch.delenv("KT_VEILEDER")
     without = run_kt("screen", str(LISTER), "--fylke", "agder")
-    assert "Tips: sett NAV-identen din med `kt config set veileder A123456`" in " ".join(without.stderr.split())
+    assert without.code == 2
+    assert "Sett NAV-identen din med `kt config set veileder A123456`" in " ".join(without.stderr.split())
+    assert not (kt_home / "kt.db").exists() or db_rows(kt_home, "SELECT COUNT(*) FROM person") == [(0,)]
     monkeypatch.setenv("KT_VEILEDER", "A123456")
     with_ident = run_kt("screen", str(LISTER), "--fylke", "agder")
     assert with_ident.code == 0 and "NAV-identen" not in with_ident.stderr
+    assert db_rows(kt_home, "SELECT DISTINCT veileder FROM logg") == [("A123456",)]
 
 
 def test_pa_nytt_with_another_fylke_and_office_moves_the_persons_too(kt_home: Path, tmp_path: Path) -> None:

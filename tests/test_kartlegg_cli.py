@@ -534,16 +534,19 @@ def test_no_terminal_and_no_svar_exits_2(tmp_path: Path, kt_home: Path, veileder
     assert count(kt_home, "kartlegging") == 0
 
 
-def test_missing_veileder_ident_with_svar_exits_2(tmp_path: Path, kt_home: Path) -> None:
+def test_missing_veileder_ident_with_svar_exits_2(tmp_path: Path, kt_home: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     (person,) = screened_persons(tmp_path)
+    monkeypatch.delenv("KT_VEILEDER")
     result = kartlegg(person, answer_file(tmp_path, LEVEL1_JA))
     assert result.code == 2
     assert "kt config set veileder" in result.stderr and "KT_VEILEDER" in result.stderr
     assert count(kt_home, "kartlegging") == 0 and count(kt_home, "svar") == 0
 
 
-def test_veileder_from_config_is_used(tmp_path: Path, kt_home: Path) -> None:
+def test_veileder_from_config_is_used(tmp_path: Path, kt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (person,) = screened_persons(tmp_path)
+    monkeypatch.delenv("KT_VEILEDER")
     assert run_kt("config", "set", "veileder", "c765432").code == 0
     result = kartlegg(person, answer_file(tmp_path, LEVEL1_JA))
     assert result.code == 0, result.output

@@ -141,6 +141,16 @@ def test_an_employer_merged_over_rows_is_every_rows_employer(tmp_path: Path, kt_
         (2, "Testbygg AS"), (3, "Testbygg AS"), (4, "Testbygg AS")]
 
 
+def test_a_merged_range_taller_than_any_list_is_refused_naming_it(tmp_path: Path, kt_home: Path) -> None:
+    path = tmp_path / "liste.xlsx"
+    book = workbook(path, HEADER, [row(1), row(2, arbeidsgiver=None)])
+    book["Liste"].merge_cells("E2:E200000")
+    book.save(path)
+    result = run_kt("screen", str(path), "--fylke", "agder", "--listedato", LIST_DATE)
+    assert result.code == 1
+    assert "E2:E200000" in result.stderr and "slått sammen" in result.stderr
+
+
 # 15.4 hidden sheets
 
 def test_a_hidden_sheet_is_not_chosen_over_a_visible_one(tmp_path: Path, kt_home: Path) -> None:

@@ -39,7 +39,7 @@ def write_csv(path: Path, fnrs: list[str], *, title: str | None = None) -> Path:
 
 
 def kt_process(home: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "KT_HOME": str(home), "COLUMNS": "200"}
+    env = {**os.environ, "KT_HOME": str(home), "COLUMNS": "200", "KT_VEILEDER": "A123456"}
     return subprocess.Popen([sys.executable, "-m", "kompetanse_cli", *args], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

@@ -73,14 +73,14 @@ rapport.register(app)
 def _log_unexpected(error: Exception) -> str:
     """Write the traceback (numbers masked, no local variables) to kt.log; say where it went."""
     try:
-        from kompetanse_cli.logs import get_logger
+        from kompetanse_cli.logs import get_logger, log_file_written
 
         logger = get_logger()
         # an error in screen's worker process: what and where it happened there, as well as here
         where = f" ({error.summary})\narbeidsprosessen:\n{error.trace}" if isinstance(error, WorkerError) else ""
         logger.error("uventet feil i %s%s", " ".join(sys.argv[1:2]), where, exc_info=error)
-        return str(logger.handlers[0].baseFilename)
-    except OSError:
+        return log_file_written(logger) or "kunne ikke skrive loggfilen"
+    except (OSError, KtError):
         return "kunne ikke skrive loggfilen"
 
 
@@ -120,6 +120,14 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 err_console.print(f"[dim]Tips:[/] se `{help_command}` for bruk og eksempler.")
             sys.exit(EXIT_USAGE)
+        from kompetanse_cli.store.db import describe_error
+
+        known = describe_error(error)  # a damaged database, a full disk, another kt holding it …
+        if known is not None:
+            err_console.print(f"[bold red]Feil:[/] {escape(mask_numbers(known.message))}")
+            if known.hint:
+                err_console.print(f"[dim]Tips:[/] {escape(mask_numbers(known.hint))}")
+            sys.exit(known.exit_code)
         if os.environ.get("KT_DEBUG") or "pytest" in sys.modules:
             raise
         where = _log_unexpected(error)

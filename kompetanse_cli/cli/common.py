@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -55,6 +56,28 @@ def open_db() -> Iterator[Db]:
         yield conn
     finally:
         conn.close()
+
+
+NO_IDENT = ("Hvem er veilederen? Sett NAV-identen din med `kt config set veileder A123456` "
+            "(eller miljøvariabelen KT_VEILEDER).")
+
+
+def require_veileder(*, ask: bool | None = None) -> str:
+    """The veileder's NAV ident, needed wherever personal data is read or changed (the audit trail
+    says who). Not set: asked for (and saved) at a terminal; refused in a script. `ask` overrides
+    whether a terminal is there (kt kartlegg --svar never asks)."""
+    ident = config.veileder()
+    if ident:
+        return ident
+    if not (sys.stdin.isatty() if ask is None else ask):
+        raise UsageError(NO_IDENT)
+    while True:
+        answer = console.input("Din NAV-ident (lagres, f.eks. A123456): ").strip()
+        try:
+            config.set_value("veileder", answer)
+            return config.veileder() or answer
+        except UsageError as error:
+            err_console.print(f"[red]{esc(error.message)}[/]")
 
 
 def parse_date_option(text: str | None, option: str) -> dt.date | None:

@@ -11,7 +11,7 @@ from rich.rule import Rule
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, print_records
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, print_records, require_veileder
 from kompetanse_cli.cli.prompt import NOTE_HINT, LineReader
 from kompetanse_cli.errors import EXIT_INTERRUPTED, UsageError
 from kompetanse_cli.fylker import FYLKER
@@ -130,19 +130,7 @@ def _flag(niva: int) -> str:
 
 
 def _veileder(interactive: bool) -> str:
-    ident = config.veileder()
-    if ident:
-        return ident
-    if not interactive:
-        raise UsageError("Hvem er veilederen? Sett NAV-identen din med `kt config set veileder A123456` "
-                         "(eller miljøvariabelen KT_VEILEDER).")
-    while True:
-        answer = console.input("Din NAV-ident (lagres, f.eks. A123456): ").strip()
-        try:
-            config.set_value("veileder", answer)
-            return config.veileder() or answer
-        except UsageError as error:
-            err_console.print(f"[red]{error.message}[/]")
+    return require_veileder(ask=interactive)
 
 
 def _show_card(session: LevelSession) -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, print_records
+from kompetanse_cli.cli.common import console, err_console, esc, no_date, open_db, print_records, require_veileder
 from kompetanse_cli.errors import KtError, UsageError
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FYLKER, resolve_fylke
@@ -20,12 +20,13 @@ from kompetanse_cli.ingest import values
 app = typer.Typer(help="Personer: registrer en som ikke står på en liste, finn kt-id-en fra fødselsnummeret, se alt som er lagret, sett målform.", no_args_is_help=True)
 
 
-def _ask(label: str, parse, *, optional: bool = False, default: str | None = None):
+def _ask(label: str, parse, *, optional: bool = False, default: str | None = None, hidden: bool = False):
     """Ask until `parse` accepts the answer; an empty answer is allowed when optional, and means
-    `default` (a saved setting, shown in brackets) when there is one."""
+    `default` (a saved setting, shown in brackets) when there is one. `hidden`: what is typed is
+    not shown (a fødselsnummer left on the screen is read over a shoulder)."""
     shown = f" \\[{esc(default)}]" if default else (" (valgfritt)" if optional else "")
     while True:
-        text = console.input(f"{label}{shown}: ").strip()
+        text = console.input(f"{label}{shown}: ", password=hidden).strip()
         if not text and default:
             text = default
         if not text and optional:
@@ -118,9 +119,10 @@ def finn(
 
     if not sys.stdin.isatty():
         raise UsageError("kt person finn trenger en terminal (fødselsnummeret skrives ved ledeteksten).")
-    fnr = _ask("Fødselsnummer (11 siffer)", values.parse_fnr)
+    veileder = require_veileder()
+    fnr = _ask("Fødselsnummer (11 siffer, vises ikke)", values.parse_fnr, hidden=True)
     with open_db() as conn:
-        found = persons.find_by_fnr(conn, fnr, veileder=config.veileder())
+        found = persons.find_by_fnr(conn, fnr, veileder=veileder)
     if found is None:
         console.print("Fant ingen person med det fødselsnummeret i kt. Registrer personen med `kt person ny`.")
         return
@@ -166,8 +168,9 @@ def vis(
     """
     from kompetanse_cli.personvern.innsyn import show_person
 
+    veileder = require_veileder()
     with open_db() as conn:
-        found = show_person(conn, person_id, veileder=config.veileder())
+        found = show_person(conn, person_id, veileder=veileder)
     if alle:
         _show_everything(found.sections)
         return

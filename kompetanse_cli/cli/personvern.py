@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from kompetanse_cli import config
+from kompetanse_cli import backuplist, config
 from kompetanse_cli.cli.common import (
     console,
     err_console,
@@ -18,8 +18,9 @@ from kompetanse_cli.cli.common import (
     open_db,
     parse_date_option,
     print_records,
+    require_veileder,
 )
-from kompetanse_cli.errors import UsageError
+from kompetanse_cli.errors import UsageError, mask_numbers
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.personid import looks_like_short_id, unknown_id
 from kompetanse_cli.store import privacy as store
@@ -62,8 +63,9 @@ def innsyn_cmd(
     from kompetanse_cli.personvern import innsyn
 
     check_output(ut, replace=overskriv)
+    veileder = require_veileder()
     with open_db() as conn:
-        found = innsyn.export_innsyn(conn, person_id, ut, veileder=config.veileder())
+        found = innsyn.export_innsyn(conn, person_id, ut, veileder=veileder)
     console.print(f"Skrev innsyn for {found.short_id} til {ut}.")
 
 
@@ -95,6 +97,13 @@ def slett(
         console.print(f"[dim]Merk: {sletting.copies_text(len(copies))} (fra før en oppgradering eller "
                       "gjenoppretting) har fortsatt personen til `kt rydd` sletter dem; gjenopprettes en av dem, "
                       "slettes personen på nytt.[/]")
+    own = backuplist.existing()  # the user's own `kt backup` copies: kt does not delete those
+    if own:
+        console.print(f"[dim]Merk: {len(own)} {'sikkerhetskopi' if len(own) == 1 else 'sikkerhetskopier'} du har tatt "
+                      "med `kt backup`, kan fortsatt ha personen. Slett dem når de ikke trengs lenger (gjenopprettes "
+                      "en av dem, slettes personen på nytt):[/]")
+        for path in own:
+            console.print(f"  {esc(mask_numbers(str(path)))}")
     if not scrubbed:
         err_console.print("[yellow]Advarsel:[/] en annen kt brukte databasen, så de slettede dataene kan ennå ligge "
                           "i loggfilen til databasen. Kjør `kt rydd` når ingen andre bruker kt.")
@@ -168,15 +177,17 @@ def logg(
         raise unknown_id(person)  # e.g. a fødselsnummer: said, never repeated
     with open_db() as conn:
         rows = store.audit_rows(conn, person=person.strip().lower() if person else None, fra=start.isoformat() if start else None,
-                                til=(end + dt.timedelta(days=1)).isoformat() if end else None)
+                                til=(end + dt.timedelta(days=1)).isoformat() if end and end < dt.date.max else None)
+    # entries written before kt kept free text out of the log may still hold a number: shown masked
+    masked = [{**dict(r), "detaljer": mask_numbers(r["detaljer"]) if r["detaljer"] else r["detaljer"]} for r in rows]
     if som_json:
         entries = [{"id": r["id"], "time": r["tidspunkt"], "veileder": r["veileder"], "action": r["handling"],
-                    "person": r["person"], "details": r["detaljer"]} for r in rows]
+                    "person": r["person"], "details": r["detaljer"]} for r in masked]
         sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
         return
     print_records(f"{len(rows)} logginnslag", ["Tidspunkt", "Veileder", "Handling", "Person", "Detaljer"],
                   [[dt.datetime.fromisoformat(row["tidspunkt"]).strftime("%d.%m.%Y %H:%M"), row["veileder"] or "",
-                    row["handling"], row["person"] or "", esc(row["detaljer"] or "")] for row in rows],
+                    row["handling"], row["person"] or "", esc(row["detaljer"] or "")] for row in masked],
                   lead=2, no_wrap=(0, 1, 3), wrap=(4,))
 
 
@@ -197,8 +208,9 @@ def backup_cmd(
     """
     from kompetanse_cli.personvern import backup
 
+    veileder = require_veileder()  # a copy holds everyone: the log says who took it
     with open_db() as conn:
-        written = backup.take_backup(conn, fil or backup.default_backup_name(), veileder=config.veileder(),
+        written = backup.take_backup(conn, fil or backup.default_backup_name(), veileder=veileder,
                                      replace=overskriv)
     console.print(f"Sikkerhetskopi skrevet til {esc(str(written))}.", soft_wrap=True)
 
@@ -219,7 +231,9 @@ def gjenopprett(
     if not _confirm("Erstatte alt i databasen med sikkerhetskopien?", ja):
         console.print("Ingenting er endret.")
         return
-    with open_db() as conn:
+    with backup.open_for_restore() as (conn, warnings):  # a damaged database is set aside first
+        for warning in warnings:
+            err_console.print(f"[yellow]Advarsel:[/] {esc(warning)}")
         again = backup.restore_backup(conn, fil, veileder=config.veileder())
     console.print(f"Databasen er gjenopprettet fra {esc(str(fil))}. Det som var der før, ligger i en kopi ved "
                   "siden av databasen (kt.før-gjenoppretting.*.db).")

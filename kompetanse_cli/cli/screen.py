@@ -27,6 +27,7 @@ from kompetanse_cli.cli.common import (
     open_db,
     parse_date_option,
     print_records,
+    require_veileder,
 )
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
@@ -112,7 +113,7 @@ def screen(
     today = listedato is not None and listedato.strip().lower().replace(" ", "-") in ("i-dag", "idag")
     day = None if today else parse_date_option(listedato, "--listedato")
     mapped = _column_options(kolonne or [])
-    veileder = config.veileder()
+    veileder = require_veileder()  # a list is personal data: the log says who read it
     if eksport is not None and eksport.suffix.lower() != ".xlsx":
         raise UsageError("--eksport skriver en Excel-fil; gi filen endelsen .xlsx.")
     if eksport is not None:
@@ -138,9 +139,6 @@ def screen(
                 _render(result, persons, everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
-    if veileder is None:
-        err_console.print("[dim]Tips:[/] sett NAV-identen din med `kt config set veileder A123456`, så står det i "
-                          "loggen hvem som screenet listen (og den trengs til kartleggingen).")
 
 
 def _column_options(given: list[str]) -> dict[str, str]:
@@ -410,8 +408,9 @@ def forklar(
     """
     from kompetanse_cli.screening.explain import explain_person
 
+    veileder = require_veileder()
     with open_db() as conn:
-        explanation = explain_person(conn, person_id, veileder=config.veileder())
+        explanation = explain_person(conn, person_id, veileder=veileder)
     if som_json:
         sys.stdout.write(json.dumps(explanation.as_dict(), ensure_ascii=False, indent=2) + "\n")
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kompetanse_cli import config
-from kompetanse_cli.cli.common import console, esc, print_records
+from kompetanse_cli.cli.common import console, err_console, esc, print_records
 from kompetanse_cli.errors import InputError
 
 # interview.template is imported by `kt mal sjekk`, so other commands start without it.
@@ -34,8 +34,11 @@ def set_(
 
         kt config set fylke agder
     """
-    config.set_value(nokkel, verdi)
-    console.print(f"{nokkel} = {config.load()[nokkel]}")
+    repaired = config.set_value(nokkel, verdi)
+    if repaired:
+        err_console.print("[yellow]Advarsel:[/] innstillingsfilen kunne ikke leses; den er skrevet på nytt med "
+                          "innstillingene som kunne leses og den nye. Se `kt config vis`.")
+    console.print(f"{nokkel} = {esc(config.load()[nokkel])}")
 
 
 @config_app.command("vis")

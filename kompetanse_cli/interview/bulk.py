@@ -149,13 +149,15 @@ def write_blank_workbook(path: Path, template: Template | None = None) -> list[s
     from openpyxl.styles import Font
 
     from kompetanse_cli.files import write_private
+    from kompetanse_cli.report.workbook import neutralise
 
     template = template or load_template()
     header = template_columns(template)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Registreringer"
-    sheet.append(header)
+    # a fylke's own template is text anyone could have written: a formula in it is written as text
+    sheet.append([neutralise(name) for name in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -166,8 +168,8 @@ def write_blank_workbook(path: Path, template: Template | None = None) -> list[s
     for level, pairs in level_columns(template):
         months = {lv: m for m, lv in FOLLOW_UP_LEVELS.items()}
         for column, question in pairs:
-            guide.append([column, f"oppfølging {months[level]} mnd" if level in months else level,
-                          _column_help(question)])
+            guide.append([neutralise(column), f"oppfølging {months[level]} mnd" if level in months else level,
+                          neutralise(_column_help(question))])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     _add_drop_downs(workbook, sheet, header, template)

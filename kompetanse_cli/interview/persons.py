@@ -34,7 +34,8 @@ def known_short_id(conn: Db, fnr: str) -> str | None:
 def find_by_fnr(conn: Db, fnr: str, *, veileder: str | None) -> tuple[str, str | None] | None:
     """(short id, name) of the person with this fødselsnummer, or None; the look-up is logged."""
     person = store.person_by_fnr(conn, fnr)
-    if person is None:
+    if person is None:  # a search is a look at personal data whatever it finds (never the number itself)
+        audit.log(conn, veileder=veileder, handling="person søkt opp, ikke funnet", person=None)
         return None
     audit.log(conn, veileder=veileder, handling="person søkt opp", person=person["kort_id"])
     return person["kort_id"], person["navn"]

@@ -9,6 +9,7 @@ the ids and answer keys stay a stable interface. Every problem names the file an
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kompetanse_cli import paths
-from kompetanse_cli.errors import InputError, UsageError
+from kompetanse_cli.errors import InputError, KtError, UsageError
 from kompetanse_cli.tomlfile import read_toml
 
 DEFAULT_TEMPLATE = "registreringsskjema"
@@ -85,10 +86,27 @@ def _template_dirs() -> list[Path]:
     return [paths.kt_home() / "maler", shipped]
 
 
+_TEMPLATE_NAME = re.compile(r"[^\W][\w-]*")
+
+
+def _inside(folder: Path, candidate: Path) -> bool:
+    """The file is in `folder` itself: a link in maler/ that points out of it is not followed
+    (it would pull any readable file into kt)."""
+    try:
+        return candidate.is_file() and candidate.resolve().parent == folder.resolve()
+    except OSError:
+        return False
+
+
 def find_template_file(name: str) -> Path:
+    """A template by name, in KT_HOME/maler or among kt's own; a name is a plain file name without
+    a folder (`basert_paa = "registreringsskjema"`), never a path out of maler/."""
+    if not isinstance(name, str) or not _TEMPLATE_NAME.fullmatch(name):
+        raise InputError(f"«{name}» er ikke et malnavn: skriv bare navnet på en mal i maler-mappen, uten mappe "
+                         "og uten .toml, f.eks. «registreringsskjema».")
     for folder in _template_dirs():
         candidate = folder / f"{name}.toml"
-        if candidate.is_file():
+        if _inside(folder, candidate):
             return candidate
     raise UsageError(f"Fant ingen intervjumal «{name}» (lette i {', '.join(str(d) for d in _template_dirs())}).")
 
@@ -102,9 +120,19 @@ def template_for_fylke(fylke: str | None) -> Template:
     """The fylke's own variant when there is one, else the registreringsskjema."""
     if fylke:
         for folder in _template_dirs():
-            if (folder / f"{fylke}.toml").is_file():
+            if _inside(folder, folder / f"{fylke}.toml"):
                 return load_template_file(folder / f"{fylke}.toml")
     return load_template(DEFAULT_TEMPLATE)
+
+
+def template_for_reading(fylke: str | None) -> Template:
+    """The template to show stored answers with (innsyn, person vis): the fylke's variant, or the
+    registreringsskjema when the variant cannot be used. A broken variant stops the interview, never
+    a person's right to see what is stored (the question ids are the registreringsskjema's anyway)."""
+    try:
+        return template_for_fylke(fylke)
+    except KtError:
+        return load_template(DEFAULT_TEMPLATE)
 
 
 def _read(path: Path) -> dict[str, Any]:

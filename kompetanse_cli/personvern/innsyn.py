@@ -11,7 +11,7 @@ from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import write_private
 from kompetanse_cli.formats import no_stored
 from kompetanse_cli.fylker import FYLKER
-from kompetanse_cli.interview.template import Template, show_value, template_for_fylke
+from kompetanse_cli.interview.template import Template, show_value, template_for_reading
 from kompetanse_cli.personid import require_person
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
 from kompetanse_cli.store import audit
@@ -57,7 +57,7 @@ def collect(conn: Db, short_id: str) -> Innsyn:
     """Every stored row about the person, as a person reads it: Norwegian dates, questions and
     answers in words (a skipped answer is «Ubesvart»), reasons unpacked, internal ids left out."""
     person = require_person(conn, short_id)
-    template = template_for_fylke(person["fylke"])
+    template = template_for_reading(person["fylke"])
     sections: dict[str, list[dict[str, object]]] = {"person": [_readable(dict(person), template)]}
     for name, rows in store.person_data(conn, person["id"]).items():
         sections[name] = [_readable(row, template) for row in rows]
@@ -102,7 +102,7 @@ def export_innsyn(conn: Db, short_id: str, path: Path, *, veileder: str | None) 
     found = collect(conn, short_id)
     stamp = dt.datetime.now().replace(microsecond=0).isoformat()
     found.sections["logg"].append(_readable({"tidspunkt": stamp, "veileder": veileder, "handling": "innsyn eksportert",
-                                             "person": found.short_id, "detaljer": None}, template_for_fylke(None)))
+                                             "person": found.short_id, "detaljer": None}, template_for_reading(None)))
     export(found, path)
     audit.log(conn, veileder=veileder, handling="innsyn eksportert", person=found.short_id)
     return found

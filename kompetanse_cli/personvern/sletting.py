@@ -23,7 +23,7 @@ DEFAULT_DAYS_COPIES = 30
 # taken: before a schema upgrade (kt.før-skjema-3.20261123.db, store/db.py) and before a restore
 # (kt.før-gjenoppretting.20261123-101500.db, personvern/backup.py). They hold everyone, so they
 # are kept only for a while.
-_COPY_NAMES = (r"før-skjema-\d+\.(\d{8})", r"før-gjenoppretting\.(\d{8})-\d{6}")
+_COPY_NAMES = (r"før-skjema-\d+\.(\d{8})", r"før-gjenoppretting\.(\d{8})-\d{6}(?:-\d+)?")
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
 from kompetanse_cli.screening.engine import DECISION_LABELS, IKKE_KANDIDAT, KANDIDAT, MANUELL, deciding_reasons
-from kompetanse_cli.screening.run import ScreenResult
+from kompetanse_cli.screening.run import ScreenResult, file_reference
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.api import Db
@@ -47,5 +47,5 @@ def export_screening(conn: Db, result: ScreenResult, path: Path, *, everyone: bo
                                 [(e.sheet, e.row, e.column, e.reason) for e in result.rejected]))
     write_workbook(path, sheets)
     audit.log(conn, veileder=veileder, handling="screening eksportert", person=None,
-              detaljer=f"{result.file}: {len(rows)} personer til arbeidsbok")
+              detaljer=f"{file_reference(result)}: {len(rows)} personer til arbeidsbok")
     return len(rows)

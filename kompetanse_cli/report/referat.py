@@ -19,6 +19,8 @@ import datetime as dt
 import io
 import re
 import textwrap
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,6 +28,8 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+import jinja2.runtime
+import jinja2.sandbox
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kompetanse_cli import paths
@@ -189,11 +193,24 @@ def template_file_name(kind: str, fmt: str, malform: str) -> str:
     return f"til_veileder.{fmt}" if kind == TIL_VEILEDER else f"referat_{malform}.{fmt}"
 
 
+def _inside(folder: Path, candidate: Path) -> bool:
+    """`candidate` is a file in `folder` (or below it), also once links are followed."""
+    try:
+        return candidate.is_file() and candidate.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
 def find_template(name: str) -> tuple[Path, bool]:
-    """The template file to use and whether it is the fylke's own (from KT_HOME)."""
+    """The template file to use and whether it is the fylke's own (from KT_HOME). A link in
+    maler/referat that points out of the folder is not followed: it would pull any readable file
+    into a letter."""
     for number, folder in enumerate(template_dirs()):
         candidate = folder / name
-        if candidate.is_file():
+        if candidate.is_symlink() and not _inside(folder, candidate):
+            raise InputError(f"Referatmalen {candidate} er en lenke ut av malmappen; kt følger ikke slike lenker.",
+                             hint="Kopier malen inn i mappen i stedet for å lenke til den.")
+        if _inside(folder, candidate):
             return candidate, number == 0
     raise InputError(f"Fant ikke referatmalen {name} (lette i {', '.join(str(d) for d in template_dirs())}).")
 
@@ -350,10 +367,115 @@ def _measure(conn: Db, card: PersonCard, first: dict[str, str | None], malform: 
 
 # ---------- rendering ----------
 
+# A fylke's templates are run in a sandbox, and bounded: a letter is a page or two.
+MAX_LETTER_CHARS = 2_000_000  # text a template may produce (a long letter is ≈ 10 000)
+MAX_LOOP_STEPS = 2_000_000  # steps of `range` in one letter, all loops together
+MAX_RENDER_SECONDS = 20.0
+_WIDE_FORMAT = re.compile(r"\d{6,}")  # a field width or precision of a million or more: "%999999999s"
+
+
+class TemplateTooLarge(Exception):
+    """A template would make a letter far larger than any letter (or loop for ever)."""
+
+
+class LinkOutside(Exception):
+    """A template includes a file through a link out of the template folder."""
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.steps = 0
+        self.deadline = time.monotonic() + MAX_RENDER_SECONDS
+
+    def step(self, count: int = 1) -> None:
+        self.steps += count
+        if self.steps > MAX_LOOP_STEPS:
+            raise TemplateTooLarge("løkker")
+        if self.steps % 1024 == 0 and time.monotonic() > self.deadline:
+            raise TemplateTooLarge("tid")
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """Loads templates only from inside the template folders, links followed or not."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise LinkOutside(filename)
+        return source, filename, uptodate
+
+
+class _BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with the few operations that can make a huge string in one step checked first
+    (`'x' * 300000000`, `'%999999999s' % x`, `'{:>999999999}'.format(x)`) and `range` counted."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, budget: _Budget, **options: Any) -> None:
+        super().__init__(**options)
+        self.budget = budget
+        self.globals["range"] = self._range
+        for name in ("center", "indent", "format", "wordwrap", "truncate"):
+            self.filters[name] = self._bounded_filter(self.filters[name])
+
+    def _range(self, *args: int) -> Iterator[int]:
+        numbers = jinja2.sandbox.safe_range(*args)
+        for number in numbers:
+            self.budget.step()
+            yield number
+
+    def _bounded_filter(self, original: Any) -> Any:
+        def bounded(*args: Any, **kwargs: Any) -> Any:
+            values = list(args[1:] if args and isinstance(args[0], jinja2.runtime.Context) else args)
+            values += list(kwargs.values())
+            if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_LETTER_CHARS for v in values) or \
+                    any(isinstance(v, str) and _WIDE_FORMAT.search(v) for v in values[:1]):
+                raise TemplateTooLarge("tekst")
+            return original(*args, **kwargs)
+        for attribute in ("jinja_pass_arg",):
+            if hasattr(original, attribute):
+                setattr(bounded, attribute, getattr(original, attribute))
+        return bounded
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for repeated, times in ((left, right), (right, left)):
+                if isinstance(repeated, (str, list, tuple)) and isinstance(times, int) and \
+                        len(repeated) * times > MAX_LETTER_CHARS:
+                    raise TemplateTooLarge("tekst")
+        elif operator == "**":
+            if isinstance(right, (int, float)) and abs(right) > 64:
+                raise TemplateTooLarge("tall")
+        elif operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise TemplateTooLarge("tekst")
+        return super().call_binop(context, operator, left, right)
+
+    def format_string(self, s: str, args: Any, kwargs: Any, format_func: Any = None) -> str:
+        if _WIDE_FORMAT.search(s):
+            raise TemplateTooLarge("tekst")
+        return super().format_string(s, args, kwargs, format_func)
+
+
 def _environment(loader: jinja2.BaseLoader | None = None) -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(
-        loader=loader, undefined=jinja2.StrictUndefined, autoescape=jinja2.select_autoescape(["html", "htm"]),
+    return _BoundedEnvironment(
+        _Budget(), loader=loader, undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "htm"]),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def _bounded_render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """Render piece by piece, stopping once the letter outgrows any letter or its time."""
+    budget: _Budget = template.environment.budget  # type: ignore[attr-defined]
+    parts, size = [], 0
+    for part in template.generate(context):
+        size += len(part)
+        if size > MAX_LETTER_CHARS:
+            raise TemplateTooLarge("tekst")
+        if time.monotonic() > budget.deadline:
+            raise TemplateTooLarge("tid")
+        parts.append(part)
+    return "".join(parts)
 
 
 def render_referat(conn: Db, short_id: str, *, fmt: str = "txt", til_veileder: bool = False,
@@ -384,9 +506,9 @@ def render_referat(conn: Db, short_id: str, *, fmt: str = "txt", til_veileder: b
 
 
 def _render_text(name: str, context: dict[str, Any]) -> str:
-    env = _environment(jinja2.FileSystemLoader([str(d) for d in template_dirs()]))
+    env = _environment(_ContainedLoader([str(d) for d in template_dirs()]))
     try:
-        return env.get_template(name).render(context)
+        return _bounded_render(env.get_template(name), context)
     except Exception as error:  # noqa: BLE001 - every template failure becomes one clear message
         raise template_error(error, fallback=name, context=context) from None
 
@@ -410,7 +532,7 @@ def _render_docx(path: Path, context: dict[str, Any]) -> bytes:
         document.render(context, jinja_env=_environment(), autoescape=True)
     except Exception as error:  # noqa: BLE001 - every template failure becomes one clear message
         if isinstance(error, (jinja2.TemplateError, OverflowError, TypeError, ValueError, AttributeError,
-                              ArithmeticError, LookupError)):
+                              ArithmeticError, LookupError, TemplateTooLarge, RecursionError, MemoryError)):
             raise template_error(error, fallback=str(path), context=context,
                                  docx_lines=_docx_source_lines(locals().get("document"))) from None
         raise InputError(f"Word-malen {path} kan ikke leses ({type(error).__name__}). "
@@ -454,6 +576,10 @@ def template_error(error: BaseException, *, fallback: str, context: dict[str, An
     """A rendering failure as one Norwegian message naming the file, the line and the name involved."""
     if isinstance(error, jinja2.TemplateNotFound):
         return InputError(f"Referatmalen {fallback} viser til malen «{error.name}», som ikke finnes.")
+    if isinstance(error, LinkOutside):
+        return InputError(f"Referatmalen {fallback} tar med {error.args[0]}, som er en lenke ut av malmappen; kt "
+                          "følger ikke slike lenker. Ingen fil er skrevet.",
+                          hint="Kopier filen inn i malmappen i stedet for å lenke til den.")
     filename, line = _where(error, fallback)
     where = f"{filename}, linje {line}" if line is not None else filename
     if docx_lines and line is not None and 0 < line <= len(docx_lines) and docx_lines[line - 1]:
@@ -462,6 +588,14 @@ def template_error(error: BaseException, *, fallback: str, context: dict[str, An
         snippet = snippet if len(snippet) <= 80 else snippet[:77] + "…"
         where = f"{filename}, i avsnittet «{snippet}»"
     known = ", ".join(sorted(context))
+    if isinstance(error, TemplateTooLarge):
+        what = {"tid": f"brukte mer enn {MAX_RENDER_SECONDS:.0f} sekunder",
+                "løkker": f"går gjennom mer enn {MAX_LOOP_STEPS:,} steg i løkker".replace(",", " ")}.get(
+            error.args[0], f"ville laget mer enn {MAX_LETTER_CHARS:,} tegn".replace(",", " "))
+        return InputError(f"Referatmalen {where}: malen {what}, langt mer enn noe brev. Ingen fil er skrevet.",
+                          hint="Se etter en løkke eller en gjentakelse (*) som er blitt for stor.")
+    if isinstance(error, RecursionError):
+        return InputError(f"Referatmalen {where}: malen kaller seg selv uten ende. Ingen fil er skrevet.")
     if isinstance(error, jinja2.TemplateSyntaxError):
         return InputError(f"Referatmalen {where}: syntaksfeil ({error.message}). Ingen fil er skrevet.")
     if isinstance(error, jinja2.exceptions.SecurityError):

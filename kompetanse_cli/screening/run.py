@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kompetanse_cli import worker
 from kompetanse_cli.computed import Computed
-from kompetanse_cli.errors import InputError, Interrupted
+from kompetanse_cli.errors import InputError, Interrupted, mask_numbers
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.ingest.listfile import CleanBatch, ListFile, RowError, open_list
 from kompetanse_cli.screening.fylke_check import KommuneTally, check_list_fylke
@@ -93,6 +93,7 @@ class ScreenResult:
     columns: dict[str, str]
     ignored_columns: list[str]
     import_id: int = 0
+    digest: str = ""  # the file's SHA-256: how the audit trail names the file (never by its name)
     rows_read: int = 0
     imported: int = 0
     rejected: list[RowError] = field(default_factory=list)
@@ -119,6 +120,14 @@ class ScreenResult:
     def imported_or_stored(self) -> int:
         """Persons on the list as stored (also when the file had been imported before)."""
         return sum(self.decisions.values())
+
+
+def file_reference(result: ScreenResult) -> str:
+    """How the audit trail names a list file: by its content (the start of its SHA-256), never by
+    its name, which may hold a person's name or number and could never be deleted from the log."""
+    head = result.digest[:16]
+    # in groups of four, so that no run of digits in it can be taken for a fødselsnummer and masked
+    return "fil sha256:" + "-".join(head[i:i + 4] for i in range(0, len(head), 4))
 
 
 def file_digest(path: Path) -> str:
@@ -181,10 +190,12 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
     if asked or today:
         source = ASKED if asked else TODAY_GIVEN
     result = ScreenResult(
-        file=path.name, sheet=listfile.sheet.name, header_row=listfile.header_row, list_date=day,
+        # a file may be named after the person on it: the number is never shown or stored
+        file=mask_numbers(path.name), sheet=listfile.sheet.name, header_row=listfile.header_row, list_date=day,
         list_date_source=source, fylke=fylke, rule_sources=[s for r in region.rulesets for s in r.sources],
         columns=dict(listfile.columns.headers), ignored_columns=list(listfile.columns.ignored),
         sheet_note=listfile.sheet_note, not_used=dict(listfile.columns.not_used), hints=dict(listfile.columns.hints))
+    result.digest = digest
     for header, name in listfile.columns.by_hand.items():
         (result.by_hand if normalize_header(header) in given else result.remembered)[header] = name
     present = frozenset(listfile.columns.fields)
@@ -209,7 +220,7 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
                 # The persons stay, with their kt-id and settings; only the list rows and decisions go.
                 listed_before = store.delete_import(conn, earlier.id)
                 audit.log(conn, veileder=veileder, handling="liste fjernet for ny screening", person=None,
-                          detaljer=result.file)
+                          detaljer=file_reference(result))
                 earlier, result.replaced_earlier = None, True
             if earlier is None:
                 result.kontor = kontor
@@ -231,7 +242,7 @@ def screen_file(conn: Db, path: Path, *, fylke: FylkeChoice, sheet: str | None =
             result.earlier_differs.append(f"listedato {day:%d.%m.%Y} (før: {result.list_date:%d.%m.%Y})")
         if earlier.fylke != "+".join(fylke.keys):
             result.earlier_differs.append(f"fylke {fylke.label}")
-        audit.log(conn, veileder=veileder, handling="liste vist på nytt", person=None, detaljer=result.file)
+        audit.log(conn, veileder=veileder, handling="liste vist på nytt", person=None, detaljer=file_reference(result))
     return result
 
 
@@ -277,7 +288,7 @@ def _import_rows(conn: Db, listfile: ListFile, result: ScreenResult, *, region: 
     store.finish_import(conn, result.import_id, rader_lest=result.rows_read, importerte=result.imported,
                         avviste=len(result.rejected))
     audit.log(conn, veileder=veileder, handling="liste importert og screenet", person=None,
-              detaljer=f"{result.file}: {result.imported} importert, {len(result.rejected)} avvist")
+              detaljer=f"{file_reference(result)}: {result.imported} importert, {len(result.rejected)} avvist")
 
 
 @dataclass

@@ -59,3 +59,4 @@ class SqliteDb(sqlite3.Connection):
     """kt's SQLite connection (`sqlite3.connect(…, factory=SqliteDb)`)."""
 
     dialect: Dialect = "sqlite"
+    read_only: bool = False  # opened with mode=ro: the database is on a write-protected disk

@@ -7,7 +7,9 @@ shared PostgreSQL can be added later behind the same functions.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -15,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kompetanse_cli import paths
-from kompetanse_cli.errors import InputError
+from kompetanse_cli.errors import DamagedDatabase, InputError
 from kompetanse_cli.store.api import Db, Row, SqliteDb
 
 BUSY_TIMEOUT_MS = 30_000
@@ -338,46 +340,182 @@ def now() -> str:
 
 
 def connect(path: Path | None = None) -> tuple[Db, list[str]]:
-    """Open (creating if needed) the database, private and migrated; returns warnings too."""
+    """Open (creating if needed) the database, private and migrated; returns warnings too.
+
+    On a read-only medium (a write-protected disk or folder) the database is opened for reading
+    only: commands that read (kt logg, kt person vis, kt backup to another disk) still work.
+    """
     path = path or paths.db_path()
     warnings = paths.ensure_private_dir(path.parent)
     existed = path.exists()
     if not existed:
-        path.touch(mode=0o600)
+        try:
+            path.touch(mode=0o600)
+        except OSError as error:
+            raise InputError(f"Kan ikke lage databasen {path}: {paths.why_not(error)}.") from None
     warnings += paths.ensure_private_file(path)
+    read_only = not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=SqliteDb)
+        if read_only:
+            conn = _open_read_only(path)
+        else:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=SqliteDb)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if conn.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new, empty database: nothing written yet
-            conn.execute(f"PRAGMA page_size = {PAGE_BYTES}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        if not read_only:
+            if conn.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new, empty database: nothing written yet
+                conn.execute(f"PRAGMA page_size = {PAGE_BYTES}")
+            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError:
-        raise InputError(f"Databasen {path} kan ikke åpnes (skadet, eller ikke en kt-database).") from None
+    except sqlite3.DatabaseError as error:
+        raise database_problem(error, path) from None
     if version > schema_version():
         conn.close()
         raise InputError(
             f"Databasen {path} er laget av en nyere versjon av kt (skjema {version}, denne kt kjenner {schema_version()}).",
             hint="Oppdater kt før du bruker denne databasen.",
         )
+    if read_only:
+        if version < schema_version():
+            conn.close()
+            raise InputError(f"Databasen {path} ligger på en skrivebeskyttet disk og må oppgraderes før denne kt "
+                             "kan bruke den.", hint=_READ_ONLY_HINT)
+        warnings.append("Databasen ligger på en skrivebeskyttet disk: kt kan vise og ta sikkerhetskopi (til en "
+                        "annen disk), men ikke endre noe, og det du ser blir ikke logget.")
+        return conn, warnings
     if version < schema_version():
-        if existed and version > 0:
-            backup = path.with_name(f"{path.stem}.før-skjema-{schema_version()}.{dt.date.today():%Y%m%d}.db")
-            backup.touch(mode=0o600)
-            copy = sqlite3.connect(backup)
-            try:
-                conn.backup(copy)  # the backup API sees what is still in the WAL, unlike a file copy
-            finally:
-                copy.close()
-            backup.chmod(0o600)
-            warnings.append(f"Databasen er oppgradert; en kopi av den gamle ligger i {backup.name}.")
-        _migrate(conn, version)
+        # Foreign keys off for the upgrade (a migration that rebuilds a table would otherwise
+        # cascade to the rows referring to it); the pragma is a no-op inside a transaction, so
+        # it is set before the transaction that holds the write lock.
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            # one kt at a time sets up or upgrades the schema: two commands started together on a
+            # new data folder would otherwise both run the first migration
+            with transaction(conn):
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if existed and 0 < version < schema_version():
+                    warnings.append(_copy_before_upgrade(path))
+                _migrate(conn, version)
+        except sqlite3.OperationalError as error:
+            conn.close()
+            raise database_problem(error, path) from None
+        finally:
+            if not _closed(conn):
+                conn.execute("PRAGMA foreign_keys = ON")
     for sidecar in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         warnings += paths.ensure_private_file(sidecar)
     return conn, warnings
+
+
+def _closed(conn: Db) -> bool:
+    try:
+        conn.execute("SELECT 1")
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+def _copy_before_upgrade(path: Path) -> str:
+    """A private copy of the database before its schema is upgraded; the caller holds the write
+    lock, so the copy is read through a second connection (which sees what is committed,
+    including what is still in the WAL)."""
+    backup = path.with_name(f"{path.stem}.før-skjema-{schema_version()}.{dt.date.today():%Y%m%d}.db")
+    backup.touch(mode=0o600)
+    source = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)
+    copy = sqlite3.connect(backup)
+    try:
+        source.backup(copy)  # the backup API sees what is still in the WAL, unlike a file copy
+    finally:
+        copy.close()
+        source.close()
+    backup.chmod(0o600)
+    return f"Databasen er oppgradert; en kopi av den gamle ligger i {backup.name}."
+
+
+def _open_read_only(path: Path) -> SqliteDb:
+    """The database on a write-protected disk. SQLite reads a WAL database through a shared-memory
+    file beside it, which cannot be made there; a file nobody can change is read as immutable
+    instead (unless a WAL file was left behind, which only a read-only connection can see)."""
+    wal = path.with_name(path.name + "-wal")
+    query = "?mode=ro" if wal.exists() else "?mode=ro&immutable=1"
+    conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None, factory=SqliteDb)
+    conn.read_only = True
+    return conn
+
+
+_READ_ONLY_HINT = ("Kopier databasen til en disk du kan skrive på, eller pek KT_HOME dit. Det som bare leser, "
+                   "virker: `kt logg`, `kt person vis`, `kt backup` til en annen disk.")
+_BUSY = "en annen kt bruker databasen; prøv igjen om litt."
+# SQLite's primary result codes
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+
+
+def is_read_only(conn: Db) -> bool:
+    """Opened for reading only (the database is on a write-protected disk)."""
+    return bool(getattr(conn, "read_only", False))
+
+
+def quick_check(conn: Db) -> bool:
+    """SQLite's quick integrity check of an open database: True when it is sound."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError:
+        return False
+    return [tuple(row) for row in rows] == [("ok",)]
+
+
+def database_problem(error: sqlite3.Error, path: Path | None = None) -> InputError:
+    """What went wrong with the database, in words a veileder can act on: damaged, on a
+    read-only disk, a full disk, or another kt holding it."""
+    path = path or paths.db_path()
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(error).lower()
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in text:
+        return InputError(f"Databasen er i bruk: {_BUSY}",
+                          hint="Venter en kartlegging eller en import i et annet vindu, gjør den ferdig først.")
+    if code == _SQLITE_FULL or "disk is full" in text:
+        return InputError(f"Disken der databasen ligger ({path.parent}), er full; ingenting nytt ble lagret.",
+                          hint="Frigjør plass på disken og prøv igjen. Det som var lagret før, er beholdt.")
+    if code == _SQLITE_READONLY or "readonly" in text or (
+            code in (_SQLITE_CANTOPEN, _SQLITE_IOERR) and not os.access(path.parent, os.W_OK)):
+        return InputError(f"Databasen {path} ligger på en skrivebeskyttet disk eller mappe; kt kan ikke lagre noe der.",
+                          hint=_READ_ONLY_HINT)
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in text or "not a database" in text:
+        return DamagedDatabase(f"Databasen {path} er skadet{'' if code != _SQLITE_NOTADB else ' (eller ikke en kt-database)'}.",
+                               hint=recovery_hint(path))
+    return InputError(f"Databasen {path} kan ikke brukes ({type(error).__name__}).",
+                      hint="Prøv igjen; hjelper ikke det, gjenopprett fra en sikkerhetskopi med `kt gjenopprett`.")
+
+
+def recovery_hint(path: Path) -> str:
+    """Which copies a damaged database can be restored from: the user's backups kt knows of and
+    kt's own copies beside the database (newest first)."""
+    from kompetanse_cli import backuplist
+
+    copies = sorted((p for p in path.parent.glob(f"{path.stem}.før-*.db") if p.is_file()),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    known = backuplist.existing()
+    if not copies and not known:
+        return ("kt kjenner ingen sikkerhetskopi av den. Har du en, gjenopprett med `kt gjenopprett FIL`; "
+                f"ellers flytt {path.name} bort, så lager kt en ny, tom database.")
+    lines = ["Gjenopprett fra en kopi med `kt gjenopprett FIL`. Kopier kt kjenner (nyeste først):"]
+    lines += [f"  {copy}" for copy in [*known, *copies][:8]]
+    return "\n".join(lines)
+
+
+def describe_error(error: BaseException) -> InputError | None:
+    """A database error (or a full disk) as a message, for the CLI's last line of defence; None for
+    anything else."""
+    if isinstance(error, sqlite3.Error):
+        return database_problem(error)
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return InputError(f"Disken er full ({paths.why_not(error)}); ingenting mer ble skrevet.",
+                          hint="Frigjør plass og prøv igjen. Det som var lagret før, er beholdt.")
+    return None
 
 
 def migrate_open(conn: Db) -> None:
@@ -429,7 +567,8 @@ def transaction(conn: Db) -> Iterator[Db]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 

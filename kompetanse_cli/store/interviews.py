@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kompetanse_cli.errors import InputError
 from kompetanse_cli.store.audit import log  # noqa: F401 - re-exported for callers of this module
 from kompetanse_cli.store.db import now, transaction
 from kompetanse_cli.store.api import Db, Row
@@ -39,6 +40,22 @@ def get_level(conn: Db, person_id: int, niva: int) -> Level | None:
                                (person_id, niva)).fetchone())
 
 
+PERSON_GONE = ("Personen er slettet i mellomtiden (med `kt slett` eller `kt rydd`); svaret er ikke lagret, "
+               "og samtalen kan ikke fortsette.")
+
+
+def _require_person(conn: Db, person_id: int) -> None:
+    """A person deleted by another kt while an interview was open: said, instead of the
+    database's foreign-key error (the answer would otherwise point at nobody)."""
+    if conn.execute("SELECT 1 FROM person WHERE id = ?", (person_id,)).fetchone() is None:
+        raise InputError(PERSON_GONE)
+
+
+def _require_level(conn: Db, level_id: int) -> None:
+    if conn.execute("SELECT 1 FROM kartlegging WHERE id = ?", (level_id,)).fetchone() is None:
+        raise InputError(PERSON_GONE)
+
+
 def start_level(conn: Db, person_id: int, niva: int, *, mal_id: str, mal_versjon: str,
                 veileder: str | None) -> Level:
     """The person's interview at this level, created if it does not exist yet."""
@@ -46,8 +63,10 @@ def start_level(conn: Db, person_id: int, niva: int, *, mal_id: str, mal_versjon
     if existing is not None:
         return existing
     stamp = now()
-    conn.execute("INSERT INTO kartlegging (person_id, niva, mal_id, mal_versjon, veileder, startet, endret)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?)", (person_id, niva, mal_id, mal_versjon, veileder, stamp, stamp))
+    with transaction(conn):
+        _require_person(conn, person_id)
+        conn.execute("INSERT INTO kartlegging (person_id, niva, mal_id, mal_versjon, veileder, startet, endret)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?)", (person_id, niva, mal_id, mal_versjon, veileder, stamp, stamp))
     level = get_level(conn, person_id, niva)
     assert level is not None
     return level
@@ -64,6 +83,7 @@ def save_answer(conn: Db, level_id: int, question: str, value: str | None, *,
     """Store one answer at once (its own transaction). A changed answer keeps the earlier value,
     who gave it and when, in `svar_historikk`. Returns False when nothing changed."""
     with transaction(conn):
+        _require_level(conn, level_id)
         old = conn.execute("SELECT verdi, veileder, tidspunkt FROM svar WHERE kartlegging_id = ? AND sporsmal = ?",
                            (level_id, question)).fetchone()
         if old is not None and old["verdi"] == value:
@@ -99,6 +119,7 @@ def remove_answer(conn: Db, level_id: int, question: str, *, veileder: str | Non
 
 def complete_level(conn: Db, level_id: int) -> None:
     stamp = now()
+    _require_level(conn, level_id)
     conn.execute("UPDATE kartlegging SET fullfort = ?, endret = ? WHERE id = ? AND fullfort IS NULL",
                  (stamp, stamp, level_id))
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from kompetanse_cli.errors import InputError
-from kompetanse_cli.store.db import BUSY_TIMEOUT_MS, transaction
+from kompetanse_cli.store.db import BUSY_TIMEOUT_MS, migrate_open, transaction
 from kompetanse_cli.store.lists import APPEARANCE_COLUMNS, CriterionResults, forget_unused_results
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db, Row, SqliteDb
 
 # A list row and its decision are one row in the database; innsyn shows them as two sections, as
 # before they were merged: the list rows, and the decisions with the list date they were made on.
@@ -116,48 +117,101 @@ def backup_to(conn: Db, target: Path) -> None:
         dest.close()
 
 
+def copy_committed(database: Path, target: Path) -> None:
+    """A copy of what is committed in `database`, read through a connection of its own: safe
+    while this process holds the write lock on it (the backup API will not read through a
+    connection that is inside a write transaction)."""
+    source = sqlite3.connect(database.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+
+
+def is_sound(path: Path) -> bool:
+    """SQLite's quick integrity check of a database file (opened read-only)."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return [tuple(row) for row in conn.execute("PRAGMA quick_check").fetchall()] == [("ok",)]
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def readable_trail(path: Path) -> list[tuple]:
+    """What can still be read of a damaged database's audit trail (nothing, if even that is lost)."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return [tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg ORDER BY id")]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+
+
+def add_trail(conn: Db, entries: list[tuple]) -> None:
+    with transaction(conn):
+        conn.executemany(f"INSERT INTO logg ({', '.join(AUDIT_COLUMNS)}) VALUES (?, ?, ?, ?, ?)", entries)
+
+
+def prepare_restore(source: Path, prepared: Path) -> None:
+    """Copy a backup into a new private file and bring its schema up to date, ready to be copied
+    into the database in one transaction (`restore_into`)."""
+    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    dest = sqlite3.connect(prepared, isolation_level=None, factory=SqliteDb)
+    try:
+        src.backup(dest)
+        migrate_open(dest)
+    finally:
+        dest.close()
+        src.close()
+
+
 AUDIT_COLUMNS = ("tidspunkt", "veileder", "handling", "person", "detaljer")
 
 
-def restore_from(conn: Db, source: Path) -> list[str]:
-    """Replace the database's content with a backup's (through the backup API), keeping the audit
-    trail: entries made after the backup are added back. Returns the short ids of persons deleted
-    since the backup was taken, so the caller can delete them again."""
-    current = [tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg ORDER BY id")]
-    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+@contextmanager
+def attached(conn: Db, path: Path, name: str = "kopi") -> Iterator[None]:
+    conn.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
     try:
-        if src.execute("PRAGMA page_size").fetchone()[0] == conn.execute("PRAGMA page_size").fetchone()[0]:
-            src.backup(conn)
-        else:
-            _copy_other_page_size(src, conn)
+        yield
     finally:
-        src.close()
-    kept = {tuple(row) for row in conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM logg")}
-    newer = [entry for entry in current if entry not in kept]
-    with transaction(conn):
-        conn.executemany(f"INSERT INTO logg ({', '.join(AUDIT_COLUMNS)}) VALUES (?, ?, ?, ?, ?)", newer)
-    return [entry[3] for entry in newer if entry[2] == "person slettet" and entry[3]]
+        conn.execute(f"DETACH DATABASE {name}")
 
 
-def _copy_other_page_size(src: Db, conn: Db) -> None:
-    """Copy a backup made with another page size (databases made before kt used 16 kB pages have
-    4 kB). SQLite copies into a database in WAL mode only with the same page size, so the copy
-    is made with a rollback journal, which needs the database to itself; then back to WAL. The
-    restored database has the backup's page size."""
-    conn.execute("PRAGMA busy_timeout = 2000")  # another kt holding the database: say so soon
-    try:
-        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-    except sqlite3.OperationalError:
-        mode = "wal"
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    if mode != "delete":
-        raise InputError("Sikkerhetskopien kan ikke gjenopprettes mens et annet kt-vindu har databasen åpen.",
-                         hint="Avslutt andre kt-kommandoer (for eksempel en kartlegging), og prøv igjen.")
-    try:
-        src.backup(conn)
-    finally:
-        conn.execute("PRAGMA journal_mode = WAL")
+def restore_into(conn: Db, safety: Path) -> list[str]:
+    """Replace the database's content with the attached, prepared backup (`kopi`), inside the
+    caller's write transaction: what was there is copied to `safety` first, with the lock already
+    held, so nothing committed meanwhile by another kt (a deletion, an import) can fall between
+    the copy and the restore. The audit trail is kept whole, and the backup's own entries are
+    added to it. Returns the short ids of persons deleted since the backup was taken, so the
+    caller can delete them again in the same transaction."""
+    assert conn.in_transaction, "restore_into runs inside the caller's write transaction"
+    copy_committed(database_path(conn), safety)
+    columns = ", ".join(AUDIT_COLUMNS)
+    current = [tuple(row) for row in conn.execute(f"SELECT {columns} FROM main.logg ORDER BY id")]
+    in_backup = [tuple(row) for row in conn.execute(f"SELECT {columns} FROM kopi.logg ORDER BY id")]
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # tables are filled in any order; checked at commit
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'logg'")]
+    for table in tables:
+        conn.execute(f'DELETE FROM main."{table}"')
+    for table in tables:
+        names = ", ".join(f'"{row[1]}"' for row in conn.execute(f'PRAGMA kopi.table_info("{table}")'))
+        if names:
+            conn.execute(f'INSERT INTO main."{table}" ({names}) SELECT {names} FROM kopi."{table}"')
+    known = set(current)
+    conn.executemany(f"INSERT INTO main.logg ({columns}) VALUES (?, ?, ?, ?, ?)",
+                     [entry for entry in in_backup if entry not in known])
+    backed = set(in_backup)
+    return [entry[3] for entry in current if entry not in backed and entry[2] == "person slettet" and entry[3]]
 
 
 def schema_version_of(path: Path) -> int:
