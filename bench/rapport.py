@@ -12,8 +12,14 @@ process and best of three:
 and prints wall times and kt's time as a ratio of the bare count. Also times the report core
 (`build_report`, in this process) to show what the counting and suppression themselves cost.
 
+With a PostgreSQL server (KT_BENCH_DATABASE_URL, else KT_TEST_DATABASE_URL: a libpq connection
+string for a role that may create databases; `scripts/with-postgres` starts a throw-away one), the
+same rows are copied into a new, migrated database there and (1)–(2) are timed again with
+KT_DATABASE_URL set; the report must be the same as SQLite's.
+
     python bench/rapport.py                 # 100 000 persons, 20 000 interviews
     python bench/rapport.py 20000 4000      # smaller
+    scripts/with-postgres .venv/bin/python bench/rapport.py   # SQLite and PostgreSQL
 """
 
 from __future__ import annotations
@@ -136,6 +142,61 @@ def fill(path: Path, persons: int, interviews: int, seed: int = 2022) -> dict[st
     return counts
 
 
+PG_TABLES = {  # table → columns copied from the SQLite store (in this order: foreign keys)
+    "import": ("id", "sha256", "ark", "filnavn", "listedato", "listedato_kilde", "fylke", "importert", "veileder",
+               "rader_lest", "importerte", "avviste", "kontor"),
+    "person": ("id", "kort_id", "fnr", "navn", "fylke", "kontor", "malform", "opprettet", "arbeidsgiver",
+               "sykmeldt_fom", "kilde"),
+    "kriterieresultat": ("id", "kriterium", "status", "begrunnelse"),
+    "listeoppforing": ("id", "person_id", "import_id", "ark", "rad", "listedato", "fylke", "kontor", "sykmeldt_fom",
+                       "sykmeldt_tom", "grad", "diagnose", "arbeidsgiver", "orgnr", "yrke", "styrk", "kommune",
+                       "tidligere_tilfeller", "sykepengedager_5ar", "regelversjon", "beslutning", "uker_sykmeldt",
+                       "alder", "resultater", "screenet"),
+    "kartlegging": ("id", "person_id", "niva", "mal_id", "mal_versjon", "veileder", "startet", "endret", "fullfort"),
+    "svar": ("id", "kartlegging_id", "sporsmal", "verdi", "mal_id", "mal_versjon", "veileder", "tidspunkt"),
+}
+BARE_COUNT_PG = """
+import sys, psycopg
+with psycopg.connect(sys.argv[1]) as conn:
+    print(sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+              for t in ("person", "listeoppforing", "kartlegging", "svar")))
+"""
+
+
+def fill_postgres(sqlite_path: Path, admin_url: str, name: str) -> str:
+    """A new database `name` on the server, migrated, with the SQLite store's rows copied in (COPY);
+    returns its connection string."""
+    import sqlite3
+
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    from kompetanse_cli.store.postgres import schema
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    url = make_conninfo(admin_url, dbname=name)
+    source = sqlite3.connect(sqlite_path)
+    with psycopg.connect(url, autocommit=True) as conn:
+        schema.migrate(conn)
+        offices = source.execute("SELECT kontor, MIN(fylke) FROM person WHERE kontor IS NOT NULL GROUP BY kontor")
+        conn.cursor().executemany("INSERT INTO kontor (navn, fylke) VALUES (%s, %s)", list(offices))
+        with conn.transaction():
+            for table, columns in PG_TABLES.items():
+                ids_at = columns.index("resultater") if "resultater" in columns else None
+                with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in source.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id"):
+                        if ids_at is not None and row[ids_at] is not None:
+                            row = (*row[:ids_at], "{" + row[ids_at].strip("[]") + "}", *row[ids_at + 1:])
+                        copy.write_row(row)
+                conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                             f" (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
+        conn.execute("VACUUM ANALYZE")
+    source.close()
+    return url
+
+
 def best_of(command: list[str], env: dict[str, str], runs: int = 3) -> tuple[float, bytes]:
     best, output = float("inf"), b""
     for _ in range(runs):
@@ -168,6 +229,18 @@ def main(argv: list[str]) -> None:
         build_report(conn, fylke=None)
         core = time.perf_counter() - started
         conn.close()
+        admin_url = os.environ.get("KT_BENCH_DATABASE_URL") or os.environ.get("KT_TEST_DATABASE_URL")
+        pg: tuple[float, float] | None = None
+        if admin_url:
+            started = time.perf_counter()
+            url = fill_postgres(path, admin_url, "kt_bench_rapport")
+            print(f"Kopierte til PostgreSQL på {time.perf_counter() - started:.1f} s")
+            pg_env = {**env, "KT_DATABASE_URL": url}
+            pg_bare, _ = best_of([sys.executable, "-c", BARE_COUNT_PG, url], pg_env)
+            pg_report, pg_output = best_of([sys.executable, "-m", "kompetanse_cli", "rapport", "--fylke", "alle",
+                                            "--json"], pg_env)
+            same = json.loads(pg_output) == data
+            pg = (pg_bare, pg_report)
     total = data["funnel"]["total"]["counts"]
     print(f"Rapporten: {total['listed']:,} listet, {total['kartlagt']:,} kartlagt, "
           f"{len(data['funnel']['rows'])} rader i trakten.".replace(",", " "))
@@ -175,6 +248,13 @@ def main(argv: list[str]) -> None:
     print(f"kt rapport --fylke alle --json:      {report * 1000:8.0f} ms   = {report / bare:5.1f} × bar telling")
     print(f"  herav oppstart (kt --version):     {startup * 1000:8.0f} ms")
     print(f"  build_report i denne prosessen:    {core * 1000:8.0f} ms")
+    if pg is None:
+        print("PostgreSQL: hoppet over (sett KT_BENCH_DATABASE_URL, eller kjør under scripts/with-postgres)")
+        return
+    pg_bare, pg_report = pg
+    print(f"PostgreSQL, bar SQL-telling:         {pg_bare * 1000:8.0f} ms")
+    print(f"PostgreSQL, kt rapport:              {pg_report * 1000:8.0f} ms   = {pg_report / pg_bare:5.1f} × bar telling"
+          f", {pg_report / report:4.1f} × SQLite; {'samme' if same else 'ULIK'} rapport som SQLite")
 
 
 if __name__ == "__main__":

@@ -6,13 +6,20 @@ fødselsnummer with python-stdnum (the least a screening must spend), (3) `kt sc
 agder` into an empty KT_HOME, (4) the same with `--json` (every person written out); kt's bytecode
 cache is written first, as any run but a user's first finds it. Each command
 runs BENCH_RUNS times (5), taking turns, and the median wall time is shown with the highest peak
-memory (max RSS); kt's figures also as ratios of the bare read measured in the same run. Memory is
+memory (max RSS); kt's figures also as ratios of the bare read measured in the same run, and what
+`--json` adds in CPU time (which a machine busy with other work inflates less than wall time). Memory is
 the peak of kt's process and its worker together. Target: time ≤ 3× the read; memory < 400 MB at
 200 000 rows.
+
+With a PostgreSQL server (KT_BENCH_DATABASE_URL, else KT_TEST_DATABASE_URL: a libpq connection
+string for a role that may create databases), (5) `kt screen FILE --fylke agder` into a new,
+migrated PostgreSQL database on it is timed too (target ≤ 4× the read). `scripts/with-postgres`
+starts a throw-away local server for it.
 
     python bench/screen.py            # both sizes
     python bench/screen.py 50000      # one size
     BENCH_RUNS=9 python bench/screen.py 50000
+    scripts/with-postgres .venv/bin/python bench/screen.py 50000   # SQLite and PostgreSQL
 """
 
 from __future__ import annotations
@@ -115,8 +122,9 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of one command: the peak of its own RSS (from the kernel)
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak memory (MB) and CPU seconds (user + system, its worker included) of one
+    command. The peak memory is the peak of its own RSS (from the kernel)
     or, where it starts a worker, of its RSS and its worker's together (sampled every 20 ms by a
     thread, so that the wall time is taken the moment the command ends)."""
     start = time.perf_counter()
@@ -136,22 +144,55 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return wall, max(usage.ru_maxrss, sampled[0]) / 1024
+    return wall, max(usage.ru_maxrss, sampled[0]) / 1024, usage.ru_utime + usage.ru_stime
 
 
-def measure_runs(commands: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, tuple[float, float]]:
+class PostgresDatabases:
+    """A new, migrated PostgreSQL database for each kt run (a copy of a template made once)."""
+
+    def __init__(self, admin_url: str) -> None:
+        import psycopg
+        from psycopg.conninfo import make_conninfo
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from kompetanse_cli.store.postgres import schema
+
+        self.admin_url = admin_url
+        self.admin = psycopg.connect(admin_url, autocommit=True)
+        self.admin.execute("DROP DATABASE IF EXISTS kt_bench_mal WITH (FORCE)")
+        self.admin.execute("CREATE DATABASE kt_bench_mal")
+        with psycopg.connect(make_conninfo(admin_url, dbname="kt_bench_mal"), autocommit=True) as conn:
+            schema.migrate(conn)
+        self.make_conninfo = make_conninfo
+
+    def fresh(self) -> dict[str, str]:
+        self.admin.execute("DROP DATABASE IF EXISTS kt_bench WITH (FORCE)")
+        self.admin.execute("CREATE DATABASE kt_bench TEMPLATE kt_bench_mal")
+        return {"KT_DATABASE_URL": self.make_conninfo(self.admin_url, dbname="kt_bench")}
+
+    def close(self) -> None:
+        self.admin.execute("DROP DATABASE IF EXISTS kt_bench WITH (FORCE)")
+        self.admin.execute("DROP DATABASE IF EXISTS kt_bench_mal WITH (FORCE)")
+        self.admin.close()
+
+
+def measure_runs(commands: dict[str, list[str]], env: dict[str, str], runs: int,
+                 databases: PostgresDatabases | None = None) -> dict[str, tuple[float, float, float]]:
     """Each command `runs` times, taking turns (so that a slow moment of the machine falls on all
-    of them alike): the median wall time and the highest peak memory of each. The `--på-nytt`
-    run replaces kt's own import each time, so every kt run does the same work."""
+    of them alike): the median wall time and the highest peak memory of each. Every kt run starts
+    from an empty database (a new KT_HOME; for a command named `pg…`, a new PostgreSQL database)."""
     walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, float] = {name: 0.0 for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
+            extra = databases.fresh() if databases is not None and name.startswith("pg") else {}
             with tempfile.TemporaryDirectory() as home:
-                wall, peak = measure(command, {**env, "KT_HOME": home})
+                wall, peak, cpu = measure(command, {**env, **extra, "KT_HOME": home})
             walls[name].append(wall)
+            cpus[name].append(cpu)
             peaks[name] = max(peaks[name], peak)
-    return {name: (statistics.median(walls[name]), peaks[name]) for name in commands}
+    return {name: (statistics.median(walls[name]), peaks[name], statistics.median(cpus[name])) for name in commands}
 
 
 def compile_kt() -> None:
@@ -168,22 +209,35 @@ def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
     kt = [sys.executable, "-m", "kompetanse_cli"]
     compile_kt()
+    admin_url = os.environ.get("KT_BENCH_DATABASE_URL") or os.environ.get("KT_TEST_DATABASE_URL")
+    databases = PostgresDatabases(admin_url) if admin_url else None
     print(f"Median av {RUNS} kjøringer hver, på omgang.")
     print(f"{'rader':>8} | {'calamine-lesing':>16} | {'+ stdnum (×)':>12} | {'kt screen':>16} | {'tid (×)':>7} | "
-          f"{'minne (×)':>9} | {'--json (×)':>10}")
-    for rows in sizes:
-        path = make_list(rows)
-        found = measure_runs({
-            "read": [sys.executable, "-c", BARE_READ, str(path)],
-            "stdnum": [sys.executable, "-c", READ_AND_STDNUM, str(path)],
-            "kt": [*kt, "screen", str(path), "--fylke", "agder"],
-            "json": [*kt, "screen", str(path), "--fylke", "agder", "--json"],
-        }, dict(os.environ), RUNS)
-        (read_s, read_mb), (stdnum_s, _), (kt_s, kt_mb), (json_s, _) = (
-            found["read"], found["stdnum"], found["kt"], found["json"])
-        print(f"{rows:>8} | {read_s:7.2f} s {read_mb:5.0f} MB | {stdnum_s / read_s:12.2f} | "
-              f"{kt_s:7.2f} s {kt_mb:5.0f} MB | "
-              f"{kt_s / read_s:7.2f} | {kt_mb / read_mb:9.2f} | {json_s / read_s:10.2f}")
+          f"{'minne (×)':>9} | {'--json (×)':>10} | {'--json: CPU i tillegg':>21} | {'PostgreSQL (×)':>16}")
+    try:
+        for rows in sizes:
+            path = make_list(rows)
+            commands = {
+                "read": [sys.executable, "-c", BARE_READ, str(path)],
+                "stdnum": [sys.executable, "-c", READ_AND_STDNUM, str(path)],
+                "kt": [*kt, "screen", str(path), "--fylke", "agder"],
+                "json": [*kt, "screen", str(path), "--fylke", "agder", "--json"],
+            }
+            if databases is not None:
+                commands["pg"] = [*kt, "screen", str(path), "--fylke", "agder"]
+            found = measure_runs(commands, dict(os.environ), RUNS, databases)
+            (read_s, read_mb, _), (stdnum_s, _, _), (kt_s, kt_mb, kt_cpu), (json_s, _, json_cpu) = (
+                found["read"], found["stdnum"], found["kt"], found["json"])
+            pg = f"{found['pg'][0]:6.2f} s {found['pg'][0] / read_s:6.2f}" if "pg" in found else "hoppet over"
+            print(f"{rows:>8} | {read_s:7.2f} s {read_mb:5.0f} MB | {stdnum_s / read_s:12.2f} | "
+                  f"{kt_s:7.2f} s {kt_mb:5.0f} MB | "
+                  f"{kt_s / read_s:7.2f} | {kt_mb / read_mb:9.2f} | {json_s / read_s:10.2f} | "
+                  f"{json_cpu - kt_cpu:+6.2f} s ({(json_cpu - kt_cpu) / kt_cpu:4.0%} av kt) | {pg:>16}")
+    finally:
+        if databases is not None:
+            databases.close()
+    if databases is None:
+        print("PostgreSQL: hoppet over (sett KT_BENCH_DATABASE_URL, eller kjør under scripts/with-postgres)")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ SETTINGS: dict[str, str] = {
     "oppgave_kontakt_dager": "dager fra en kandidat står på listen til kontakt-oppgaven har frist (standard 7)",
     "oppgave_niva2_dager": "dager etter samtalen før nivå 2 blir en oppgave for en som er aktuell (standard 14)",
     "oppgave_sykepenger_uker": "uker før siste sykepengedag kt minner om inntekten når tiltaket varer lenger (standard 8)",
+    "database": "PostgreSQL-database for team (f.eks. service=kt-agder); ikke satt: SQLite i KT_HOME; "
+                "KT_DATABASE_URL overstyrer",
 }
 _IDENT_RE = re.compile(r"^[A-Z]\d{6}$")
 NUMBERS = {"rydd_ikke_kartlagt_mnd": ("måneder", 1200), "rydd_inaktiv_mnd": ("måneder", 1200),
@@ -90,6 +92,12 @@ def set_value(key: str, value: str) -> bool:
             raise UsageError("Skriv navnet ditt slik det skal stå i brevene, f.eks. kt config set navn \"Kari Nordmann\".")
     if key == "telefon":
         value = phone_number(value)
+    if key == "database":
+        from kompetanse_cli.store.postgres import parse
+
+        value = value.strip()
+        if value:
+            parse(value)  # a password, or a string libpq cannot read, is refused before it is saved
     if key == "fylke":
         from kompetanse_cli.fylker import resolve_fylke
 

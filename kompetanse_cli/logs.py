@@ -27,7 +27,7 @@ class MaskNumbers(logging.Filter):
             # an exception's message may quote a cell, a name or a diagnosis
             kind, _, trace = record.exc_info
             text = "Traceback (most recent call last):\n" + "".join(traceback.format_tb(trace))
-            record.exc_text = mask_numbers(text) + f"{kind.__name__} (melding utelatt)"
+            record.exc_text = mask_numbers(text) + f"{kind.__name__ if kind else 'Exception'} (melding utelatt)"
             record.exc_info = None
         return True
 

@@ -11,11 +11,12 @@ when the fork succeeds; otherwise the generator simply runs in the calling proce
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.process
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import TypeVar
 
 from kompetanse_cli.errors import KtError
@@ -44,7 +45,7 @@ def can_fork() -> bool:
     return cores > 1
 
 
-def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True) -> Iterator[T]:
+def stream(produce: Callable[[], Iterable[T]], *, forked: bool = True) -> Generator[T, None, None]:
     """The items of `produce()`, made in a forked worker process when `forked` (and possible).
 
     An error in the worker is raised here: a KtError as itself, anything else as a WorkerError.
@@ -99,7 +100,7 @@ def _widen(connection) -> None:
         pass
 
 
-def _start(process: multiprocessing.Process) -> bool:
+def _start(process: multiprocessing.process.BaseProcess) -> bool:
     """Fork the worker with Ctrl-C held back: the worker ignores Ctrl-C only once it runs, and one
     arriving in between would print a traceback on the user's terminal. False if fork failed."""
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})

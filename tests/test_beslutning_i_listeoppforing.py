@@ -12,6 +12,7 @@ from pathlib import Path
 from kompetanse_cli.screening.run import outcomes
 from kompetanse_cli.store import db as kt_db
 from kompetanse_cli.store import lists as store
+from kompetanse_cli.store import persons
 from tests.conftest import run_kt, synthetic_fnr
 from tests.test_cli_screen import person_row, screen_json, write_list
 from tests.test_personvern import query
@@ -141,7 +142,7 @@ def test_save_screened_takes_a_generator_and_stamps_every_row_alike(tmp_path: Pa
             import_id = store.create_import(conn, sha256="x", ark="Ark1", filnavn="liste.xlsx", listedato="2022-03-07",
                                             listedato_kilde="oppgitt", fylke="agder", veileder=None)
             fnrs = [synthetic_fnr(dt.date(1970, 1, 1) + dt.timedelta(days=n)) for n in range(3)]
-            ids = store.PersonIds(conn).resolve(fnrs, [None] * 3, ["agder"] * 3, [None] * 3)
+            ids = persons.PersonIds(conn).resolve(fnrs, [None] * 3, ["agder"] * 3, [None] * 3)
             appearance = dict.fromkeys(store.APPEARANCE_COLUMNS)
             appearance.update(import_id=import_id, ark="Ark1", listedato="2022-03-07", fylke="agder",
                               sykmeldt_fom="2022-01-03")
@@ -161,9 +162,9 @@ def test_short_ids_drawn_twice_or_already_taken_are_drawn_again(tmp_path: Path, 
     already has, is never handed out."""
     conn, _ = kt_db.connect(tmp_path / "kt.db")
     draws = iter([b"\x00" * 5 * 3 + b"\x01" * 5 * 5, b"\x02" * 5 + b"\x03" * 5 + b"\x04" * 40])
-    monkeypatch.setattr(store.secrets, "token_bytes", lambda size: next(draws)[:size])
+    monkeypatch.setattr(persons.secrets, "token_bytes", lambda size: next(draws)[:size])
     try:
-        people = store.PersonIds(conn)
+        people = persons.PersonIds(conn)
         people._taken = {"bbbbb"}  # b"\x01" → "b": a person has it already
         ids = people.new_short_ids(3)
     finally:

@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 import python_calamine
 
+from tests import dbrows
 from tests.conftest import DATA, SAMPLES, run_kt, synthetic_fnr
 
 LISTER = SAMPLES / "uke10_lister.xlsx"
@@ -25,11 +26,7 @@ HEADER = ["Fødselsnr", "Navn", "Sykmeldt fom", "Sykmeldt tom", "Grad", "Diagnos
 
 
 def db_rows(home: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return dbrows.tuples(sql)  # `home` is KT_HOME: kt's own database
 
 
 def write_list(path: Path, rows: list[list[object]], *, title: str | None = None) -> Path:
@@ -271,6 +268,7 @@ def test_old_fylke_name_is_mapped_and_said(tmp_path: Path) -> None:
     assert data["fylke"] == ["akershus", "ostfold"]
 
 
+@pytest.mark.sqlite_only("rettighetene til databasefilen")
 def test_data_folder_and_database_are_private(kt_home: Path) -> None:
     screen_json(str(LISTER), "--fylke", "agder")
     assert stat.S_IMODE(kt_home.stat().st_mode) == 0o700
@@ -283,6 +281,7 @@ def test_data_folder_and_database_are_private(kt_home: Path) -> None:
     assert stat.S_IMODE((kt_home / "kt.db").stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only("skjemaversjonen i filen (PostgreSQL: tests/test_backend.py)")
 def test_database_from_a_newer_kt_is_refused(kt_home: Path) -> None:
     screen_json(str(LISTER), "--fylke", "agder")
     conn = sqlite3.connect(kt_home / "kt.db")
@@ -508,6 +507,7 @@ def test_pa_nytt_keeps_the_persons_their_settings_and_what_the_first_screening_w
 def test_persons_no_longer_on_any_list_go_when_their_import_is_removed(kt_home: Path, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KT_VEILEDER", "A123456")
+    from kompetanse_cli.store import backend
     from kompetanse_cli.store import db as kt_db
     from kompetanse_cli.store import lists as store
 
@@ -520,7 +520,7 @@ def test_persons_no_longer_on_any_list_go_when_their_import_is_removed(kt_home: 
     answers = tmp_path / "svar.toml"
     answers.write_text('samtaledato = "10.03.2022"\nsamtaleform = "telefon"\n', encoding="utf-8")
     assert run_kt("kartlegg", kept, "--svar", str(answers)).code == 0
-    conn, _ = kt_db.connect(kt_home / "kt.db")
+    conn, _ = backend.connect()  # whichever database kt uses
     with kt_db.transaction(conn):
         (import_id,) = conn.execute("SELECT id FROM import").fetchone()
         on_it = store.delete_import(conn, import_id)
@@ -634,11 +634,9 @@ def test_pa_nytt_keeps_the_date_a_list_without_one_was_first_screened_on(kt_home
                                                            start=dt.date(2022, 1, 3))])  # no date in the file
     first = screen_json(str(path), "--fylke", "agder", "--listedato", "i-dag")
     assert first["list_date"] == dt.date.today().isoformat()
-    conn = sqlite3.connect(kt_home / "kt.db")  # as if it had been screened on 28.02.2022
-    with conn:
-        conn.execute("UPDATE import SET listedato = '2022-02-28'")
-        conn.execute("UPDATE listeoppforing SET listedato = '2022-02-28'")
-    conn.close()
+    # as if it had been screened on 28.02.2022
+    dbrows.execute("UPDATE import SET listedato = '2022-02-28'")
+    dbrows.execute("UPDATE listeoppforing SET listedato = '2022-02-28'")
     again = screen_json(str(path), "--fylke", "agder", "--kontor", "NAV Lister", "--på-nytt")
     assert again["list_date"] == "2022-02-28"
     assert again["list_date_source"] == "dagen listen først ble screenet – fant ingen dato i filen"

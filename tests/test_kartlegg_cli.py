@@ -9,13 +9,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import sqlite3
 import stat
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from tests import dbrows
 from tests.conftest import run_kt, synthetic_fnr
 
 VEILEDER = "A123456"
@@ -28,11 +28,7 @@ SICK_FROM = dt.date(2022, 1, 3)  # a Monday; the 248th sykepengedag is Wednesday
 # ---------- helpers ----------
 
 def db_rows(home: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return dbrows.tuples(sql, params)  # `home` is KT_HOME: kt's own database
 
 
 def stored(home: Path, person: str, niva: int) -> dict[str, str | None]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import openpyxl
 import pexpect
 import pytest
 
+from tests import dbrows
 from tests.conftest import run_kt, synthetic_fnr
 
 TIMEOUT = 20
@@ -46,11 +46,7 @@ def _answer(child: pexpect.spawn, question: str, reply: str) -> None:
 
 
 def _stored(home: Path) -> dict[str, str | None]:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        return dict(conn.execute("SELECT sporsmal, verdi FROM svar").fetchall())
-    finally:
-        conn.close()
+    return dict(dbrows.tuples("SELECT sporsmal, verdi FROM svar"))
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
@@ -106,16 +102,12 @@ def test_interrupted_interview_resumes_with_every_answer_kept(tmp_path: Path, kt
     assert child.exitstatus == 0
     stored = _stored(kt_home)
     assert stored["utdanning"] == "fagbrev" and stored["aktuell"] == "ja" and len(stored) == 16
-    conn = sqlite3.connect(kt_home / "kt.db")
-    try:
-        assert conn.execute("SELECT fullfort IS NOT NULL, mal_id, mal_versjon FROM kartlegging").fetchall() == [
-            (1, "registreringsskjema", "1")]
-        assert {r[0] for r in conn.execute("SELECT veileder FROM svar")} == {"A123456"}
-        # the skipped answer was changed later: its earlier (empty) value is kept in the history
-        assert conn.execute("SELECT sporsmal, verdi, endret_av FROM svar_historikk").fetchall() == [
-            ("utdanning", None, "A123456")]
-    finally:
-        conn.close()
+    assert dbrows.tuples("SELECT fullfort IS NOT NULL, mal_id, mal_versjon FROM kartlegging") == [
+        (1, "registreringsskjema", "1")]
+    assert {r[0] for r in dbrows.tuples("SELECT veileder FROM svar")} == {"A123456"}
+    # the skipped answer was changed later: its earlier (empty) value is kept in the history
+    assert dbrows.tuples("SELECT sporsmal, verdi, endret_av FROM svar_historikk") == [
+        ("utdanning", None, "A123456")]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
@@ -142,12 +134,8 @@ def test_person_ny_asks_at_prompts_and_creates_the_person(kt_home: Path) -> None
     child.expect(r"Registrert med id (\w{5})")
     short_id = child.match.group(1)
     child.expect(pexpect.EOF)
-    conn = sqlite3.connect(kt_home / "kt.db")
-    try:
-        row = conn.execute("SELECT kort_id, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, kilde"
-                           " FROM person WHERE fnr = ?", (fnr,)).fetchone()
-    finally:
-        conn.close()
+    row, = dbrows.tuples("SELECT kort_id, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, kilde"
+                         " FROM person WHERE fnr = ?", (fnr,))
     assert row == (short_id, "Ola Testmann", "troms", "NAV Tromsø", "Testfisk AS", "2022-01-03", "nn", "manuell")
 
 
@@ -156,13 +144,9 @@ def test_person_malform_is_set_and_logged(tmp_path: Path, kt_home: Path) -> None
     assert run_kt("person", "malform", person, "nynorsk").code == 0
     bad = run_kt("person", "malform", person, "svensk")
     assert bad.code == 2 and "nynorsk" in bad.stderr
-    conn = sqlite3.connect(kt_home / "kt.db")
-    try:
-        assert conn.execute("SELECT malform FROM person WHERE kort_id = ?", (person,)).fetchone() == ("nn",)
-        assert conn.execute("SELECT handling FROM logg WHERE person = ? AND handling LIKE 'målform%'",
-                            (person,)).fetchall() == [("målform satt til nynorsk",)]
-    finally:
-        conn.close()
+    assert dbrows.tuples("SELECT malform FROM person WHERE kort_id = ?", (person,)) == [("nn",)]
+    assert dbrows.tuples("SELECT handling FROM logg WHERE person = ? AND handling LIKE 'målform%'",
+                         (person,)) == [("målform satt til nynorsk",)]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
@@ -180,11 +164,7 @@ def test_slett_asks_in_norwegian_with_the_name(tmp_path: Path, kt_home: Path) ->
         return child.exitstatus
 
     def count() -> int:
-        conn = sqlite3.connect(kt_home / "kt.db")
-        try:
-            return conn.execute("SELECT COUNT(*) FROM person").fetchone()[0]
-        finally:
-            conn.close()
+        return dbrows.value("SELECT COUNT(*) FROM person")
 
     assert slett("nei") == 0 and count() == 1
     assert slett("ja") == 0 and count() == 0
@@ -220,11 +200,7 @@ def test_a_later_answer_file_keeps_a_complete_level_complete(tmp_path: Path, kt_
         return result.stdout
 
     def complete() -> bool:
-        conn = sqlite3.connect(kt_home / "kt.db")
-        try:
-            return conn.execute("SELECT fullfort IS NOT NULL FROM kartlegging WHERE niva = 1").fetchone()[0] == 1
-        finally:
-            conn.close()
+        return dbrows.value("SELECT fullfort IS NOT NULL FROM kartlegging WHERE niva = 1") == 1
 
     answer(FULL_LEVEL_1)
     assert complete()
@@ -245,13 +221,9 @@ def test_importer_accepts_the_column_names_lists_use(tmp_path: Path, kt_home: Pa
     result = run_kt("kartlegg", "importer", str(path))
     assert result.code == 0, result.output
     assert "1 ny person" in result.stdout and "1 avvist" in result.stdout
-    conn = sqlite3.connect(kt_home / "kt.db")
-    try:
-        assert conn.execute("SELECT navn, kontor, kilde FROM person").fetchall() == [("Per Test", "NAV Lister", "import")]
-        assert dict(conn.execute("SELECT sporsmal, verdi FROM svar").fetchall()) == {
-            "samtaledato": "2022-03-10", "aktuell": "delvis"}
-    finally:
-        conn.close()
+    assert dbrows.tuples("SELECT navn, kontor, kilde FROM person") == [("Per Test", "NAV Lister", "import")]
+    assert dict(dbrows.tuples("SELECT sporsmal, verdi FROM svar")) == {
+        "samtaledato": "2022-03-10", "aktuell": "delvis"}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
@@ -264,11 +236,7 @@ def test_person_finn_finds_the_id_from_a_fodselsnummer(tmp_path: Path, kt_home: 
     child.sendline(synthetic_fnr(dt.date(1980, 5, 17)))
     child.expect_exact(f"{person}  Kari Testesen")
     child.expect(pexpect.EOF)
-    conn = sqlite3.connect(kt_home / "kt.db")
-    try:
-        assert conn.execute("SELECT person FROM logg WHERE handling = 'person søkt opp'").fetchall() == [(person,)]
-    finally:
-        conn.close()
+    assert dbrows.tuples("SELECT person FROM logg WHERE handling = 'person søkt opp'") == [(person,)]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
@@ -292,9 +260,5 @@ def test_person_ny_takes_the_saved_fylke_and_kontor_on_enter(kt_home: Path) -> N
         child.sendline("")
     child.expect(r"Registrert med id (\w{5})")
     child.expect(pexpect.EOF)
-    conn = sqlite3.connect(kt_home / "kt.db")
-    try:
-        row = conn.execute("SELECT navn, fylke, kontor FROM person WHERE fnr = ?", (fnr,)).fetchone()
-    finally:
-        conn.close()
-    assert row == ("Per Testmann", "agder", "NAV Lister")
+    assert dbrows.tuples("SELECT navn, fylke, kontor FROM person WHERE fnr = ?", (fnr,)) == [
+        ("Per Testmann", "agder", "NAV Lister")]

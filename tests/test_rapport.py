@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -34,7 +33,9 @@ import pytest
 from kompetanse_cli.sykepenger import sykepenger_end
 from kompetanse_cli.store import db
 from kompetanse_cli.store import tallies as store
+from kompetanse_cli.store.api import Db
 from kompetanse_cli.store.lists import CriterionResults
+from tests import dbrows
 from tests.conftest import run_kt, synthetic_fnr
 
 CRITERIA = ("arbeidsgiver", "sykepengeperiode", "grad", "gjentakende", "diagnose_arbeid", "svangerskap", "covid",
@@ -47,7 +48,7 @@ TALK = "2022-03-15"
 class Store:
     """Writes persons, lists, decisions and interviews straight into the schema."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Db) -> None:
         self.conn = conn
         self.persons = 0
         self.imports: dict[tuple[str, str], int] = {}
@@ -448,9 +449,8 @@ def test_sick_leave_start_falls_back_to_the_person(kt_home: Path) -> None:
 
 @pytest.mark.parametrize("start", [dt.date(2022, 1, 3) + dt.timedelta(days=d) for d in range(14)])
 def test_last_sykepengedag_in_sql_matches_python(start: dt.date) -> None:
-    conn = sqlite3.connect(":memory:")
     expression = store.last_sykepengedag_sql("?")
-    found = conn.execute(f"SELECT {expression.replace('?', ':d')}", {"d": start.isoformat()}).fetchone()[0]
+    found = dbrows.value(f"SELECT {expression.replace('?', ':d')}", {"d": start.isoformat()})
     assert found == sykepenger_end(start).isoformat()
 
 

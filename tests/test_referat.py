@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -18,7 +17,8 @@ import pytest
 from docx import Document
 
 from kompetanse_cli.report import referat as core
-from kompetanse_cli.store import db
+from kompetanse_cli.store import backend
+from tests import dbrows
 from tests.conftest import run_kt, synthetic_fnr
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -118,20 +118,11 @@ def candidate(tmp_path: Path, veileder: str) -> str:
 
 
 def rows(home: Path, sql: str, *args: object) -> list[tuple]:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
+    return dbrows.tuples(sql, args)  # `home` is KT_HOME: kt's own database
 
 
 def set_malform(home: Path, short_id: str, malform: str) -> None:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        conn.execute("UPDATE person SET malform = ? WHERE kort_id = ?", (malform, short_id))
-        conn.commit()
-    finally:
-        conn.close()
+    dbrows.execute("UPDATE person SET malform = ? WHERE kort_id = ?", (malform, short_id))
 
 
 NAVN, TELEFON = "Vera Veiledersen", "12 34 56 78"
@@ -139,7 +130,7 @@ NAVN, TELEFON = "Vera Veiledersen", "12 34 56 78"
 
 def render(short_id: str, **options: object) -> core.RenderedLetter:
     options = {"veileder_navn": NAVN, "telefon": TELEFON, **options}
-    conn, _ = db.connect()
+    conn, _ = backend.connect()  # whichever database kt uses
     try:
         return core.render_referat(conn, short_id, today=TODAY, veileder=VEILEDER, **options)
     finally:
@@ -686,10 +677,7 @@ def test_pdf_letter_is_made_from_the_html_template_on_one_page(candidate: str, k
 def test_pdf_letter_holds_names_outside_latin_1(tmp_path: Path, veileder: str) -> None:
     """A Sámi name prints as it is (the font ships with kt)."""
     short_id = screen_person(tmp_path)
-    conn = sqlite3.connect(tmp_path / "kt-home" / "kt.db")
-    conn.execute("UPDATE person SET navn = ? WHERE kort_id = ?", ("Áilu Ŋuvttáš", short_id))
-    conn.commit()
-    conn.close()
+    dbrows.execute("UPDATE person SET navn = ? WHERE kort_id = ?", ("Áilu Ŋuvttáš", short_id))
     answer(tmp_path, short_id, LEVEL_1)
     out = tmp_path / "brev.pdf"
     result = run_kt("referat", short_id, "--ut", str(out))

@@ -19,6 +19,7 @@ import pexpect
 import pytest
 
 from kompetanse_cli import worker
+from tests import dbrows
 from tests.conftest import run_kt, synthetic_fnr, synthetic_fnrs
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and signals")
@@ -86,11 +87,7 @@ def race(home: Path, *commands: list[str]) -> list[tuple[int, str, str]]:
 
 
 def query(home: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(home / "kt.db")
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return dbrows.tuples(sql, params, home=home)
 
 
 def wait_until_importing(home: Path, process: subprocess.Popen) -> list[int]:

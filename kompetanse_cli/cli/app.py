@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sys
 
@@ -21,6 +22,7 @@ from kompetanse_cli.cli import (
     regler,
     screen,
     settings,
+    team,
 )
 from kompetanse_cli.cli.common import err_console
 from kompetanse_cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, Interrupted, KtError, mask_numbers
@@ -49,7 +51,9 @@ Eksempel:
 
 def _version(value: bool) -> None:
     if value:
-        print(f"kt {__version__}")
+        from kompetanse_cli.store import backend
+
+        print(f"kt {__version__} ({backend.describe()})")
         raise typer.Exit()
 
 
@@ -68,6 +72,7 @@ settings.register(app)
 personvern.register(app)
 referat.register(app)
 rapport.register(app)
+team.register(app)
 
 
 def _log_unexpected(error: Exception) -> str:
@@ -108,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
         raise
     except Exception as error:  # noqa: BLE001 - last line of defence: never show a traceback
         if type(error).__name__ == "NoArgsIsHelpError":  # bare `kt`, `kt config`: the help, as git does
-            sys.stdout.write(error.ctx.get_help() + "\n")
+            sys.stdout.write(getattr(error, "ctx").get_help() + "\n")
             sys.exit(0)
         if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
             message, help_command = parser_errors.describe(error, sys.argv[1:] if argv is None else argv)

@@ -18,7 +18,7 @@ from kompetanse_cli import config
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.formats import no_date, no_number  # noqa: F401 - re-exported for the commands
 from kompetanse_cli.ingest.values import ValueProblem, parse_date
-from kompetanse_cli.store import db
+from kompetanse_cli.store import backend
 from kompetanse_cli.store.api import Db
 
 NARROW = 80  # below this many columns a table becomes one block per record
@@ -49,7 +49,7 @@ err_console = _Console(stderr=True, highlight=False)
 @contextmanager
 def open_db() -> Iterator[Db]:
     """The user's database, with any permission warnings shown on stderr."""
-    conn, warnings = db.connect()
+    conn, warnings = backend.connect()
     for warning in warnings:
         err_console.print(f"[yellow]Advarsel:[/] {warning}")
     try:

@@ -160,7 +160,7 @@ def _interview(session: LevelSession) -> None:
     template, niva = session.template, session.niva
     reader = LineReader()  # line editing, and this interview's answers as history
     start = None
-    if session.complete_already:
+    if session.complete_already and session.level is not None:
         console.print(f"{_label(niva)} ble fullført {no_date(_day(session.level.fullfort))}.")
         if reader.ask("Vil du se gjennom og endre svar? [j/N] ", remember=False).strip().lower() not in ("j", "ja", "y"):
             return

@@ -8,6 +8,7 @@ typer internals, so every step is guarded: if a future typer moves them, help st
 from __future__ import annotations
 
 import re
+from typing import Any
 from collections.abc import Callable
 
 WORDS = {
@@ -33,7 +34,7 @@ def install() -> None:
     try:
         import typer.core as typer_core
 
-        typer_core._ = lambda text: WORDS.get(text, text)
+        setattr(typer_core, "_", lambda text: WORDS.get(text, text))
     except (ImportError, AttributeError):
         pass
     try:
@@ -81,7 +82,7 @@ def _norwegian_help(text: str) -> str:
     return text.replace("[[", "[").replace("]]", "]")
 
 
-def _with_help_text(option):  # type: ignore[no-untyped-def]
+def _with_help_text(option: Any) -> Any:
     if option is not None:
         option.help = HELP_TEXT
         if option.default is None:

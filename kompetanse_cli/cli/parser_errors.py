@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import Any
 
 _TRANSLATIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^No such option: (-\d+)$"), "Ugyldig verdi {0}: negative tall gjelder ikke her."),
@@ -63,7 +64,7 @@ def describe(error: Exception, argv: list[str] | None = None) -> tuple[str, str 
     return message, f"{command} --help"
 
 
-def _root_commands(context: object) -> list[str]:
+def _root_commands(context: Any) -> list[str]:
     root = context.find_root().command if context is not None else None
     if root is None:
         from typer.main import get_command

@@ -72,7 +72,8 @@ def ny() -> None:
 
         kt person ny
     """
-    from kompetanse_cli.interview import persons
+    from kompetanse_cli.interview.persons import parse_malform
+    from kompetanse_cli.store import persons
 
     if not sys.stdin.isatty():
         raise UsageError("kt person ny trenger en terminal (fødselsnummer skrives ved ledeteksten).")
@@ -90,8 +91,8 @@ def ny() -> None:
             kontor=_ask("NAV-kontor", values.parse_text, default=saved.get("kontor")),
             arbeidsgiver=_ask("Arbeidsgiver", values.parse_text, optional=True),
             sykmeldt_fom=_ask("Sykmeldt fra og med (dd.mm.åååå)", values.parse_date, optional=True),
-            malform=_ask("Målform (bokmål/nynorsk)", persons.parse_malform, optional=True) or "nb")
-        short_id = persons.register_person(conn, new, veileder=veileder)
+            malform=_ask("Målform (bokmål/nynorsk)", parse_malform, optional=True) or "nb")
+        short_id = persons.register(conn, new, veileder=veileder)
     console.print(f"Registrert med id [bold]{short_id}[/]. Start samtalen med: kt kartlegg {short_id}")
 
 
@@ -109,7 +110,7 @@ def finn(
 
         kt person finn --navn berg
     """
-    from kompetanse_cli.interview import persons
+    from kompetanse_cli.store import persons
 
     if navn is not None:
         from kompetanse_cli.cli.oppgaver import find_by_name
@@ -141,12 +142,13 @@ def malform(
 
         kt person malform k7m2x nynorsk
     """
-    from kompetanse_cli.interview import persons
+    from kompetanse_cli.interview.persons import MALFORMER, parse_malform
+    from kompetanse_cli.store import persons
 
-    chosen = persons.parse_malform(verdi)
+    chosen = parse_malform(verdi)
     with open_db() as conn:
-        short_id = persons.set_malform(conn, person_id, chosen, veileder=config.veileder())
-    console.print(f"Målform for {short_id}: {persons.MALFORMER[chosen]}.")
+        short_id = persons.record_malform(conn, person_id, chosen, veileder=config.veileder())
+    console.print(f"Målform for {short_id}: {MALFORMER[chosen]}.")
 
 
 @app.command("vis")
@@ -209,10 +211,10 @@ def _show_summary(short_id: str, sections: dict[str, list[dict[str, object]]]) -
         more = f", viser de {shown} nyeste" if shown < total else ""
         console.print(f"\n[bold]{SECTION_TITLES.get(name, name)}[/] ({total}{more})")
 
-    facts = [(TITLES.get(key, key), text(value)) for key, value in sections["person"][0].items() if value not in (None, "")]
-    width = max(len(title) for title, _ in facts)
+    own = [(TITLES.get(key, key), text(value)) for key, value in sections["person"][0].items() if value not in (None, "")]
+    width = max(len(title) for title, _ in own)
     console.print(f"[bold]{SECTION_TITLES['person']}[/]")
-    for title, value in facts:  # lines, not a grid: nothing padded with spaces at the end
+    for title, value in own:  # lines, not a grid: nothing padded with spaces at the end
         console.print(f"  [dim]{title:<{width}}[/]  {value}")
 
     for name, fields in (("listeoppforinger", ("kontor", "filnavn", "rad", "grad", "diagnose", "arbeidsgiver")),):
@@ -250,11 +252,11 @@ def _show_summary(short_id: str, sections: dict[str, list[dict[str, object]]]) -
     if changed:
         console.print(f"\n[bold]{SECTION_TITLES['svarhistorikk']}[/] ({changed}): de tidligere svarene vises med --alle")
 
-    for name, fields in (("brev", ("type", "format", "veileder")), ("logg", ("veileder", "handling", "detaljer"))):
+    for name, columns in (("brev", ("type", "format", "veileder")), ("logg", ("veileder", "handling", "detaljer"))):
         rows = sections.get(name, [])[::-1][:SUMMARY_ROWS[name]]
         heading(name, len(rows))
         for row in rows:
-            facts = " · ".join(text(row.get(k)) for k in fields if row.get(k) not in (None, ""))
+            facts = " · ".join(text(row.get(k)) for k in columns if row.get(k) not in (None, ""))
             console.print(f"  {text(row.get('tidspunkt'))}  {facts}")
     console.print(f"\n[dim]Viser det viktigste. Alt, med endrede svar og hele loggen: kt person vis {short_id} --alle "
                   f"(til personen: kt innsyn {short_id} --ut innsyn.xlsx).[/]")

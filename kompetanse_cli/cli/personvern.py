@@ -22,7 +22,7 @@ from kompetanse_cli.cli.common import (
 )
 from kompetanse_cli.errors import UsageError, mask_numbers
 from kompetanse_cli.formats import persons as persons_text
-from kompetanse_cli.personid import looks_like_short_id, unknown_id
+from kompetanse_cli.store.persons import looks_like_short_id, unknown_id
 from kompetanse_cli.store import privacy as store
 
 # The personvern modules (innsyn writes Excel) are imported in the commands that use them, so `kt` starts faster.
@@ -208,6 +208,7 @@ def backup_cmd(
     """
     from kompetanse_cli.personvern import backup
 
+    backup.refuse_on_postgres("backup")
     veileder = require_veileder()  # a copy holds everyone: the log says who took it
     with open_db() as conn:
         written = backup.take_backup(conn, fil or backup.default_backup_name(), veileder=veileder,
@@ -227,6 +228,7 @@ def gjenopprett(
     """
     from kompetanse_cli.personvern import backup
 
+    backup.refuse_on_postgres("gjenopprett")
     backup.check_backup(fil)
     if not _confirm("Erstatte alt i databasen med sikkerhetskopien?", ja):
         console.print("Ingenting er endret.")

@@ -8,6 +8,7 @@ Only at a terminal: without one (a script, a test feeding input) a plain line is
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from kompetanse_cli.cli.common import console
 
@@ -18,7 +19,7 @@ class LineReader:
     """Reads answers for one interview; what was typed earlier in it is the history (Up/Down)."""
 
     def __init__(self) -> None:
-        self._session = None  # made at the first question: prompt_toolkit is imported only at a terminal
+        self._session: Any = None  # made at the first question: prompt_toolkit is imported only at a terminal
 
     @staticmethod
     def available() -> bool:
@@ -40,18 +41,18 @@ class LineReader:
                                     prompt_continuation=lambda width, line, wrap: " " * width)
 
 
-def _bindings():  # type: ignore[no-untyped-def]
+def _bindings() -> Any:
     from prompt_toolkit.filters import is_multiline
     from prompt_toolkit.key_binding import KeyBindings
 
     bindings = KeyBindings()
 
     @bindings.add("enter", filter=is_multiline)
-    def _answer(event) -> None:  # type: ignore[no-untyped-def]
+    def _answer(event: Any) -> None:
         event.current_buffer.validate_and_handle()  # Enter answers, also in a note
 
     @bindings.add("escape", "enter", filter=is_multiline)
-    def _new_line(event) -> None:  # type: ignore[no-untyped-def]
+    def _new_line(event: Any) -> None:
         event.current_buffer.insert_text("\n")
 
     return bindings

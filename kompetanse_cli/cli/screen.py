@@ -31,6 +31,7 @@ from kompetanse_cli.cli.common import (
 )
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.files import check_output
+from kompetanse_cli.computed import Computed
 from kompetanse_cli.formats import no_number
 from kompetanse_cli.formats import persons as persons_text
 from kompetanse_cli.fylker import FylkeChoice, resolve_fylke
@@ -46,7 +47,7 @@ from kompetanse_cli.store.db import checkpoint_meanwhile
 
 # What only one command needs is imported inside it, so `kt` starts without the Excel export and the rest.
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from kompetanse_cli.screening.run import PersonOutcome, ScreenResult
 
@@ -54,7 +55,7 @@ PROGRESS_MIN_ROWS = 5000
 _REQUIREMENT_RE = re.compile(r" \((?:krav|grense)[^)]*\)")  # the table is short; `kt forklar` shows the requirements
 MAX_TABLE_ROWS = 200
 MAX_REJECTED_SHOWN = 50  # a list with thousands of bad rows needs fixing at the source, not a long scroll
-_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every person of a long list
+_string = json.encoder.encode_basestring  # a str as a JSON string, non-ASCII kept (C, as json.dumps uses)
 WIDE_TABLE = 110  # narrower terminals get two lines a person instead of a table  # a longer table is unreadable in a terminal; --eksport has everyone
 STATUS_STYLE = {"oppfylt": "green", "ikke_oppfylt": "red", "ukjent": "yellow"}
 STATUS_TEXT = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukjent"}
@@ -132,10 +133,12 @@ def screen(
                 written = export_screening(conn, result, eksport, everyone=alle, veileder=veileder)
             # the persons are read with an open cursor: closed before the database is, whatever happens
             if som_json:
-                with closing(outcomes(conn, result.import_id, candidates_first=False)) as persons:
+                with closing(outcomes(conn, result.import_id, candidates_first=False,
+                                      known_before=result.known_before > 0)) as persons:
                     _write_json(result, persons)
                 return
-            with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS)) as persons:
+            with closing(outcomes(conn, result.import_id, everyone=alle, limit=MAX_TABLE_ROWS,
+                                      known_before=result.known_before > 0)) as persons:
                 _render(result, persons, everyone=alle, exported=eksport)
     if eksport is not None:
         console.print(f"Skrev {persons_text(written)} til {esc(str(eksport))}.")
@@ -171,9 +174,12 @@ def _ask_list_date() -> dt.date:
         if not answer.strip() or answer.strip().lower() in ("i dag", "i-dag", "idag"):
             return today
         try:
-            return parse_date_option(answer.strip(), "Listedato")
+            given = parse_date_option(answer.strip(), "Listedato")
         except UsageError as error:
             err_console.print(esc(error.message))
+            continue
+        if given is not None:  # always, for text that is not empty
+            return given
 
 
 class _progress:
@@ -182,7 +188,7 @@ class _progress:
     def __init__(self, *, quiet: bool) -> None:
         self.quiet = quiet
         self.bar: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         return self.update
@@ -190,7 +196,7 @@ class _progress:
     def update(self, done: int, total: int) -> None:
         if self.quiet or total < PROGRESS_MIN_ROWS:
             return
-        if self.bar is None:
+        if self.bar is None or self.task is None:
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -230,9 +236,32 @@ def _write_json(result: ScreenResult, persons: Iterator[PersonOutcome]) -> None:
     }
     out = sys.stdout
     out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "persons": [')
-    for number, person in enumerate(persons):
-        out.write(("," if number else "") + "\n    " + _json(person.as_dict()))
+    write = out.write
+    separator = "\n    "
+    for line in map(_PersonJson().line, persons):
+        write(separator)
+        write(line)
+        separator = ",\n    "
     out.write("\n  ]\n}\n")
+
+
+class _PersonJson:
+    """A person as one line of JSON, as `json.dumps(person.as_dict(), ensure_ascii=False)` writes
+    it, but made with one f-string: the values most persons share (sheet, office, decision,
+    reasons, …) are encoded once each, names and ids by the json module's C encoder."""
+
+    def __init__(self) -> None:
+        self.texts = Computed(lambda text: "null" if text is None else _string(text))
+        self.lists = Computed(lambda texts: "[" + ", ".join(map(_string, texts)) + "]")
+
+    def line(self, p: PersonOutcome) -> str:
+        texts = self.texts
+        return (f'{{"id": {_string(p.id)}, "sheet": {texts[p.sheet]}, "row": {p.row}, '
+                f'"decision": {texts[p.decision]}, "reasons": {self.lists[tuple(p.reasons)]}, '
+                f'"fnr": {_string(p.fnr_masked)}, "name": {"null" if p.navn is None else _string(p.navn)}, '
+                f'"kontor": {texts[p.kontor]}, "weeks_on_leave": {p.weeks}, '
+                f'"grad": {"null" if p.grad is None else p.grad}, "diagnose_chapter": {texts[p.diagnose_kapittel]}, '
+                f'"earlier": {texts[p.tidligere]}, "kartlegging": {texts[p.kartlegging]}}}')
 
 
 def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone: bool,
@@ -268,9 +297,9 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
                       "Excel (#I/T, #REF! …). I påkrevde kolonner er raden avvist; ellers regnes verdien som ukjent "
                       "(beslutningen blir «må vurderes»).")
     if result.duplicates:
-        shown = "; ".join(f"rad {first} og {again}" for _, first, again in result.duplicates[:10])
+        pairs = "; ".join(f"rad {first} og {again}" for _, first, again in result.duplicates[:10])
         more = f" (og {len(result.duplicates) - 10} til)" if len(result.duplicates) > 10 else ""
-        console.print(f"[yellow]Samme fødselsnummer står flere ganger på listen:[/] {shown}{more}. "
+        console.print(f"[yellow]Samme fødselsnummer står flere ganger på listen:[/] {pairs}{more}. "
                       "Bare den første raden er lagt inn.")
     if result.list_date_source == TODAY and not result.already_imported_at:
         console.print("[bold yellow]Advarsel:[/] fant ingen listedato i filen, så dagens dato er brukt. Alder, uker "
@@ -322,7 +351,7 @@ def _render(result: ScreenResult, persons: Iterator[PersonOutcome], *, everyone:
     offices = {p.kontor for p in shown}
     one_office = len(offices) == 1
     if one_office and None not in offices:
-        title += f" – {esc(next(iter(offices)))}"
+        title += f" – {esc(next(iter(offices)) or '')}"
     if not console.is_terminal or console.width < WIDE_TABLE:  # a file or a pipe gets whole lines, for grep
         _render_narrow(title, shown, one_office)
     else:
@@ -390,7 +419,7 @@ def _render_narrow(title: str, shown: list[PersonOutcome], one_office: bool) -> 
         lines.append(Padding(Text.from_markup(_reasons_text(p)), (0, 0, 0, 6), expand=False))
     if not console.is_terminal:
         # Written to a file or a pipe, each line is kept whole (one person's facts on one line, for grep).
-        console.print("\n".join(lines))
+        console.print("\n".join(line for line in lines if isinstance(line, str)))  # all of them, here
         return
     for line in lines:
         console.print(line)

@@ -54,6 +54,9 @@ def vis() -> None:
                   [[key, esc(current.get(key, "(ikke satt)")), f"[dim]{esc(meaning)}[/]"]
                    for key, meaning in config.SETTINGS.items()], lead=2, no_wrap=(0,), wrap=(2,))
     console.print(f"[dim]Fil: {esc(str(config.config_path()))}[/]")
+    from kompetanse_cli.store import backend
+
+    console.print(f"Database: {esc(backend.describe())}")
 
 
 @mal_app.command("sjekk")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from typing import Any
 import zipfile
 from xml.etree import ElementTree
 
@@ -183,13 +184,13 @@ def load(path: str) -> Loaded:
     calamine's own errors for a file it cannot read."""
     parts = inspect_xlsx(path) if path.lower().endswith((".xlsx", ".xlsm")) else {}
     # the error cells are looked for while calamine parses (both mostly outside the GIL: unzipping, Rust)
-    scan: dict[str, object] = {}
+    scan: dict[str, Any] = {}
     scanner = threading.Thread(target=_scan_into, args=(path, parts, scan), name=THREAD_NAME + "-feil", daemon=True)
     if parts:
         scanner.start()
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(path)
-        sheets = []
+        sheets: list[tuple[str, python_calamine.CalamineSheet | None]] = []
         for name in list(workbook.sheet_names):
             try:
                 sheets.append((name, workbook.get_sheet_by_name(name)))
@@ -203,7 +204,7 @@ def load(path: str) -> Loaded:
     return workbook, sheets, scan.get("found", {})
 
 
-def _scan_into(path: str, parts: dict[str, str], into: dict[str, object]) -> None:
+def _scan_into(path: str, parts: dict[str, str], into: dict[str, Any]) -> None:
     try:
         into["found"] = scan_errors(path, parts)
     except Unsafe as error:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 # Field → the names offices use for it, written as `normalize_header` leaves them: looked up first.
@@ -231,7 +231,7 @@ class ColumnMap:
         self.not_used[header] = why
 
 
-def recognise(header: list[object], by_hand: dict[str, str] | None = None) -> ColumnMap:
+def recognise(header: Sequence[object], by_hand: dict[str, str] | None = None) -> ColumnMap:
     """Map a header row to fields; the first column that means a field wins. `by_hand` maps
     headers (as `normalize_header` leaves them) to fields, before and above recognition."""
     columns = ColumnMap()
@@ -278,7 +278,7 @@ def recognise(header: list[object], by_hand: dict[str, str] | None = None) -> Co
 IGNORE = "-"  # `--kolonne "Kolonne=-"`: a column not to use
 
 
-def header_score(row: list[object]) -> int:
+def header_score(row: Sequence[object]) -> int:
     """How many distinct fields a row would map: used to find the header under title rows."""
     return len(recognise(row).fields)
 

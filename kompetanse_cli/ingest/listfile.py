@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -72,7 +73,7 @@ class CleanBatch:
 
     sheet: str
     rows: list[int]  # the spreadsheet's row number of each good row
-    columns: dict[str, list[object]]  # ListRow field → one value per good row (the fields the list has)
+    columns: dict[str, list[Any]]  # ListRow field → one value per good row (the fields the list has)
     rejected: list[RowError]
     error_cells: int = 0  # cells holding an Excel error (#N/A …), in good and rejected rows
 
@@ -255,7 +256,7 @@ class _ColumnCleaner:
     """
 
     # field → parser; fields not listed here are plain text
-    PARSERS = {
+    PARSERS: dict[str, Callable[[Any], Any]] = {
         "fnr": values.parse_fnr,
         "sykmeldt_fom": values.parse_date,
         "sykmeldt_tom": values.parse_end_date,
@@ -272,7 +273,7 @@ class _ColumnCleaner:
         self.headers = listfile.columns.headers
         self.plan = [(name, index, self.PARSERS.get(name, values.parse_text))
                      for name, index in listfile.columns.fields.items()]
-        self.parsers = {name: parse for name, _, parse in self.plan}
+        self.parsers: dict[str, Callable[[Any], Any]] = {name: parse for name, _, parse in self.plan}
         self.fields = listfile.columns.fields
         self.memos: dict[tuple[str, type], _Memo] = {}  # (field, the type of its cells) → cell → value
         self.unique_texts: set[str] = set()  # text fields whose values mostly differ, row by row
@@ -289,7 +290,7 @@ class _ColumnCleaner:
                 rows.append(cells)
         if rows and min(map(len, rows)) < self.width:  # a short CSV line
             rows = [[*cells, *([None] * (self.width - len(cells)))] for cells in rows]
-        columns: dict[str, list[object]] = {}
+        columns: dict[str, list[Any]] = {}
         bad: dict[int, tuple[str, str]] = {}  # row index → (field, reason): the first bad column
         unknown: dict[int, set[str]] = {}  # row index → fields whose cell held an Excel error
         error_cells = 0
@@ -344,8 +345,8 @@ class _ColumnCleaner:
                 found.append(None)
         return found
 
-    def _memo_column(self, name: str, cells: list[object], bad: dict[int, tuple[str, str]],
-                     unknown: dict[int, set[str]]) -> list[object]:
+    def _memo_column(self, name: str, cells: list[Any], bad: dict[int, tuple[str, str]],
+                     unknown: dict[int, set[str]]) -> list[Any]:
         # 1, 1.0 and True are equal as dictionary keys, but not the same cell: numbers of each
         # type are remembered apart, and a column mixing them is looked up by (type, cell).
         types = set(map(type, cells))
@@ -378,7 +379,7 @@ class _ErrorCell(str):
     """A remembered cell that held an Excel error (#N/A …): the error, as text."""
 
 
-def _texts(cells: list[object], types: set[type]) -> list[str | None] | None:
+def _texts(cells: list[Any], types: set[type]) -> list[Any] | None:
     """`values.parse_text` of every cell, done in C, for a column of text (and empty cells) or of
     whole numbers (None for other columns): for columns whose values mostly differ, where
     remembering them would not pay."""
@@ -404,12 +405,13 @@ class _Memo(dict):
     """Cell → cleaned value, computing each new one once; a cell that cannot be used is
     remembered as a `_Rejected` reason. Keys are cells, or (type, cell)."""
 
-    def __init__(self, parse: Callable[[object], object]) -> None:
+    def __init__(self, parse: Callable[[Any], object]) -> None:
         super().__init__()
         self.parse = parse
         self.rejected = False  # whether any cell seen was rejected
 
-    def __missing__(self, key: object) -> object:
+    def __missing__(self, key: Any) -> object:
+        value: object
         cell = key[1] if key.__class__ is tuple else key
         if cell.__class__ is str and cell in values.ERROR_CELLS:
             value = _ErrorCell(cell)

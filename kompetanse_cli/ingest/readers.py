@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from kompetanse_cli.errors import InputError
@@ -36,7 +37,7 @@ class Sheet:
 
     name: str
     height: int
-    _rows: object
+    _rows: Any  # the rows, or a function that gives them (calamine's iter_rows)
     hidden: bool = False
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
@@ -146,7 +147,7 @@ def _csv_sheet(path: Path) -> Sheet:
     delimiter = _sniff_delimiter(text)
     height = text.count("\n") + 1
 
-    def rows() -> Iterator[list[object]]:
+    def rows() -> Iterator[list[Any]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         while True:
             try:

@@ -34,9 +34,9 @@ from kompetanse_cli.interview.template import (
     parse_answer,
 )
 from kompetanse_cli.store import interviews as store
-from kompetanse_cli.store import lists
+from kompetanse_cli.store import persons
 from kompetanse_cli.store.db import transaction
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
 
 PERSON_COLUMNS = ("fnr", "fylke", "kontor", "navn")
 REQUIRED_COLUMNS = ("fnr", "fylke", "kontor")
@@ -231,7 +231,7 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
     by_column = _column_questions(template)
     result.question_columns = [n for n in columns if n in by_column]
     result.ignored_columns = [n for n in columns if n not in PERSON_COLUMNS and n not in by_column]
-    people = lists.PersonIds(conn)
+    people = persons.PersonIds(conn)
     with transaction(conn):
         for number, cells in enumerate(itertools.islice(sheet.rows(), header_row, None), start=header_row + 1):
             if all(values.is_blank(c) for c in cells):
@@ -252,10 +252,10 @@ def import_registrations(conn: Db, path: Path, *, veileder: str | None,
     return result
 
 
-def _sick_leave_start(conn: Db, person: Row) -> str | None:
+def _sick_leave_start(conn: Db, person: persons.Person) -> str | None:
     """When the person's sick leave began, as their newest list (or their own record) has it."""
-    seen = store.latest_appearance(conn, person["id"])
-    return (seen["sykmeldt_fom"] if seen else None) or person["sykmeldt_fom"]
+    seen = store.latest_appearance(conn, person.id)
+    return (seen.sykmeldt_fom if seen else None) or person.sykmeldt_fom
 
 
 def _stored_answers(conn: Db, person_id: int, level: int) -> dict[str, str | None]:
@@ -269,7 +269,7 @@ class _RowProblem(Exception):
         self.column, self.reason = column, reason
 
 
-def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict[str, object],
+def _import_row(conn: Db, people: persons.PersonIds, template: Template, row: dict[str, object],
                 veileder: str | None, result: BulkResult, *, where: str) -> dict[str, str | None]:
     """Store one row's answers; returns them (question id → value)."""
     try:
@@ -283,8 +283,8 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
         raise _RowProblem("fylke", "ukjent fylke (skriv f.eks. agder, innlandet eller troms)") from None
     kontor = values.parse_text(row.get("kontor"))
     navn = values.parse_text(row.get("navn")) if "navn" in row else None
-    person = store.person_by_fnr(conn, fnr)
-    stored = {level: _stored_answers(conn, person["id"], level) if person else {} for level in (1, 2)}
+    person = persons.by_fnr(conn, fnr)
+    stored = {level: _stored_answers(conn, person.id, level) if person else {} for level in (1, 2)}
     # what the dates are checked against: the sick leave's start, the earlier levels' answers, and
     # the stored later ones the row does not replace
     given = {qid for qid, raw in row.items() if not values.is_blank(raw)}
@@ -305,8 +305,8 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
                 allowed = f" Gyldige: {', '.join(question.valg)}." if question.has_choices else ""
                 raise _RowProblem(column, f"{problem}{allowed}" if "nøkkel" not in str(problem) else str(problem)) from None
         for qid in context:
-            question = template.question(qid)
-            if question is not None and not is_shown(question, context):
+            asked = template.question(qid)
+            if asked is not None and not is_shown(asked, context):
                 raise _RowProblem(columns[qid], "spørsmålet stilles ikke med de andre svarene på raden")
         if context:
             by_level[level] = context
@@ -321,10 +321,10 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
             raise _RowProblem(f"{first}_{months}", "oppfølgingen krever kartleggingssamtalen (nivå 1)")
     if person is None:
         person_id = people.resolve([fnr], [navn], [fylke], [kontor])[fnr]
-        store.set_source(conn, person_id, "import")
+        persons.set_source(conn, person_id, "import")
         result.persons_created += 1
     else:
-        person_id = person["id"]
+        person_id = person.id
     changed = 0
     short_id = None
     for level, answers in by_level.items():
@@ -338,7 +338,7 @@ def _import_row(conn: Db, people: lists.PersonIds, template: Template, row: dict
         store.complete_level(conn, record.id)
         if saved:
             # in the person's log like answers given in an interview: which questions, never the answers
-            short_id = short_id or store.short_id(conn, person_id)
+            short_id = short_id or persons.short_id(conn, person_id)
             store.log(conn, veileder=veileder, handling=f"kartlegging nivå {level} importert", person=short_id,
                       detaljer=f"{where}: {len(saved)} svar ({', '.join(saved)})")
         changed += len(saved)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.folding import fold
-from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import finding as store
 from kompetanse_cli.store.api import Db
 from kompetanse_cli.store.db import transaction
+from kompetanse_cli.store.persons import mask_fnr
 
 MIN_LETTERS = 2
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+Row = Mapping[str, Any]  # a person's row from store.overview.person_rows
 
 from kompetanse_cli.fylker import FylkeChoice
-from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.stages import IKKE_KANDIDAT, KANDIDAT, MANUELL, label, parse_status
 from kompetanse_cli.store import audit
 from kompetanse_cli.store import overview as store
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.persons import mask_fnr
 
 
 @dataclass

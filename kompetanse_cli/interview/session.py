@@ -23,9 +23,8 @@ from kompetanse_cli.interview.template import (
     shown_questions,
     template_for_fylke,
 )
-from kompetanse_cli.personid import require_person
-from kompetanse_cli.screening.run import mask_fnr
 from kompetanse_cli.store import interviews as store
+from kompetanse_cli.store import persons
 from kompetanse_cli.tomlfile import parse_toml
 from kompetanse_cli.store.api import Db
 
@@ -50,19 +49,19 @@ class PersonCard:
 
 
 def person_card(conn: Db, short_id: str) -> PersonCard:
-    person = require_person(conn, short_id)
-    seen = store.latest_appearance(conn, person["id"])
-    fom_text = (seen["sykmeldt_fom"] if seen else None) or person["sykmeldt_fom"]
+    person = persons.require(conn, short_id)
+    seen = store.latest_appearance(conn, person.id)
+    fom_text = (seen.sykmeldt_fom if seen else None) or person.sykmeldt_fom
     fom = dt.date.fromisoformat(fom_text) if fom_text else None
     # weeks on sick leave as the list showed them; for a person from outside the lists, as of today
-    weeks = seen["uker_sykmeldt"] if seen and seen["uker_sykmeldt"] is not None else (
+    weeks = seen.uker_sykmeldt if seen and seen.uker_sykmeldt is not None else (
         max((dt.date.today() - fom).days // 7, 0) if fom else None)
-    list_date = dt.date.fromisoformat(seen["listedato"]) if seen else None
+    list_date = dt.date.fromisoformat(seen.listedato) if seen else None
     return PersonCard(
-        person_id=person["id"], short_id=person["kort_id"], fnr_masked=mask_fnr(person["fnr"]), navn=person["navn"],
-        fylke=(seen["fylke"] if seen else None) or person["fylke"], kontor=(seen["kontor"] if seen else None) or person["kontor"],
-        arbeidsgiver=(seen["arbeidsgiver"] if seen else None) or person["arbeidsgiver"], sykmeldt_fom=fom,
-        weeks_on_leave=weeks, list_date=list_date, decision=seen["beslutning"] if seen else None)
+        person_id=person.id, short_id=person.kort_id, fnr_masked=person.fnr_masked, navn=person.navn,
+        fylke=(seen.fylke if seen else None) or person.fylke, kontor=(seen.kontor if seen else None) or person.kontor,
+        arbeidsgiver=(seen.arbeidsgiver if seen else None) or person.arbeidsgiver, sykmeldt_fom=fom,
+        weeks_on_leave=weeks, list_date=list_date, decision=seen.beslutning if seen else None)
 
 
 @dataclass
@@ -257,9 +256,9 @@ def validate_answers(template: Template, niva: int, given: dict[str, object], *,
             continue
         values[question.id] = context[question.id] = value
     for qid in values:
-        question = template.question(qid)
-        if question and not is_shown(question, context):
-            conditions = ", ".join(f"{k} er {'/'.join(v)}" for k, v in question.vis_naar.items())
+        asked = template.question(qid)
+        if asked and not is_shown(asked, context):
+            conditions = ", ".join(f"{k} er {'/'.join(v)}" for k, v in asked.vis_naar.items())
             problems.append(f"{source}: «{qid}» stilles bare når {conditions}.")
     if problems:
         raise InputError("Svarfilen har feil; ingenting er lagret:\n" + "\n".join(f"  - {p}" for p in problems))

@@ -18,20 +18,23 @@ A task has a kind (TASKS), the day it arose (`siden`) and the day it is due (`fr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kompetanse_cli import config
 from kompetanse_cli.errors import UsageError
 from kompetanse_cli.fylker import FylkeChoice
 from kompetanse_cli.folding import fold
-from kompetanse_cli.personid import require_person
-from kompetanse_cli.screening.run import mask_fnr
-from kompetanse_cli.store import audit
+from kompetanse_cli.store import audit, persons
 from kompetanse_cli.store import tasks as store
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.persons import mask_fnr
 from kompetanse_cli.store.db import transaction
 from kompetanse_cli.sykepenger import sykepenger_end
+
+Row = Mapping[str, Any]  # a person's facts from store.tasks.task_facts
 
 TASKS = {
     "kontakt": "Ta kontakt",
@@ -103,7 +106,7 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def tasks_of(row: Row, today: dt.date, limits: Limits) -> list[tuple[str, dt.date, dt.date]]:
+def tasks_of(row: Any, today: dt.date, limits: Limits) -> list[tuple[str, dt.date, dt.date]]:
     """(task, since, due) for one person's facts (store.tasks.TASK_FACTS_SQL)."""
     found: list[tuple[str, dt.date, dt.date]] = []
     listed = _day(row["kandidat_fra"])
@@ -201,8 +204,8 @@ def close_contact(conn: Db, short_id: str, *, grunn: str, veileder: str | None,
         raise UsageError("Oppgi hvorfor personen ikke blir kontaktet med --grunn, f.eks. --grunn \"nådde ikke fram\".")
     if len(grunn) > MAX_REASON:
         raise UsageError(f"--grunn kan være høyst {MAX_REASON} tegn (skriv ingen helseopplysninger).")
-    person = require_person(conn, short_id)
+    person = persons.require(conn, short_id)
     with transaction(conn):
-        store.mark_not_contacted(conn, person["id"], day=(today or dt.date.today()).isoformat(), grunn=grunn)
-        audit.log(conn, veileder=veileder, handling="markert ikke kontaktet", person=person["kort_id"])
-    return str(person["kort_id"])
+        store.mark_not_contacted(conn, person.id, day=(today or dt.date.today()).isoformat(), grunn=grunn)
+        audit.log(conn, veileder=veileder, handling="markert ikke kontaktet", person=person.kort_id)
+    return str(person.kort_id)

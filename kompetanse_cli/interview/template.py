@@ -281,9 +281,9 @@ def _build_questions(raw: list[Any], scales: dict[str, Any], name: str, problems
         for other, keys in (item.get("vis_naar") or {}).items():
             target = seen.get(other)
             if target is None:
-                later = any(isinstance(r, dict) and r.get("id") == other for r in raw)
+                comes_later = any(isinstance(r, dict) and r.get("id") == other for r in raw)
                 problems.append(f"{where}: «vis_naar» viser til "
-                                + (f"et senere spørsmål «{other}»; det må stå før." if later
+                                + (f"et senere spørsmål «{other}»; det må stå før." if comes_later
                                    else f"ukjent spørsmål «{other}»."))
                 continue
             if target.niva != level:
@@ -411,15 +411,17 @@ def _parse_date_answer(question: Question, text: str, answers: dict[str, str | N
         raise AnswerProblem("Skriv datoen som dd.mm.åååå, f.eks. 07.03.2022.")
     if question.ikke_i_fremtiden and day > today:
         raise AnswerProblem(f"{_date_name(question)} kan ikke være frem i tid (i dag er {today:%d.%m.%Y}).")
-    if question.ikke_for and answers.get(question.ikke_for):
-        earlier = dt.date.fromisoformat(answers[question.ikke_for])
+    before = answers.get(question.ikke_for) if question.ikke_for else None
+    if before:
+        earlier = dt.date.fromisoformat(before)
         if day < earlier:
             raise AnswerProblem(f"{_date_name(question)} kan ikke være før {question.ikke_for_tekst} "
                                 f"{earlier:%d.%m.%Y}.")
     for other, words in question.ikke_etter:
-        if answers.get(other) and day > dt.date.fromisoformat(answers[other]):
+        given = answers.get(other)
+        if given and day > dt.date.fromisoformat(given):
             raise AnswerProblem(f"{_date_name(question)} kan ikke være etter {words} "
-                                f"{dt.date.fromisoformat(answers[other]):%d.%m.%Y}.")
+                                f"{dt.date.fromisoformat(given):%d.%m.%Y}.")
     return day.isoformat()
 
 

@@ -6,15 +6,23 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-import sqlite3
 from pathlib import Path
 
 from kompetanse_cli import backuplist, paths
 from kompetanse_cli.errors import DamagedDatabase, InputError, UsageError
-from kompetanse_cli.store import db, lists
-from kompetanse_cli.store import interviews as audit
-from kompetanse_cli.store import privacy as store
+from kompetanse_cli.store import audit, db, persons, privacy, sqlite_file
 from kompetanse_cli.store.api import Db
+
+
+def refuse_on_postgres(command: str) -> None:
+    """`kt backup` and `kt gjenopprett` copy kt's SQLite file; a team database is the server's to back up."""
+    from kompetanse_cli.store import backend
+
+    if backend.database_url() is not None:
+        raise UsageError(f"`kt {command}` gjelder bare den lokale SQLite-databasen; kt bruker nå en felles "
+                         "PostgreSQL-database.",
+                         hint="Den sikkerhetskopieres på serveren: med pg_dump, eller etter rutinen til den som "
+                              "drifter databasen. Spør dem om gjenoppretting også.")
 
 
 def default_backup_name(today: dt.date | None = None) -> Path:
@@ -26,6 +34,7 @@ def take_backup(conn: Db, target: Path, *, veileder: str | None, replace: bool =
     """Copy the database to `target` (an existing file only with `replace`); returns the full path.
     A damaged database is refused (a copy of it would be no backup), and the copy is remembered so
     a damaged database can name it later."""
+    refuse_on_postgres("backup")
     target = target.expanduser().absolute()
     if not target.parent.is_dir():
         raise UsageError(f"Mappen {target.parent} finnes ikke; velg en annen plassering.")
@@ -34,7 +43,7 @@ def take_backup(conn: Db, target: Path, *, veileder: str | None, replace: bool =
     if target.exists() and not replace:
         raise UsageError(f"{target} finnes allerede. Bruk --overskriv for å erstatte den, eller velg et annet filnavn.")
     if not db.quick_check(conn):
-        path = store.database_path(conn)
+        path = sqlite_file.database_path(conn)
         raise InputError(f"Databasen {path} er skadet; en kopi av den ville ikke vært en sikkerhetskopi. "
                          "Ingenting er skrevet.", hint=db.recovery_hint(path))
     # written beside the target and renamed into place: an old backup is replaced only by a whole new one
@@ -42,11 +51,11 @@ def take_backup(conn: Db, target: Path, *, veileder: str | None, replace: bool =
     try:
         fresh.unlink(missing_ok=True)
         fresh.touch(mode=0o600)
-        store.backup_to(conn, fresh)
+        sqlite_file.backup_to(conn, fresh)
         fresh.chmod(0o600)
         fresh.replace(target)
-    except (OSError, sqlite3.Error) as error:  # never a half copy that looks like a backup
-        why = paths.why_not(error) if isinstance(error, OSError) else db.database_problem(error).message
+    except (OSError, InputError) as error:  # never a half copy that looks like a backup
+        why = paths.why_not(error) if isinstance(error, OSError) else error.message
         raise InputError(f"Kunne ikke skrive sikkerhetskopien {target}: {why}") from None
     finally:
         fresh.unlink(missing_ok=True)
@@ -60,17 +69,14 @@ def check_backup(source: Path) -> int:
     or are damaged (restoring one would replace a sound database with a broken one)."""
     if not source.is_file():
         raise InputError(f"Fant ikke sikkerhetskopien {source}.")
-    try:
-        version = store.schema_version_of(source)
-    except sqlite3.DatabaseError as error:
-        if "malformed" in str(error):
-            raise InputError(f"Sikkerhetskopien {source.name} er skadet; databasen er ikke endret.") from None
-        raise InputError(f"{source.name} er ikke en kt-database.") from None
+    version = sqlite_file.schema_version_of(source)
+    if version == sqlite_file.MALFORMED:
+        raise InputError(f"Sikkerhetskopien {source.name} er skadet; databasen er ikke endret.")
     if version < 1:
         raise InputError(f"{source.name} er ikke en kt-database.")
     if version > db.schema_version():
         raise InputError(f"{source.name} er laget av en nyere versjon av kt; oppdater kt først.")
-    if not store.is_sound(source):
+    if not sqlite_file.is_sound(source):
         raise InputError(f"Sikkerhetskopien {source.name} er skadet; databasen er ikke endret.",
                          hint="Velg en annen kopi.")
     return version
@@ -78,7 +84,7 @@ def check_backup(source: Path) -> int:
 
 def db_path_beside(conn: Db, label: str) -> Path:
     """A new file beside the database, e.g. kt.før-gjenoppretting.20260301-101500.db."""
-    main = store.database_path(conn)
+    main = sqlite_file.database_path(conn)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for number in range(1, 1000):  # two restores in one second keep two copies
         target = main.with_name(f"{main.stem}.{label}.{stamp}{'' if number == 1 else f'-{number}'}.db")
@@ -97,20 +103,21 @@ def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
     The write lock is taken before anything of the database is read: a `kt slett` or an import
     that commits while a restore is being prepared is either in the safety copy and the audit
     trail the restore reads, or comes after the restore; never lost between them."""
+    refuse_on_postgres("gjenopprett")
     check_backup(source)
     from kompetanse_cli.personvern.sletting import delete_keeping_counts
 
     prepared = db_path_beside(conn, "gjenopprettes")
     safety = None
     try:
-        store.prepare_restore(source, prepared)
+        sqlite_file.prepare_restore(source, prepared)
         prepared.chmod(0o600)
         safety = db_path_beside(conn, "før-gjenoppretting")
-        with store.attached(conn, prepared):
+        with sqlite_file.attached(conn, prepared):
             with db.transaction(conn):
-                deleted_since = store.restore_into(conn, safety)
-                ids = [row["id"] for short in deleted_since
-                       if (row := lists.person_by_short_id(conn, short)) is not None]
+                deleted_since = sqlite_file.restore_into(conn, safety)
+                ids = [person.id for short in deleted_since
+                       if (person := persons.by_short_id(conn, short)) is not None]
                 again = delete_keeping_counts(conn, ids) if ids else 0  # the backup's tallies lack them
                 audit.log(conn, veileder=veileder, handling="sikkerhetskopi gjenopprettet", person=None,
                           detaljer=f"{again} personer slettet på nytt" if again else None)
@@ -123,7 +130,7 @@ def restore_backup(conn: Db, source: Path, *, veileder: str | None) -> int:
         for path in (prepared, *(prepared.with_name(prepared.name + end) for end in ("-wal", "-shm", "-journal"))):
             path.unlink(missing_ok=True)
     if again:
-        store.scrub_file(conn)
+        privacy.scrub_file(conn)
     return again
 
 
@@ -145,7 +152,7 @@ def open_for_restore() -> Iterator[tuple[Db, list[str]]]:
         return
     if conn is not None:
         conn.close()
-    trail = store.readable_trail(path)
+    trail = sqlite_file.readable_trail(path)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.stem}.før-gjenoppretting.{stamp}.db")
     for end in ("", "-wal", "-shm"):
@@ -153,7 +160,7 @@ def open_for_restore() -> Iterator[tuple[Db, list[str]]]:
             path.with_name(path.name + end).rename(aside.with_name(aside.name + end))
     conn, warnings = db.connect(path)
     try:
-        store.add_trail(conn, trail)
+        sqlite_file.add_trail(conn, trail)
         warnings.append(f"Den skadede databasen er flyttet til {aside.name}.")
         yield conn, warnings
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kompetanse_cli.errors import UsageError
@@ -12,9 +12,8 @@ from kompetanse_cli.files import write_private
 from kompetanse_cli.formats import no_stored
 from kompetanse_cli.fylker import FYLKER
 from kompetanse_cli.interview.template import Template, show_value, template_for_reading
-from kompetanse_cli.personid import require_person
 from kompetanse_cli.report.workbook import Column, SheetSpec, write_workbook
-from kompetanse_cli.store import audit
+from kompetanse_cli.store import audit, persons
 from kompetanse_cli.store import privacy as store
 from kompetanse_cli.store.api import Db
 
@@ -56,13 +55,13 @@ STATUSES = {"oppfylt": "oppfylt", "ikke_oppfylt": "ikke oppfylt", "ukjent": "ukj
 def collect(conn: Db, short_id: str) -> Innsyn:
     """Every stored row about the person, as a person reads it: Norwegian dates, questions and
     answers in words (a skipped answer is «Ubesvart»), reasons unpacked, internal ids left out."""
-    person = require_person(conn, short_id)
-    template = template_for_reading(person["fylke"])
-    sections: dict[str, list[dict[str, object]]] = {"person": [_readable(dict(person), template)]}
-    for name, rows in store.person_data(conn, person["id"]).items():
+    person = persons.require(conn, short_id)
+    template = template_for_reading(person.fylke)
+    sections: dict[str, list[dict[str, object]]] = {"person": [_readable(asdict(person), template)]}
+    for name, rows in store.person_data(conn, person.id).items():
         sections[name] = [_readable(row, template) for row in rows]
-    sections["logg"] = [_readable(dict(row), template) for row in store.audit_rows(conn, person=person["kort_id"])]
-    return Innsyn(person["kort_id"], sections)
+    sections["logg"] = [_readable(row, template) for row in store.audit_rows(conn, person=person.kort_id)]
+    return Innsyn(person.kort_id, sections)
 
 
 def _readable(row: dict[str, object], template: Template) -> dict[str, object]:
@@ -84,7 +83,7 @@ def _readable(row: dict[str, object], template: Template) -> dict[str, object]:
         elif key == "sporsmal" and question is not None:
             value = question.tekst
         elif key == "verdi" and "sporsmal" in row:
-            value = show_value(question, value) if question is not None else ("Ubesvart" if value is None else value)
+            value = show_value(question, value if isinstance(value, str) else None) if question is not None else ("Ubesvart" if value is None else value)
         shown[key] = value
     return shown
 

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompetanse_cli import config, paths
-from kompetanse_cli.personid import require_person
-from kompetanse_cli.store import interviews as audit
-from kompetanse_cli.store import aggregates, lists
+from kompetanse_cli.store import aggregates, audit, persons, sqlite_file
 from kompetanse_cli.store import privacy as store
 from kompetanse_cli.store.api import Db
 from kompetanse_cli.store.db import transaction
@@ -34,8 +32,8 @@ class PersonToDelete:
 
 def find_person(conn: Db, short_id: str) -> PersonToDelete:
     """Who a deletion would remove (for the confirmation question); unknown ids are an error."""
-    person = require_person(conn, short_id)
-    return PersonToDelete(person["kort_id"], person["navn"])
+    person = persons.require(conn, short_id)
+    return PersonToDelete(person.kort_id, person.navn)
 
 
 def delete_keeping_counts(conn: Db, person_ids: list[int]) -> int:
@@ -50,10 +48,10 @@ def delete_keeping_counts(conn: Db, person_ids: list[int]) -> int:
 def delete_person(conn: Db, short_id: str, *, veileder: str | None) -> bool:
     """Remove every trace of the person; the audit trail keeps that a deletion happened, and the
     report keeps its counts (anonymous, by week). One transaction: deleted and logged, or neither."""
-    person = require_person(conn, short_id)
+    person = persons.require(conn, short_id)
     with transaction(conn):
-        delete_keeping_counts(conn, [person["id"]])
-        audit.log(conn, veileder=veileder, handling="person slettet", person=person["kort_id"])
+        delete_keeping_counts(conn, [person.id])
+        audit.log(conn, veileder=veileder, handling="person slettet", person=person.kort_id)
     return store.scrub_file(conn)
 
 
@@ -120,8 +118,10 @@ def copies_text(count: int) -> str:
 def copies_of(conn: Db, before: dt.date | None = None) -> list[Path]:
     """kt's copies of the open database taken before the given day (default: all of them), beside it
     as configured and as opened (the two differ when kt.db is a link)."""
+    if conn.dialect != "sqlite":  # the team database has no copies of kt's own
+        return []
     before = before or dt.date.today() + dt.timedelta(days=1)
-    databases = {paths.db_path(), store.database_path(conn)}
+    databases = {paths.db_path(), sqlite_file.database_path(conn)}
     return sorted({copy for database in databases if database.parent.is_dir()
                    for copy in safety_copies(database, before)})
 
@@ -133,8 +133,8 @@ def plan_retention(conn: Db, *, today: dt.date | None = None) -> RetentionPlan:
     rows = store.expired_persons(conn, never_interviewed_before=first.isoformat(),
                                  inactive_before=second.isoformat())
     copies_before = today - dt.timedelta(days=config.number("rydd_kopier_dager", DEFAULT_DAYS_COPIES))
-    return RetentionPlan([r["kort_id"] for r in rows if r["grunn"] == "aldri kartlagt"],
-                         [r["kort_id"] for r in rows if r["grunn"] != "aldri kartlagt"], first, second,
+    return RetentionPlan([short for short, grunn in rows if grunn == "aldri kartlagt"],
+                         [short for short, grunn in rows if grunn != "aldri kartlagt"], first, second,
                          copies=copies_of(conn, copies_before),
                          limit_copies=copies_before)
 
@@ -149,7 +149,7 @@ class Cleaned:
 def apply_retention(conn: Db, plan: RetentionPlan, *, veileder: str | None) -> Cleaned:
     shorts = plan.never_interviewed + plan.inactive
     with transaction(conn):  # deleted and logged, or neither
-        deleted = delete_keeping_counts(conn, [lists.person_by_short_id(conn, short)["id"] for short in shorts])
+        deleted = delete_keeping_counts(conn, [persons.require(conn, short).id for short in shorts])
         for short in shorts:  # one entry each, as `kt slett` makes: a restore deletes them again
             audit.log(conn, veileder=veileder, handling="person slettet", person=short,
                       detaljer="lagringstiden er ute")

@@ -35,11 +35,11 @@ def export_screening(conn: Db, result: ScreenResult, path: Path, *, everyone: bo
     rows = []
     criteria = store.CriterionResults(conn)
     for row in store.import_outcomes(conn, result.import_id, decisions):
-        reasons = "; ".join(deciding_reasons(row["beslutning"], criteria.decode(row["resultater"])))
-        rows.append((row["kort_id"], row["fnr"], row["navn"], row["kontor"], _date(row["listedato"]),
-                     _date(row["sykmeldt_fom"]), _date(row["sykmeldt_tom"]), row["uker_sykmeldt"], row["grad"],
-                     row["diagnose"], row["arbeidsgiver"], row["orgnr"], row["yrke"], row["kommune"],
-                     DECISION_LABELS[row["beslutning"]], reasons, row["rad"], None))
+        reasons = "; ".join(deciding_reasons(row.beslutning, criteria.decode(row.resultater)))
+        rows.append((row.kort_id, row.fnr, row.navn, row.kontor, _date(row.listedato),
+                     _date(row.sykmeldt_fom), _date(row.sykmeldt_tom), row.uker_sykmeldt, row.grad,
+                     row.diagnose, row.arbeidsgiver, row.orgnr, row.yrke, row.kommune,
+                     DECISION_LABELS[row.beslutning], reasons, row.rad, None))
     title = "Alle" if everyone else "Kandidater"
     sheets = [SheetSpec(title, COLUMNS, rows)]
     if result.rejected:  # where the list needs correcting before it is imported again

@@ -53,7 +53,7 @@ class Bar:
 def funnel_bars(report: Report, stages: tuple[str, ...] = tuple(STAGES)) -> list[Bar]:
     """The total row's `stages` as bars scaled to the largest shown count among them (Figur 4-5)."""
     total = report.funnel.total.counts
-    largest = max((total[s].value for s in stages if total[s].value), default=0)
+    largest = max((value for s in stages if (value := total[s].value)), default=0)
     bars = []
     for stage in stages:
         label = STAGES[stage]

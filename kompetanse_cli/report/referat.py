@@ -39,11 +39,10 @@ from kompetanse_cli.interview.derived import measure_facts
 from kompetanse_cli.interview.diagnoses import find_diagnosis
 from kompetanse_cli.interview.session import AKTUELL_FOR_TILTAK, PersonCard, answers_at, person_card
 from kompetanse_cli.interview.template import show_value, template_for_fylke
-from kompetanse_cli.personid import require_person
-from kompetanse_cli.screening.run import mask_fnr
-from kompetanse_cli.store import interviews
+from kompetanse_cli.store import interviews, persons
 from kompetanse_cli.store import letters as store
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
+from kompetanse_cli.store.persons import Person
 
 REFERAT = "referat"
 TIL_VEILEDER = "melding_kontor"
@@ -217,8 +216,8 @@ def find_template(name: str) -> tuple[Path, bool]:
 
 # ---------- what the letter says ----------
 
-def _person(conn: Db, short_id: str) -> Row:
-    return require_person(conn, short_id)
+def _person(conn: Db, short_id: str) -> Person:
+    return persons.require(conn, short_id)
 
 
 def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date | None = None,
@@ -235,7 +234,7 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
         state = "ikke startet" if level_1 is None else "ikke fullført"
         raise UsageError(f"Kartleggingssamtalen (nivå 1) for {card.short_id} er {state}; referatet bygger på den. "
                          f"Fullfør den først med: kt kartlegg {card.short_id}")
-    chosen = malform or person["malform"] or "nb"
+    chosen = malform or person.malform or "nb"
     if chosen not in MALFORMER:
         chosen = "nb"
     today = today or dt.date.today()
@@ -260,7 +259,7 @@ def letter_data(conn: Db, short_id: str, *, kind: str = REFERAT, today: dt.date 
             "malform": "nb",
             "kontor": office_name(card.kontor),
             "avsender": veileder or "Nav",
-            "fnr_maskert": mask_fnr(person["fnr"]),
+            "fnr_maskert": person.fnr_masked,
             "holdt_av": HOLDT_AV.get(first.get("samtale_av") or "", ""),
             "registrert_av": store.interview_veileder(conn, card.person_id, 1) or "",
         })
@@ -454,7 +453,7 @@ class _BoundedEnvironment(ImmutableSandboxedEnvironment):
     def format_string(self, s: str, args: Any, kwargs: Any, format_func: Any = None) -> str:
         if _WIDE_FORMAT.search(s):
             raise TemplateTooLarge("tekst")
-        return super().format_string(s, args, kwargs, format_func)
+        return super().format_string(s, args, kwargs, format_func)  # type: ignore[misc]
 
 
 def _environment(loader: jinja2.BaseLoader | None = None) -> ImmutableSandboxedEnvironment:

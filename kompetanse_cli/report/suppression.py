@@ -190,7 +190,7 @@ def suppress_table(counts: Sequence[Sequence[int]], *, row_totals: bool = True, 
     the last row is the sum of the rows above (its last value, with both, the grand total).
     """
     rows = [list(r) for r in counts]
-    cells = {(i, j): v for i, row in enumerate(rows) for j, v in enumerate(row)}
+    cells: dict[Hashable, int] = {(i, j): v for i, row in enumerate(rows) for j, v in enumerate(row)}
     groups: list[Group] = []
     if rows and row_totals:
         width = len(rows[0])

@@ -461,7 +461,8 @@ def _count_questions(conn: Db, cells: _Cells, template: Template, kept: Kept) ->
                                       [q.id for q in plain if not q.has_choices])
         for question in template.level(niva):
             if question.vis_naar:
-                conditions = [(template.question(other).niva, other, keys) for other, keys in question.vis_naar.items()]
+                conditions = [(asked.niva, other, keys) for other, keys in question.vis_naar.items()
+                              if (asked := template.question(other)) is not None]
                 raw = store.conditional_counts(conn, niva, question.id, choices=question.has_choices,
                                                conditions=conditions)
                 n_key = cells.add(("qn", question.id), sum(raw.values()) + kept.get(("qn", question.id), 0))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kompetanse_cli.computed import Computed
 from kompetanse_cli.fylker import FYLKER, find_kommune
@@ -335,19 +335,19 @@ class Screener:
                 zip(*(inputs.get(field, empty) for field in fields)))
             if name in _HAS_EMPLOYER:
                 keys = _HAS_EMPLOYER[name](keys)
-            found = list(map(memo.get, keys))
+            found: list[Any] = list(map(memo.get, keys))
             if None in found:  # inputs not seen before: each checked once, on a row that has it
                 for key, index in dict(zip(keys, range(count))).items():
                     if key not in memo:
                         result = check(Facts(row_at(index), self.list_date, self.present), rule, rules)
-                        memo[key] = self._number(tuple(result))
+                        memo[key] = self._number((result[0], result[1], result[2]))
                 found = list(map(memo.__getitem__, keys))
             if errors:  # rows with an Excel error in a cell this criterion reads
                 for index, row_errors in errors:
                     result = self.results[found[index]]
                     changed = unknown_from_error(name, CriterionResult(*result), row_errors)
                     if tuple(changed) != result:
-                        found[index] = self._number(tuple(changed))
+                        found[index] = self._number((changed[0], changed[1], changed[2]))
             numbers[name] = found
             ranks.append(list(map(self._ranks.__getitem__, found)))
         # the worst status decides, as in _decide

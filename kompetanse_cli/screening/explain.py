@@ -6,9 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kompetanse_cli.errors import UsageError
-from kompetanse_cli.personid import require_person
-from kompetanse_cli.screening.run import mask_fnr
-from kompetanse_cli.store import audit
+from kompetanse_cli.store import audit, persons
 from kompetanse_cli.store import lists as store
 from kompetanse_cli.store.api import Db
 
@@ -40,16 +38,16 @@ class Explanation:
 
 
 def explain_person(conn: Db, short_id: str, *, veileder: str | None = None) -> Explanation:
-    person = require_person(conn, short_id)
-    latest = store.latest_screening(conn, person["id"])
-    audit.log(conn, veileder=veileder, handling="screening forklart", person=person["kort_id"])
+    person = persons.require(conn, short_id)
+    latest = store.latest_screening(conn, person.id)
+    audit.log(conn, veileder=veileder, handling="screening forklart", person=person.kort_id)
     if latest is None:
-        raise UsageError(f"Person {person['kort_id']} er ikke screenet ennå.")
+        raise UsageError(f"Person {person.kort_id} er ikke screenet ennå.")
     return Explanation(
-        id=person["kort_id"], fnr_masked=mask_fnr(person["fnr"]), navn=person["navn"],
-        list_date=dt.date.fromisoformat(latest["listedato"]), file=latest["filnavn"], row=latest["rad"],
-        kontor=latest["kontor"], weeks=latest["uker_sykmeldt"], fylke=latest["fylke"],
-        rule_version=latest["regelversjon"], decision=latest["beslutning"],
+        id=person.kort_id, fnr_masked=person.fnr_masked, navn=person.navn,
+        list_date=dt.date.fromisoformat(latest.listedato), file=latest.filnavn, row=latest.rad,
+        kontor=latest.kontor, weeks=latest.uker_sykmeldt, fylke=latest.fylke,
+        rule_version=latest.regelversjon, decision=latest.beslutning,
         results=[{"kriterium": c, "status": st, "begrunnelse": r}
-                 for c, st, r in store.CriterionResults(conn).decode(latest["resultater"])],
-        appearances=store.count_appearances(conn, person["id"]))
+                 for c, st, r in store.CriterionResults(conn).decode(latest.resultater)],
+        appearances=store.count_appearances(conn, person.id))

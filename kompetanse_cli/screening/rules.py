@@ -81,8 +81,10 @@ def _kommuner(numbers: list[str]) -> str:
     named = []
     for number in numbers:
         kommune = find_kommune(str(number))
-        known = kommune is not None and not kommune.navn.startswith("Kommune ")
-        named.append(f"{number} {kommune.navn}" if known else str(number))
+        if kommune is not None and not kommune.navn.startswith("Kommune "):
+            named.append(f"{number} {kommune.navn}")
+        else:
+            named.append(str(number))
     return _listed(named)
 
 
@@ -113,7 +115,7 @@ def describe_criterion(name: str, settings: dict[str, Any]) -> str:
     if name == "geografi":
         where = ("Alle kommuner i fylket" if get("alle_kommuner")
                  else f"Arbeidsgiver i en av forsøkskommunene: {_kommuner(get('kommuner', []))}")
-        return where + (f"; unntatt {_kommuner(get('unntatt'))}" if get("unntatt") else "")
+        return where + (f"; unntatt {_kommuner(get('unntatt', []))}" if get("unntatt") else "")
     return ""
 
 

@@ -8,7 +8,9 @@ Shared query text is written with SQLite's placeholders, `?` or `:name`; the Pos
 backend translates them. Ids of new rows come from `INSERT … RETURNING id` (both backends),
 never from `lastrowid` or `MAX(id) + 1`, so that nothing depends on one writer at a time.
 Where the fastest algorithm differs (e.g. the list import: `executemany` on SQLite, `COPY`
-on PostgreSQL), the store branches on `db.dialect`.
+on PostgreSQL), the store branches on `db.dialect`. Text is compared without case through the
+SQL function `kt_fold(text)` (Python's `str.casefold`: registered on every SQLite connection in
+`store/db.py`, defined alike on PostgreSQL), never SQLite's ASCII-only `LOWER`.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ Dialect = Literal["sqlite", "postgres"]
 
 
 class Row(Protocol):
-    """A result row: by position (`row[0]`) and by column name (`row["kort_id"]`)."""
+    """A result row inside `store/`: by position (`row[0]`), by column name (`row["kort_id"]`),
+    and iterated, its values in column order (as `sqlite3.Row` and a tuple are). The rest of kt
+    never holds one: the store hands out dataclasses, dicts (`as_dict`) and plain values."""
 
     def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
     def keys(self) -> list[str]: ...
 
@@ -53,6 +59,15 @@ class Db(Protocol):
     def executemany(self, sql: str, parameters: Iterable[Params], /) -> Any: ...
 
     def close(self) -> None: ...
+
+
+def as_dict(row: Row) -> dict[str, Any]:
+    """A row as a plain dict, column name → value."""
+    return dict(zip(row.keys(), row))
+
+
+def as_dicts(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    return [dict(zip(row.keys(), row)) for row in rows]
 
 
 class SqliteDb(sqlite3.Connection):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kompetanse_cli import paths
 from kompetanse_cli.errors import DamagedDatabase, InputError
-from kompetanse_cli.store.api import Db, Row, SqliteDb
+from kompetanse_cli.store.api import Db, SqliteDb
 
 BUSY_TIMEOUT_MS = 30_000
 # Page size of a new database. SQLite's default is 4 kB; a weekly list writes tens of thousands of
@@ -26,6 +26,19 @@ BUSY_TIMEOUT_MS = 30_000
 # (≈ 0,3 s less at 200 000 rows), while an interview answer still writes a page or two. An
 # existing database keeps the page size it was made with (changing it means rewriting the file).
 PAGE_BYTES = 16_384
+
+
+def fold(text: str | None) -> str | None:
+    """Text folded for comparing without case: Python's casefold (Ø → ø, ß → ss), which SQLite's
+    LOWER does not do beyond ASCII. Queries call it as the SQL function `kt_fold(text)`: registered
+    on every SQLite connection, and defined alike on PostgreSQL, so both backends find the same."""
+    return text.casefold() if isinstance(text, str) else text
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for `kt_fold(column) LIKE ? ESCAPE '\\'`: the text folded, its own % and _ literal."""
+    folded = text.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{folded}%"
 
 
 def _run_script(conn: Db, script: str) -> None:
@@ -210,8 +223,8 @@ def _m003_kriterieresultat(conn: Db) -> None:
             for triple in json.loads(stored):
                 key = tuple(triple)
                 if key not in ids:
-                    ids[key] = conn.execute(
-                        "INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)", key).lastrowid
+                    ids[key] = conn.execute("INSERT INTO kriterieresultat (kriterium, status, begrunnelse)"
+                                            " VALUES (?, ?, ?) RETURNING id", key).fetchone()[0]
                 numbers.append(ids[key])
             conn.execute("UPDATE screening SET resultater = ? WHERE id = ?",
                          (json.dumps(numbers, separators=(",", ":")), decision_id))
@@ -361,6 +374,7 @@ def connect(path: Path | None = None) -> tuple[Db, list[str]]:
         else:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=SqliteDb)
         conn.row_factory = sqlite3.Row
+        conn.create_function("kt_fold", 1, fold, deterministic=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not read_only:
             if conn.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new, empty database: nothing written yet
@@ -544,7 +558,10 @@ def _migrate(conn: Db, version: int) -> None:
 def page_cache(conn: Db, megabytes: int) -> Iterator[None]:
     """A larger page cache for one long import: the unique indexes on fødselsnummer and kort id
     are written at random places, and once they outgrow SQLite's 2 MB default every insert
-    fetches pages anew (≈ a tenth of the storing time at 200 000 rows)."""
+    fetches pages anew (≈ a tenth of the storing time at 200 000 rows). SQLite only."""
+    if conn.dialect != "sqlite":
+        yield
+        return
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {-megabytes * 1024}")
     try:
@@ -563,7 +580,9 @@ def transaction(conn: Db) -> Iterator[Db]:
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
+    # SQLite: take the write lock now, not at the first write (no deadlock between two readers
+    # turning writers). PostgreSQL locks rows, not the database: a plain BEGIN.
+    conn.execute("BEGIN IMMEDIATE" if conn.dialect == "sqlite" else "BEGIN")
     try:
         yield conn
     except BaseException:
@@ -581,7 +600,11 @@ def checkpoint_deferred(conn: Db) -> Iterator[None]:
     pages: after a long import, a copy of tens of megabytes that the command waits for. Inside
     this block it is left to `checkpoint_meanwhile`, or else to the last connection closing or
     the next commit. Nothing committed depends on it: the log is part of the database.
+    SQLite only: PostgreSQL's server checkpoints on its own.
     """
+    if conn.dialect != "sqlite":
+        yield
+        return
     before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     conn.execute("PRAGMA wal_autocheckpoint = 0")
     try:
@@ -593,7 +616,10 @@ def checkpoint_deferred(conn: Db) -> Iterator[None]:
 @contextmanager
 def checkpoint_meanwhile(conn: Db) -> Iterator[None]:
     """Fold the write-ahead log back into the database file in a second thread while the block
-    runs (e.g. prints what was imported); waits for it at the end of the block."""
+    runs (e.g. prints what was imported); waits for it at the end of the block. SQLite only."""
+    if conn.dialect != "sqlite":
+        yield
+        return
     thread = threading.Thread(target=_checkpoint, args=(conn.execute("PRAGMA database_list").fetchone()[2],),
                               name="kt-checkpoint")
     thread.start()

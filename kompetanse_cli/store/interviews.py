@@ -129,39 +129,22 @@ def reopen_level(conn: Db, level_id: int) -> None:
                  (now(), level_id))
 
 
-def history(conn: Db, level_id: int) -> list[Row]:
-    return conn.execute("SELECT * FROM svar_historikk WHERE kartlegging_id = ? ORDER BY id", (level_id,)).fetchall()
+@dataclass
+class Appearance:
+    """What a person's newest list row says about them."""
+
+    listedato: str
+    fylke: str
+    kontor: str | None
+    arbeidsgiver: str | None
+    sykmeldt_fom: str | None
+    uker_sykmeldt: int | None
+    beslutning: str | None
 
 
-def latest_appearance(conn: Db, person_id: int) -> Row | None:
+def latest_appearance(conn: Db, person_id: int) -> Appearance | None:
     """The person's newest list appearance with its decision (employer, sick-leave start, ...)."""
-    return conn.execute(
-        """SELECT * FROM listeoppforing
+    row = conn.execute(
+        """SELECT listedato, fylke, kontor, arbeidsgiver, sykmeldt_fom, uker_sykmeldt, beslutning FROM listeoppforing
            WHERE person_id = ? ORDER BY listedato DESC, id DESC LIMIT 1""", (person_id,)).fetchone()
-
-
-def create_person(conn: Db, *, kort_id: str, fnr: str, navn: str | None, fylke: str,
-                  kontor: str | None, arbeidsgiver: str | None, sykmeldt_fom: str | None, malform: str) -> int:
-    cursor = conn.execute(
-        "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, kilde, opprettet)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manuell', ?)",
-        (kort_id, fnr, navn, fylke, kontor, arbeidsgiver, sykmeldt_fom, malform, now()))
-    return int(cursor.lastrowid)
-
-
-def person_by_fnr(conn: Db, fnr: str) -> Row | None:
-    return conn.execute("SELECT * FROM person WHERE fnr = ?", (fnr,)).fetchone()
-
-
-def short_id(conn: Db, person_id: int) -> str:
-    """The person's kt-id."""
-    return conn.execute("SELECT kort_id FROM person WHERE id = ?", (person_id,)).fetchone()[0]
-
-
-def set_malform(conn: Db, person_id: int, malform: str) -> None:
-    conn.execute("UPDATE person SET malform = ? WHERE id = ?", (malform, person_id))
-
-
-def set_source(conn: Db, person_id: int, kilde: str) -> None:
-    """Where the person came into kt from: liste, manuell or import."""
-    conn.execute("UPDATE person SET kilde = ? WHERE id = ?", (kilde, person_id))
+    return Appearance(*row) if row is not None else None

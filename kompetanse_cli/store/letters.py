@@ -39,12 +39,12 @@ def record_letter(conn: Db, *, person_id: int, short_id: str, type: str, mal: st
                   veileder: str | None, detaljer: str) -> int:
     """Record a rendered letter in `brev` and in the audit log (short id only), in one transaction."""
     with transaction(conn):
-        cursor = conn.execute(
-            "INSERT INTO brev (person_id, type, mal, format, veileder, tidspunkt) VALUES (?, ?, ?, ?, ?, ?)",
-            (person_id, type, mal, format, veileder, now()))
+        letter_id = int(conn.execute(
+            "INSERT INTO brev (person_id, type, mal, format, veileder, tidspunkt) VALUES (?, ?, ?, ?, ?, ?)"
+            " RETURNING id", (person_id, type, mal, format, veileder, now())).fetchone()[0])
         log(conn, veileder=veileder, handling=f"{LETTER_NAMES.get(type, type)} laget", person=short_id,
             detaljer=detaljer)
-    return int(cursor.lastrowid)
+    return letter_id
 
 
 def letters_for_person(conn: Db, person_id: int) -> list[LetterRecord]:

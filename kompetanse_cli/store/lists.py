@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from typing import NamedTuple, cast
 
 from kompetanse_cli.store.db import now, transaction
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db
 
-ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud and type
-ID_LENGTH = 5
 SQL_CHUNK = 500  # bound parameters per IN (...) query
-_ID_RE = re.compile("." * ID_LENGTH, re.DOTALL)
-_ID_BYTES = bytes(ord(ID_ALPHABET[b % len(ID_ALPHABET)]) for b in range(256))  # a random byte → a letter
 
 
 @dataclass
@@ -41,11 +35,11 @@ def find_import(conn: Db, sha256: str, ark: str) -> StoredImport | None:
 
 def create_import(conn: Db, *, sha256: str, ark: str, filnavn: str, listedato: str,
                   listedato_kilde: str, fylke: str, veileder: str | None, kontor: str | None = None) -> int:
-    cursor = conn.execute(
+    row = conn.execute(
         "INSERT INTO import (sha256, ark, filnavn, listedato, listedato_kilde, fylke, importert, veileder, kontor)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (sha256, ark, filnavn, listedato, listedato_kilde, fylke, now(), veileder, kontor))
-    return int(cursor.lastrowid)
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (sha256, ark, filnavn, listedato, listedato_kilde, fylke, now(), veileder, kontor)).fetchone()
+    return int(row[0])
 
 
 def finish_import(conn: Db, import_id: int, *, rader_lest: int, importerte: int, avviste: int) -> None:
@@ -59,83 +53,10 @@ def save_rejected(conn: Db, import_id: int, rejected: Iterable[tuple[str, int, s
                      [(import_id, *r) for r in rejected])
 
 
-def rejected_rows(conn: Db, import_id: int) -> list[Row]:
-    return conn.execute("SELECT ark, rad, kolonne, arsak FROM import_avvist WHERE import_id = ? ORDER BY rad",
-                        (import_id,)).fetchall()
-
-
-class PersonIds:
-    """Finds or creates persons by fødselsnummer, handing out kt's short ids."""
-
-    def __init__(self, conn: Db) -> None:
-        self.conn = conn
-        self._taken: set[str] | None = None
-        self._stored_before: bool | None = None  # whether any person was stored before this import
-        self._created: dict[str, int] = {}  # persons created by this import
-        self.found = 0  # how many times resolve() found a person who was already stored
-        self.found_last = 0  # … in its last call
-
-    def new_short_id(self) -> str:
-        """A short id no person has yet: five letters/digits, easy to read aloud."""
-        return self.new_short_ids(1)[0]
-
-    def new_short_ids(self, count: int) -> list[str]:
-        """`count` short ids that no person has yet, drawn from `secrets` a few thousand at a time."""
-        if self._taken is None:
-            self._taken = {r[0] for r in self.conn.execute("SELECT kort_id FROM person")}
-        found: list[str] = []
-        while len(found) < count:
-            wanted = count - len(found)
-            drawn = wanted + wanted // 50 + 8  # a few spare, for ids drawn twice or already taken
-            letters = secrets.token_bytes(ID_LENGTH * drawn).translate(_ID_BYTES).decode("ascii")
-            fresh = list(dict.fromkeys(_ID_RE.findall(letters)))  # each id once, in the order drawn
-            if not self._taken.isdisjoint(fresh):
-                fresh = [candidate for candidate in fresh if candidate not in self._taken]
-            fresh = fresh[:wanted]
-            self._taken.update(fresh)
-            found += fresh
-        return found
-
-    def resolve(self, fnrs: Sequence[str], names: Sequence[str | None], fylker: Sequence[str],
-                offices: Sequence[str | None]) -> dict[str, int]:
-        """Persons as columns (fødselsnummer, name, fylke, office) → {fnr: person id}, creating
-        the persons not seen before (from the first row that has them)."""
-        if self._stored_before is None:
-            self._stored_before = self.conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0]
-        distinct = list(dict.fromkeys(fnrs))
-        found: dict[str, int] = {}
-        if self._stored_before:
-            for start in range(0, len(distinct), SQL_CHUNK):
-                chunk = distinct[start:start + SQL_CHUNK]
-                marks = ",".join("?" * len(chunk))
-                found.update(self.conn.execute(f"SELECT fnr, id FROM person WHERE fnr IN ({marks})", chunk))
-        else:  # a first import: only this import's own persons can be met again
-            found = {fnr: self._created[fnr] for fnr in self._created.keys() & set(distinct)}
-        self.found_last = len(found) - len(self._created.keys() & found.keys())
-        self.found += self.found_last
-        new = [fnr for fnr in distinct if fnr not in found] if found else distinct
-        if not new:
-            return found
-        first_id = _next_id(self.conn, "person")
-        created = now()
-        if len(new) == len(fnrs):  # every row a new person: the columns as they are
-            rows = zip(self.new_short_ids(len(new)), fnrs, names, fylker, offices, repeat(created))
-        else:
-            first_row = dict(zip(reversed(fnrs), range(len(fnrs) - 1, -1, -1)))
-            rows = ((short_id, fnr, names[row], fylker[row], offices[row], created)
-                    for short_id, fnr, row in zip(self.new_short_ids(len(new)), new, map(first_row.__getitem__, new)))
-        self.conn.executemany(
-            "INSERT INTO person (kort_id, fnr, navn, fylke, kontor, opprettet) VALUES (?, ?, ?, ?, ?, ?)", rows)
-        made = dict(zip(new, range(first_id, first_id + len(new))))
-        self._created.update(made)
-        found.update(made)
-        return found
-
-
-def _next_id(conn: Db, table: str) -> int:
-    """The rowid the next insert gets. Only valid inside a write transaction (BEGIN IMMEDIATE),
-    where no other writer can insert between this read and the caller's executemany."""
-    return conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
+def rejected_rows(conn: Db, import_id: int) -> list[tuple[str, int, str, str]]:
+    """An import's rejected rows: (sheet, row, column, reason)."""
+    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(
+        "SELECT ark, rad, kolonne, arsak FROM import_avvist WHERE import_id = ? ORDER BY rad", (import_id,))]
 
 
 # The cleaned values of a list row stored as they are (ListRow's fields of the same names)
@@ -153,41 +74,89 @@ def save_screened(conn: Db, rows: Iterable[tuple]) -> None:
     """Insert list appearances with their decisions (tuples in SCREENED_COLUMNS order; any
     iterable, read once). The time of screening is the same for the whole call, so it is written
     into the statement (our own ISO text, no quotes in it) instead of added to every row."""
+    if conn.dialect == "postgres":  # COPY
+        from kompetanse_cli.store.postgres.imports import save_screened as copy_screened
+
+        copy_screened(conn, SCREENED_COLUMNS, rows)  # type: ignore[arg-type]
+        return
     stamp = now()
     marks = ",".join("?" * len(SCREENED_COLUMNS))
     conn.executemany(f"INSERT INTO listeoppforing ({', '.join(SCREENED_COLUMNS)}, screenet)"
                      f" VALUES ({marks}, '{stamp}')", rows)
 
 
-def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *,
-                    candidates_first: bool = True, limit: int | None = None) -> Iterator[Row]:
+class Outcome(NamedTuple):
+    """A person on a stored import with the decision, as `import_outcomes` gives them."""
+
+    kort_id: str
+    fnr: str
+    navn: str | None
+    ark: str
+    rad: int
+    kontor: str | None
+    grad: int | None
+    diagnose: str | None
+    fylke: str
+    listedato: str
+    sykmeldt_fom: str
+    sykmeldt_tom: str | None
+    arbeidsgiver: str | None
+    orgnr: str | None
+    yrke: str | None
+    kommune: str | None
+    beslutning: str
+    uker_sykmeldt: int
+    resultater: str  # as stored: CriterionResults.decode gives the results
+    tidligere_dato: str | None  # the person's latest appearance on an earlier import
+    tidligere_beslutning: str | None
+    kartlagt: str | None  # level 1 completed
+    kartlegging_endret: str | None
+    samtaledato: str | None  # the day of the conversation (level 1), when answered
+
+    def __repr__(self) -> str:  # never the fødselsnummer or name (tracebacks, logs)
+        return f"Outcome(kort_id={self.kort_id!r}, ark={self.ark!r}, rad={self.rad})"
+
+
+def import_outcomes(conn: Db, import_id: int, decisions: Sequence[str], *, candidates_first: bool = True,
+                    limit: int | None = None, details: bool = True, earlier: bool = True) -> Iterator[Outcome]:
     """Everyone on a stored import with the given decisions, candidates first (or in row order),
     the first `limit` of them (None: all); with the person's latest appearance on an earlier
-    import (`tidligere_*`)."""
+    import (`tidligere_*`). Without `details`, the list row's dates, employer, job and kommune are
+    None (not read: what a summary does not show); without `earlier` (no one on the import was
+    on an earlier one), so are `tidligere_*`."""
     marks = ",".join("?" * len(decisions))
     order = ("CASE l.beslutning WHEN 'kandidat' THEN 0 WHEN 'manuell' THEN 1 ELSE 2 END, " if candidates_first
              else "") + "l.ark, l.rad"
+    row_details = ("l.fylke, l.listedato, l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune"
+                   if details else ", ".join(["NULL"] * 8))
     # The rows to show are picked from the list rows alone, and only they are joined with the
     # person, the earlier lists and the interview: a long list shows its first couple of hundred.
-    return conn.execute(
-        f"""WITH shown AS (
-               SELECT * FROM listeoppforing l WHERE l.import_id = ? AND l.beslutning IN ({marks})
-               ORDER BY {order} LIMIT ?)
-           SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, l.fylke, l.listedato,
-                  l.sykmeldt_fom, l.sykmeldt_tom, l.arbeidsgiver, l.orgnr, l.yrke, l.kommune, l.beslutning,
-                  l.uker_sykmeldt, l.resultater, e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning,
-                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret, sd.verdi AS samtaledato
-           FROM shown l JOIN person p ON p.id = l.person_id
-           LEFT JOIN (
+    params: list[object] = [import_id, *decisions]
+    if limit is not None:
+        params.append(limit)
+    if earlier:
+        params.append(import_id)
+        earlier_columns = "e.listedato AS tidligere_dato, e.beslutning AS tidligere_beslutning"
+        earlier_join = """LEFT JOIN (
                SELECT l2.person_id, l2.listedato, l2.beslutning,
                       ROW_NUMBER() OVER (PARTITION BY l2.person_id ORDER BY l2.listedato DESC, l2.id DESC) AS nr
                FROM listeoppforing l2
                WHERE l2.import_id < ? AND l2.person_id IN (SELECT person_id FROM shown)
-           ) e ON e.person_id = l.person_id AND e.nr = 1
+           ) e ON e.person_id = l.person_id AND e.nr = 1"""
+    else:
+        earlier_columns, earlier_join = "NULL AS tidligere_dato, NULL AS tidligere_beslutning", ""
+    return map(Outcome._make, conn.execute(
+        f"""WITH shown AS (
+               SELECT * FROM listeoppforing l WHERE l.import_id = ? AND l.beslutning IN ({marks})
+               ORDER BY {order}{"" if limit is None else " LIMIT ?"})
+           SELECT p.kort_id, p.fnr, p.navn, l.ark, l.rad, l.kontor, l.grad, l.diagnose, {row_details},
+                  l.beslutning, l.uker_sykmeldt, l.resultater, {earlier_columns},
+                  k.fullfort AS kartlagt, k.endret AS kartlegging_endret, sd.verdi AS samtaledato
+           FROM shown l JOIN person p ON p.id = l.person_id
+           {earlier_join}
            LEFT JOIN kartlegging k ON k.person_id = l.person_id AND k.niva = 1
            LEFT JOIN svar sd ON sd.kartlegging_id = k.id AND sd.sporsmal = 'samtaledato'
-           ORDER BY {order}""",
-        (import_id, *decisions, -1 if limit is None else limit, import_id))
+           ORDER BY {order}""", params))
 
 
 def decision_counts(conn: Db, import_id: int) -> dict[str, int]:
@@ -205,27 +174,41 @@ def count_known_before(conn: Db, import_id: int) -> int:
         (import_id,)).fetchone()[0]
 
 
-def person_by_short_id(conn: Db, short_id: str) -> Row | None:
-    return conn.execute("SELECT * FROM person WHERE kort_id = ?", (short_id.strip().lower(),)).fetchone()
+@dataclass
+class Decision:
+    """A decision with the list row it was made on."""
+
+    listedato: str
+    filnavn: str
+    rad: int
+    kontor: str | None
+    uker_sykmeldt: int
+    fylke: str
+    regelversjon: str
+    beslutning: str
+    resultater: str  # as stored: CriterionResults.decode gives the results
 
 
-def latest_screening(conn: Db, person_id: int) -> Row | None:
+def latest_screening(conn: Db, person_id: int) -> Decision | None:
     """The person's newest decision, with the list appearance it was made on."""
-    return conn.execute(
-        """SELECT l.id, l.id AS oppforing_id, l.person_id, l.fylke, l.regelversjon, l.beslutning, l.uker_sykmeldt,
-                  l.alder, l.resultater, l.screenet AS tidspunkt, l.listedato, l.kontor, l.grad, l.diagnose,
-                  l.sykmeldt_fom, l.ark, l.rad, i.filnavn
+    row = conn.execute(
+        """SELECT l.listedato, i.filnavn, l.rad, l.kontor, l.uker_sykmeldt, l.fylke, l.regelversjon, l.beslutning,
+                  l.resultater
            FROM listeoppforing l JOIN import i ON i.id = l.import_id
            WHERE l.person_id = ? AND l.beslutning IS NOT NULL ORDER BY l.listedato DESC, l.id DESC LIMIT 1""",
         (person_id,)).fetchone()
+    return Decision(*row) if row is not None else None
 
 
 class ResultIds:
     """The ids of criterion results in `kriterieresultat`, handed out without the database: the
-    results stored when an import began (`CriterionResults.numbering`), and new ids after the
-    highest for results met since. Made inside the import's write transaction, where no other
-    writer can take an id meanwhile. Pure Python: the worker process that screens a long list
-    gives each decision its stored form (`[3,17,22]`) here, and this process only inserts."""
+    results stored when an import began (`CriterionResults.numbering`), and, for results met
+    since, provisional ids after the highest. Pure Python: the worker process that screens a
+    long list gives each decision its stored form (`[3,17,22]`) here, and this process only
+    inserts. `save_results` then stores the new results and says which provisional ids the
+    database gave another id (another writer took it meanwhile: never on SQLite, where the
+    import holds the only write lock and the database gives the same ids; possible on a shared
+    server), and `renumber` corrects the decisions that use them."""
 
     def __init__(self, stored: dict[tuple[str, str, str], str], next_id: int) -> None:
         self._ids = dict(stored)  # result → its id, as text
@@ -245,8 +228,7 @@ class ResultIds:
         not have the criterion). Results without an id get one (see `take_new`)."""
         if not columns:
             return ["[]"] * count
-        used = set().union(*columns)
-        used.discard(None)
+        used = cast("set[int]", set().union(*columns) - {None})
         for result in sorted({results[number] for number in used} - self._ids.keys()):
             self._ids[result] = str(self._next)
             self._new.append((self._next, *result))
@@ -254,18 +236,35 @@ class ResultIds:
         ids = [self._ids.get(result, "") for result in results]  # "": a result no decision here has
         if any(None in column for column in columns):
             return ["[" + ",".join(ids[n] for n in row if n is not None) + "]" for row in zip(*columns)]
-        if len(columns) == 1:
-            return list(map([f"[{number}]" for number in ids].__getitem__, columns[0]))
+        numbers = cast("Sequence[Sequence[int]]", columns)  # no None in them (checked above)
+        if len(numbers) == 1:
+            return list(map([f"[{number}]" for number in ids].__getitem__, numbers[0]))
         # the brackets go on the first and last numbers: one join per decision, nothing more
         first, last = [f"[{number}" for number in ids], [f"{number}]" for number in ids]
-        return list(map(",".join, zip(map(first.__getitem__, columns[0]),
-                                      *(map(ids.__getitem__, column) for column in columns[1:-1]),
-                                      map(last.__getitem__, columns[-1]))))
+        return list(map(",".join, zip(map(first.__getitem__, numbers[0]),
+                                      *(map(ids.__getitem__, column) for column in numbers[1:-1]),
+                                      map(last.__getitem__, numbers[-1]))))
 
 
-def save_results(conn: Db, results: Iterable[tuple[int, str, str, str]]) -> None:
-    """Insert criterion results with the ids `ResultIds` gave them."""
-    conn.executemany("INSERT INTO kriterieresultat (id, kriterium, status, begrunnelse) VALUES (?, ?, ?, ?)", results)
+def save_results(conn: Db, results: Iterable[tuple[int, str, str, str]]) -> dict[str, str]:
+    """Store new criterion results (as `ResultIds.take_new` gives them). Returns the provisional
+    ids the database gave another id, as text: {provisional: stored}, usually empty. A result
+    another writer stored meanwhile keeps that writer's id."""
+    changed: dict[str, str] = {}
+    for provisional, *result in results:
+        stored = conn.execute(
+            "INSERT INTO kriterieresultat (kriterium, status, begrunnelse) VALUES (?, ?, ?)"
+            " ON CONFLICT (kriterium, status, begrunnelse) DO UPDATE SET kriterium = excluded.kriterium"
+            " RETURNING id", result).fetchone()[0]
+        if stored != provisional:
+            changed[str(provisional)] = str(stored)
+    return changed
+
+
+def renumber(encoded: Sequence[str], changed: dict[str, str]) -> list[str]:
+    """Decisions' stored results (`[3,17,22]`) with provisional ids replaced by the stored ones."""
+    return ["[" + ",".join(changed.get(number, number) for number in text[1:-1].split(",") if number) + "]"
+            for text in encoded]
 
 
 class CriterionResults:
@@ -287,17 +286,27 @@ class CriterionResults:
     def numbering(self) -> ResultIds:
         """The results stored now, to number more without the database. Only inside a write
         transaction, which lasts until the new results are saved (`save_results`)."""
+        if self.conn.dialect == "postgres":  # other importers may be numbering too: one at a time
+            from kompetanse_cli.store.postgres.imports import RESULT_NUMBERING_LOCK
+
+            self.conn.execute(RESULT_NUMBERING_LOCK)
         self._load()
-        return ResultIds(self._ids, _next_id(self.conn, "kriterieresultat"))
+        return ResultIds(self._ids, max(self._results, default=0) + 1)
 
     def encode(self, results: Sequence[tuple[str, str, str]]) -> str:
         """What a decision stores for these results; results not stored before are added."""
         with transaction(self.conn):  # the ids are handed out and saved by one writer
             numbering = self.numbering()
             stored = numbering.encode_numbers([[number] for number in range(len(results))],
-                                              [tuple(result) for result in results], 1)[0]
-            save_results(self.conn, numbering.take_new())
-        return stored
+                                              [(result[0], result[1], result[2]) for result in results], 1)
+            changed = save_results(self.conn, numbering.take_new())
+        return renumber(stored, changed)[0] if changed else stored[0]
+
+    def result(self, number: int) -> tuple[str, str, str]:
+        """One stored result by its id."""
+        if number not in self._results:
+            self._load()
+        return self._results[number]
 
     def decode(self, stored: str) -> list[tuple[str, str, str]]:
         """A decision's stored results: (criterion, status, reason) triples, in checking order."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db, as_dict
+from kompetanse_cli.store.db import like_pattern
 
 STAGE_SQL = """
 WITH siste_liste AS (
@@ -33,14 +35,15 @@ LEFT JOIN svar s2 ON s2.kartlegging_id = k2.id AND s2.sporsmal = 'planlagt_start
 
 
 def person_rows(conn: Db, *, fylke: tuple[str, ...] | None = None,
-                kontor: str | None = None) -> Iterator[Row]:
-    """Every person (optionally in these fylker / this office), oldest first."""
+                kontor: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every person (optionally in these fylker / this office: any part of its name, in any
+    case, «østre» finds «NAV Østre Agder»), oldest first, as dicts of STAGE_SQL's columns."""
     where, params = [], []
     if fylke:
         where.append(f"COALESCE(sl.fylke, p.fylke) IN ({','.join('?' * len(fylke))})")
         params += list(fylke)
     if kontor:
-        where.append("LOWER(COALESCE(sl.kontor, p.kontor)) LIKE ?")
-        params.append(f"%{kontor.lower()}%")
+        where.append("kt_fold(COALESCE(sl.kontor, p.kontor)) LIKE ? ESCAPE '\\'")
+        params.append(like_pattern(kontor))
     sql = STAGE_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.id"
-    return conn.execute(sql, params)
+    return map(as_dict, conn.execute(sql, params))

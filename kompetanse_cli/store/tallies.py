@@ -18,9 +18,10 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from kompetanse_cli.sykepenger import SYKEPENGEDAGER
-from kompetanse_cli.store.api import Db, Row
+from kompetanse_cli.store.api import Db, Row, as_dicts
 
 # Days from the sick leave's first day to its 248th sykepengedag (Monday–Friday), by the first
 # day's weekday as SQLite's strftime('%w') numbers them (0 = Sunday). 248 = 49 weeks of five
@@ -55,36 +56,38 @@ class Bin:
 
 
 def _place_filter(scope: Scope, fylke: str, kontor: str) -> tuple[str, list[object]]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if scope.fylker is not None:
         where.append(f"{fylke} IN ({','.join('?' * len(scope.fylker))})")
         params += list(scope.fylker)
     if scope.kontorer is not None:
         where.append(f"{kontor} IN ({','.join('?' * len(scope.kontorer))})")
         params += list(scope.kontorer)
-    return (" AND ".join(where) or "1"), params
+    return (" AND ".join(where) or "1 = 1"), params
 
 
 def _period_filter(scope: Scope, column: str) -> tuple[str, list[object]]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if scope.fra is not None:
         where.append(f"{column} >= ?")
         params.append(scope.fra.isoformat())
     if scope.til is not None:
         where.append(f"{column} <= ?")
         params.append(scope.til.isoformat())
-    return (" AND ".join(where) or "1"), params
+    return (" AND ".join(where) or "1 = 1"), params
 
 
 @contextmanager
 def selections(conn: Db, scope: Scope) -> Iterator[None]:
     """Make the two selections for a report inside one read snapshot; dropped afterwards."""
     began = not conn.in_transaction
-    if began:
-        conn.execute("BEGIN")  # WAL: every query below sees the same data, whatever others write meanwhile
+    if began:  # every query below sees the same data, whatever others write meanwhile
+        conn.execute("BEGIN" if conn.dialect == "sqlite" else "BEGIN ISOLATION LEVEL REPEATABLE READ")
     try:
         _drop(conn)
-        only, only_k1 = "1", "1"
+        only, only_k1 = "1 = 1", "1 = 1"  # portable: PostgreSQL wants a boolean
         if scope.persons is not None:
             conn.execute(f"CREATE TEMP TABLE {PERSON_SELECTION} (id INTEGER PRIMARY KEY)")
             conn.executemany(f"INSERT INTO {PERSON_SELECTION} (id) VALUES (?)", [(i,) for i in scope.persons])
@@ -124,20 +127,25 @@ def selections(conn: Db, scope: Scope) -> Iterator[None]:
                     LEFT JOIN kartlegging k3 ON k3.person_id = k1.person_id AND k3.niva = 3
                     LEFT JOIN kartlegging k4 ON k4.person_id = k1.person_id AND k4.niva = 4
                     LEFT JOIN kartlegging k5 ON k5.person_id = k1.person_id AND k5.niva = 5
-                    WHERE k1.niva = 1 AND {only_k1})
+                    WHERE k1.niva = 1 AND {only_k1}) AS utvalg  -- PostgreSQL before 16 wants the alias
                 WHERE {period} AND {place}""", period_params + place_params)
+        temp = "temp." if conn.dialect == "sqlite" else ""  # PostgreSQL puts it beside its (temporary) table
         for level in (1, 2, 3):
-            conn.execute(f"CREATE INDEX temp.{INTERVIEW_SELECTION}_k{level} ON {INTERVIEW_SELECTION}(k{level}_id)")
+            conn.execute(f"CREATE INDEX {temp}{INTERVIEW_SELECTION}_k{level} ON {INTERVIEW_SELECTION}(k{level}_id)")
         yield
-    finally:
-        _drop(conn)
-        if began and conn.in_transaction:
-            conn.execute("COMMIT")
+    except BaseException:
+        if began and conn.in_transaction:  # the selections go with the transaction (PostgreSQL's is aborted)
+            conn.execute("ROLLBACK")
+        raise
+    _drop(conn)
+    if began and conn.in_transaction:
+        conn.execute("COMMIT")
 
 
 def _drop(conn: Db) -> None:
+    temp = "temp" if conn.dialect == "sqlite" else "pg_temp"
     for name in (LIST_SELECTION, INTERVIEW_SELECTION, PERSON_SELECTION):
-        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        conn.execute(f"DROP TABLE IF EXISTS {temp}.{name}")
 
 
 # ---------- places ----------
@@ -155,27 +163,27 @@ def office_names(conn: Db, fylker: tuple[str, ...] | None) -> list[str]:
 def data_date(conn: Db) -> dt.date | None:
     """The day the data last changed: the newest import or registration."""
     row = conn.execute("SELECT MAX(d) FROM (SELECT MAX(importert) AS d FROM import"
-                       " UNION ALL SELECT MAX(endret) FROM kartlegging)").fetchone()
+                       " UNION ALL SELECT MAX(endret) FROM kartlegging) AS siste").fetchone()
     return dt.date.fromisoformat(row[0][:10]) if row and row[0] else None
 
 
 # ---------- the funnel ----------
 
-def funnel_lists(conn: Db) -> list[Row]:
+def funnel_lists(conn: Db) -> list[dict[str, Any]]:
     """Per fylke and office: persons listed, screened, and by decision."""
-    return conn.execute(
+    return as_dicts(conn.execute(
         f"""SELECT fylke, kontor, COUNT(*) AS listed, COUNT(beslutning) AS screened,
                    COUNT(*) FILTER (WHERE beslutning = 'kandidat') AS candidates,
                    COUNT(*) FILTER (WHERE beslutning = 'manuell') AS manuell,
                    COUNT(*) FILTER (WHERE beslutning = 'ikke_kandidat') AS ikke_kandidat
-            FROM {LIST_SELECTION} GROUP BY fylke, kontor""").fetchall()
+            FROM {LIST_SELECTION} GROUP BY fylke, kontor"""))
 
 
-def funnel_interviews(conn: Db, today: dt.date) -> list[Row]:
+def funnel_interviews(conn: Db, today: dt.date) -> list[dict[str, Any]]:
     """Per fylke and office: kartlagt (nivå 1 fullført), aktuell (ja/delvis, of those kartlagt),
     vedtak (vedtaksdato given), started (planlagt_start by today, or gjennomfort answered),
     finished (gjennomfort = ja)."""
-    return conn.execute(
+    return as_dicts(conn.execute(
         f"""SELECT u.fylke, u.kontor,
                    COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL) AS kartlagt,
                    COUNT(*) FILTER (WHERE u.k1_fullfort IS NOT NULL AND a.verdi IN ('ja', 'delvis')) AS aktuell,
@@ -187,7 +195,7 @@ def funnel_interviews(conn: Db, today: dt.date) -> list[Row]:
             LEFT JOIN svar v ON v.kartlegging_id = u.k2_id AND v.sporsmal = 'vedtaksdato'
             LEFT JOIN svar ps ON ps.kartlegging_id = u.k2_id AND ps.sporsmal = 'planlagt_start'
             LEFT JOIN svar g ON g.kartlegging_id = u.k3_id AND g.sporsmal = 'gjennomfort'
-            GROUP BY u.fylke, u.kontor""", (today.isoformat(),)).fetchall()
+            GROUP BY u.fylke, u.kontor""", (today.isoformat(),)))
 
 
 # ---------- answers ----------
@@ -339,7 +347,7 @@ def selected_days(conn: Db) -> list[tuple[str, int, str, str | None, str | None]
     """(part, person id, day, fylke, kontor) of everyone in the two selections: «liste» with the
     list date of the appearance counted, «samtale» with the day the interview is counted on."""
     return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(
-        f"""SELECT 'liste', person_id, listedato, fylke, kontor FROM {LIST_SELECTION}
+        f"""SELECT 'liste', person_id, CAST(listedato AS TEXT), fylke, kontor FROM {LIST_SELECTION}
             UNION ALL SELECT 'samtale', person_id, periodedato, fylke, kontor FROM {INTERVIEW_SELECTION}""")]
 
 
@@ -348,7 +356,7 @@ def selected_days(conn: Db) -> list[tuple[str, int, str, str | None, str | None]
 PERIOD_SELECTION = "rapport_perioder"
 
 
-def trend_counts(conn: Db, scope: Scope, periods: Sequence[tuple[str, dt.date, dt.date]]) -> list[Row]:
+def trend_counts(conn: Db, scope: Scope, periods: Sequence[tuple[str, dt.date, dt.date]]) -> list[dict[str, Any]]:
     """Per period (name, first day, last day), fylke and office: listed and candidates (each
     person once per period, by their latest appearance in it, as the funnel does for the whole
     period), and kartlagt, aktuell and vedtak (by samtaledato, from the interview selection, so
@@ -381,7 +389,7 @@ def trend_counts(conn: Db, scope: Scope, periods: Sequence[tuple[str, dt.date, d
                 GROUP BY b.navn, u.fylke, u.kontor""").fetchall()
     finally:
         conn.execute(f"DROP TABLE IF EXISTS temp.{PERIOD_SELECTION}")
-    return lists + talks
+    return as_dicts(lists) + as_dicts(talks)
 
 
 def date_span(conn: Db, scope: Scope) -> tuple[dt.date, dt.date] | None:
@@ -401,14 +409,14 @@ def date_span(conn: Db, scope: Scope) -> tuple[dt.date, dt.date] | None:
     return dt.date.fromisoformat(row[0][:10]), dt.date.fromisoformat(row[1][:10])
 
 
-def appearances_of(conn: Db, person_ids: Sequence[int]) -> list[Row]:
+def appearances_of(conn: Db, person_ids: Sequence[int]) -> list[dict[str, Any]]:
     """Every list appearance of these persons with its decision, oldest first (for the anonymous
     tallies of a deletion: the trend counts a person in every week and month they were listed)."""
-    found: list[Row] = []
+    found: list[dict[str, Any]] = []
     for start in range(0, len(person_ids), 500):
         chunk = list(person_ids[start:start + 500])
-        found += conn.execute(
+        found += as_dicts(conn.execute(
             f"""SELECT person_id, listedato, fylke, kontor, beslutning FROM listeoppforing
                 WHERE person_id IN ({','.join('?' * len(chunk))}) ORDER BY person_id, listedato, id""",
-            chunk).fetchall()
+            chunk))
     return found

@@ -7,7 +7,9 @@ The tasks themselves (which, since when, by when) are worked out in `interview.t
 
 from __future__ import annotations
 
-from kompetanse_cli.store.api import Db, Row
+from typing import Any
+
+from kompetanse_cli.store.api import Db, as_dicts
 
 TASK_FACTS_SQL = """
 WITH siste_liste AS (
@@ -45,9 +47,9 @@ ORDER BY p.id
 """
 
 
-def task_facts(conn: Db) -> list[Row]:
+def task_facts(conn: Db) -> list[dict[str, Any]]:
     """Every person a task may be about, with the facts (see TASK_FACTS_SQL)."""
-    return conn.execute(TASK_FACTS_SQL).fetchall()
+    return as_dicts(conn.execute(TASK_FACTS_SQL))
 
 
 def mark_not_contacted(conn: Db, person_id: int, *, day: str, grunn: str) -> None:

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -119,7 +120,7 @@ TEXTS: dict[str, dict[str, str]] = {
 
 # ---------- document set-up ----------
 
-def _new_document(language: str, title: str) -> Document:
+def _new_document(language: str, title: str) -> DocxDocument:
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -255,7 +256,7 @@ def _measure_table(document, provider: str) -> None:
 
 # ---------- the letters ----------
 
-def make_referat(malform: str) -> Document:
+def make_referat(malform: str) -> DocxDocument:
     t = TEXTS[malform]
     document = _new_document(t["lang"], t["title"])
     _letterhead(document, ["{{ avsender }}"], "{{ dato_lang }}")
@@ -332,7 +333,7 @@ def make_referat(malform: str) -> Document:
     return document
 
 
-def make_til_veileder() -> Document:
+def make_til_veileder() -> DocxDocument:
     document = _new_document("nb-NO", "Melding om gjennomført kartleggingssamtale")
     _letterhead(document, ["Til: {{ kontor }}", "Fra: {% if veileder_navn %}{{ veileder_navn }} ({{ avsender }})"
                                                 "{% else %}{{ avsender }}{% endif %}"], "{{ dato }}")
@@ -369,7 +370,7 @@ def main(folder: Path = HERE) -> list[Path]:
     for name, document in (("referat_nb.docx", make_referat("nb")), ("referat_nn.docx", make_referat("nn")),
                            ("til_veileder.docx", make_til_veileder())):
         path = folder / name
-        document.save(path)
+        document.save(str(path))
         _fix_zip_times(path)
         written.append(path)
     return written
