@@ -173,3 +173,29 @@ def test_screen_in_a_narrow_terminal_indents_what_does_not_fit(kt_home: Path, te
     for line in block:  # the id starts a person; everything else about the person is indented under it
         assert re.match(r"[a-z2-9]{5}  \d{6}\*{5}  \S", line) or line.startswith("      "), line
         assert len(line.rstrip()) <= 60
+
+
+# ---------- 11: kt rapport in a pipe and in a narrow terminal ----------
+
+def test_rapport_in_a_pipe_is_not_wrapped_and_has_no_padding(screened: dict[str, str], kt_home: Path) -> None:
+    result = _kt(kt_home, "rapport", "--fylke", "agder")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert not [line for line in lines if line.endswith(" ")]
+    assert max(map(len, lines)) < 200  # headings are short lines, not rules as wide as an unwrapped console
+    assert "── Nivå 1: Kartleggingssamtale ──" in lines
+    # a caption is one line, not broken at the table's width
+    assert "Andeler av kartlagt. Samtaledato i perioden; også personer som ikke kom fra en liste." in lines
+    assert any(re.match(r"^\s*NAV Lister\s+317\s+317\s", line) for line in lines)
+
+
+def test_rapport_in_a_narrow_terminal_keeps_office_names_whole(screened: dict[str, str], terminal) -> None:
+    terminal(50)
+    result = run_kt("rapport", "--fylke", "agder")
+    assert result.code == 0, result.output
+    lines = _lines(result.stdout)
+    assert max(len(line.rstrip()) for line in lines) <= 50
+    assert not [line for line in lines if line.strip() in ("N…", "L…", "K…")]  # squeezed columns
+    kartlagt = lines.index("Kartlegging og tiltak")
+    assert lines[kartlagt + 1] == "NAV Lister"
+    assert lines[kartlagt + 2].split() [:2] == ["Kartlagt", "0"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 from contextlib import contextmanager
 
 from rich.console import Console, ConsoleDimensions
 from rich.cells import cell_len
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from rich.markup import escape as esc  # noqa: F401 - user data must never be read as markup
@@ -40,6 +42,20 @@ class _Console(Console):
     @size.setter
     def size(self, new: tuple[int, int]) -> None:
         Console.size.fset(self, new)  # type: ignore[attr-defined]
+
+    def rule(self, title: Any = "", *, characters: str = "─", style: Any = "rule.line", align: Any = "center") -> None:
+        """A heading line; in a file or a pipe a short one (rich draws it as wide as the console)."""
+        if self.is_terminal:
+            super().rule(title, characters=characters, style=style, align=align)
+        else:
+            self.print(f"{characters * 2} {title} {characters * 2}" if title else characters * 40)
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        """In a file or a pipe, lines end where their text ends: rich pads table cells with spaces."""
+        text = super()._render_buffer(buffer)
+        if self.is_terminal:
+            return text
+        return "\n".join(line.rstrip(" ") for line in text.split("\n"))
 
 
 console = _Console(highlight=False)

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import typer
 from rich import box
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from kompetanse_cli.cli.common import console, err_console, fylke_name, no_date, no_number, open_db, parse_date_option
 from kompetanse_cli.errors import UsageError
@@ -127,7 +129,7 @@ def _render(report: Report) -> None:
     if meta.fylke_note:
         console.print(f"[cyan]Merk:[/] {escape(meta.fylke_note)}")
     console.print(f"[bold]Kompetansetiltak for sykmeldte: {meta.fylke_name}[/]"
-                  + escape(f", {', '.join(meta.offices)}" if meta.offices else ""), soft_wrap=True)
+                  + escape(f", {', '.join(meta.offices)}" if meta.offices else ""))
     if not report.funnel.display_rows():  # nothing to count: no empty tables, but what to do
         console.print(f"Periode: {meta.period_text}.\n\nIngen personer i utvalget. Er ingen liste importert ennå, "
                       "begynn med `kt screen FIL --fylke FYLKE`; ellers prøv et annet fylke, kontor eller en annen "
@@ -172,8 +174,7 @@ def _render_funnel(report: Report) -> None:
             ("Listene", LIST_STAGES, "Andeler av listet. Listedato i perioden; siste liste per person."),
             ("Kartlegging og tiltak", INTERVIEW_STAGES,
              "Andeler av kartlagt. Samtaledato i perioden; også personer som ikke kom fra en liste.")):
-        table = Table(title=title, title_justify="left", caption=caption, caption_justify="left",
-                      box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
         table.add_column("Kontor")
         for stage in stages:
             table.add_column(STAGES[stage], justify="right", no_wrap=True)
@@ -187,8 +188,7 @@ def _render_funnel(report: Report) -> None:
                 cells.append(_count(count, threshold) + share)
             table.add_row(escape(row.label), *cells, style="bold" if style != "kontor" else None,
                           end_section=style == "sum")
-        console.print(table)
-        console.print()
+        _print_table(table, caption)
 
 
 def _render_trend(report: Report) -> None:
@@ -199,8 +199,7 @@ def _render_trend(report: Report) -> None:
     assert trend is not None
     several = len(trend.offices) > 1
     table = Table(title=f"Per {trend.per}", title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True,
-                  pad_edge=False, caption="Listet og kandidater etter listedato, resten etter samtaledato.",
-                  caption_justify="left")
+                  pad_edge=False)
     table.add_column("Periode", no_wrap=True)
     table.add_column("Kontor")
     for label in TREND_STAGES.values():
@@ -214,8 +213,7 @@ def _render_trend(report: Report) -> None:
         previous = row.period.key
         table.add_row(first, escape(name), *(_count(row.counts[s], report.meta.threshold) for s in TREND_STAGES),
                       style="bold" if row.total else None, end_section=row.total)
-    console.print(table)
-    console.print()
+    _print_table(table, "Listet og kandidater etter listedato, resten etter samtaledato.")
 
 
 def _render_outcomes(report: Report) -> None:
@@ -231,9 +229,8 @@ def _render_outcomes(report: Report) -> None:
             continue
         first = tables[0]
         assert first is not None
-        console.print(f"[bold]{escape(first.title.split(' – ')[0])}[/] [dim](oppfolging*_{qid})[/]", soft_wrap=True)
-        table = Table(show_edge=False, box=None, padding=(0, 1), caption="T = med planlagt tiltak (nivå 2), "
-                      "S = bare kartleggingssamtale. Antall, andel i parentes.", caption_justify="left")
+        console.print(f"[bold]{escape(first.title.split(' – ')[0])}[/] [dim](oppfolging*_{qid})[/]")
+        table = Table(show_edge=False, box=None, padding=(0, 1))
         table.add_column("Svar")
         for months, group in columns:
             table.add_column(f"{months} mnd {'T' if group == 'tiltak' else 'S'}", justify="right", no_wrap=True)
@@ -247,23 +244,47 @@ def _render_outcomes(report: Report) -> None:
             label = f"[dim]{escape(row.label)}[/]" if row.missing else escape(row.label)
             table.add_row(label, *cells)
         table.add_row("[bold]n[/]", *(f"[bold]{_count(d.n, threshold)}[/]" for d in tables if d is not None))
-        console.print(table)
-        console.print()
+        _print_table(table, "T = med planlagt tiltak (nivå 2), S = bare kartleggingssamtale. Antall, andel i parentes.")
 
 
 def _render_distribution(dist: Distribution, threshold: int) -> None:
-    console.print(f"[bold]{escape(dist.title)}[/] [dim]({dist.id})[/]", soft_wrap=True)
-    table = Table(show_edge=False, box=None, padding=(0, 2), caption=f"n = {_count(dist.n, threshold)}"
-                  + ("; en person kan telle under flere kriterier" if not dist.additive else ""),
-                  caption_justify="left")
+    console.print(f"[bold]{escape(dist.title)}[/] [dim]({dist.id})[/]")
+    table = Table(show_edge=False, box=None, padding=(0, 2))
     table.add_column("Svar")
     table.add_column("Antall", justify="right")
     table.add_column("Andel", justify="right")
     for row in dist.rows:
         label = f"[dim]{escape(row.label)}[/]" if row.missing else escape(row.label)
         table.add_row(label, _count(row.count, threshold), _share(row.count.share))
-    console.print(table)
+    _print_table(table, f"n = {_count(dist.n, threshold)}"
+                 + ("; en person kan telle under flere kriterier" if not dist.additive else ""))
+
+
+def _print_table(table: Table, caption: str) -> None:
+    """The table, then its caption as a line of its own (a caption in the table would be broken at
+    the table's width, also in a file or a pipe)."""
+    if console.is_terminal and console.measure(table, options=console.options.update_width(10_000)).maximum > console.width:
+        _print_blocks(table)
+    else:
+        console.print(table)
+    console.print(f"[dim]{caption}[/]")
     console.print()
+
+
+def _print_blocks(table: Table) -> None:
+    """A table too wide for the terminal as one block per row: the row's label, then each column's
+    heading and value on an indented line (a table squeezed to fit breaks office names apart)."""
+    if table.title:
+        console.print(f"[bold]{table.title}[/]")
+    headers = [str(column.header) for column in table.columns]
+    for row in zip(*(list(column.cells) for column in table.columns)):
+        label, values = str(row[0]), [" ".join(str(cell).split()) for cell in row[1:]]
+        if not label.strip() and not any(values):
+            continue
+        console.print(label or "")
+        shown = [f"{header} {value}" for header, value in zip(headers[1:], values) if value]
+        if shown:
+            console.print(Padding(Text.from_markup(" · ".join(shown)), (0, 0, 0, 4), expand=False))
 
 
 def register(app: typer.Typer) -> None:
