@@ -415,20 +415,10 @@ def connect(path: Path | None = None) -> tuple[Db, list[str]]:
         except sqlite3.OperationalError as error:
             conn.close()
             raise database_problem(error, path) from None
-        finally:
-            if not _closed(conn):
-                conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA foreign_keys = ON")
     for sidecar in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         warnings += paths.ensure_private_file(sidecar)
     return conn, warnings
-
-
-def _closed(conn: Db) -> bool:
-    try:
-        conn.execute("SELECT 1")
-    except sqlite3.ProgrammingError:
-        return True
-    return False
 
 
 def _copy_before_upgrade(path: Path) -> str:
